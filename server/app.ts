@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { AppContext } from './context.ts';
+import { AppError, errorMiddleware, unknownApiPath } from './http/errors.ts';
+import { hostAccountRoutes } from './admin/host-account.routes.ts';
+import { menuRoutes, imageRoutes } from './menu/menu.routes.ts';
+import { systemRoutes } from './system.routes.ts';
+import type { Router } from 'express';
+
+const JSON_LIMIT = '64kb';
+
+/** Route factories added by other domains (guests, orders, events, push) register here. */
+export type RouteFactory = (ctx: AppContext) => Router;
+
+/**
+ * Rejects bodies that are not JSON before parsing: a cross-site HTML form can only send
+ * form or text content types, so this alone keeps forms from posting to the API.
+ */
+const requireJsonBody: express.RequestHandler = (req, _res, next) => {
+  if (req.method === 'PUT' && /^\/admin\/drinks\/[^/]+\/image$/.test(req.path)) return next();
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || req.is('application/json')) return next();
+  next(new AppError(415, 'unsupported_media_type', 'Send the body as application/json.'));
+};
+
+export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('etag', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'", 'ws:', 'wss:', ...(ctx.config.eventsUpstreamUrl ? [new URL(ctx.config.eventsUpstreamUrl).origin] : [])],
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
+          mediaSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      // Plain-http LAN parties are a supported setup: no HSTS unless we speak TLS ourselves.
+      strictTransportSecurity: ctx.config.tlsCert ? undefined : false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.use(imageRoutes(ctx));
+  app.use('/api', requireJsonBody, express.json({ limit: JSON_LIMIT, type: 'application/json', strict: false }));
+  app.use(systemRoutes(ctx));
+  app.use(menuRoutes(ctx));
+  app.use(hostAccountRoutes(ctx));
+  for (const factory of extraRoutes) app.use(factory(ctx));
+  app.use('/api', unknownApiPath);
+  serveClient(app, ctx);
+  app.use(errorMiddleware(ctx.logger));
+  return app;
+}
+
+/** The built PWA: hashed assets cached for ever, the shell and worker always revalidated. */
+function serveClient(app: Express, ctx: AppContext): void {
+  const dir = ctx.config.clientDir;
+  const index = path.join(dir, 'index.html');
+  app.use(
+    express.static(dir, {
+      index: false,
+      setHeaders(res, filePath) {
+        const name = path.basename(filePath);
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        else res.setHeader('Cache-Control', 'no-cache');
+        if (name === 'sw.js') res.setHeader('Service-Worker-Allowed', '/');
+      },
+    }),
+  );
+  app.get(/^\/(?!api\/|event|images\/|\.well-known\/).*/, (req, res, next) => {
+    if (!fs.existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The barback app is not built yet. Run `npm run build` (npm start does it for you).');
+      return;
+    }
+    if (!req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

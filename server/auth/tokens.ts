@@ -1,0 +1,100 @@
+import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
+import { TOKEN_ALG, type SigningKeyStore } from './signing-keys.ts';
+
+export const TOKEN_ISSUER = 'barback';
+export const TOKEN_AUDIENCE = 'barback';
+
+export type Role = 'guest' | 'admin';
+
+export interface GuestClaims {
+  role: 'guest';
+  sub: string;
+  user_key: string;
+  username: string;
+  exp: number;
+}
+
+export interface AdminClaims {
+  role: 'admin';
+  sub: string;
+  email: string;
+  exp: number;
+}
+
+export type AccessClaims = GuestClaims | AdminClaims;
+
+/** Signs and verifies access tokens. Verified tokens are remembered until they expire. */
+export class TokenService {
+  // Verification costs ~70 µs of crypto; most requests repeat a token seen seconds ago.
+  private readonly verified = new Map<string, AccessClaims>();
+
+  constructor(private readonly keys: SigningKeyStore) {}
+
+  async signGuest(userKey: string, username: string, ttlSeconds: number): Promise<string> {
+    return this.sign({ role: 'guest', user_key: userKey, username }, userKey, ttlSeconds);
+  }
+
+  async signAdmin(hostId: string, email: string, ttlSeconds: number): Promise<string> {
+    return this.sign({ role: 'admin', email }, hostId, ttlSeconds);
+  }
+
+  private async sign(claims: Record<string, string>, subject: string, ttlSeconds: number): Promise<string> {
+    const key = this.keys.signingKey();
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...claims, token_type: 'access' })
+      .setProtectedHeader({ alg: TOKEN_ALG, kid: key.kid, typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setSubject(subject)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds)
+      .setJti(crypto.randomUUID())
+      .sign(key.privateKey);
+  }
+
+  /**
+   * Returns the claims of a valid access token, or null. Only RS256 with one of our kids
+   * is accepted: `none`, HMAC (a classic confusion attack signs with the public key's
+   * bytes), other issuers or audiences, expired tokens and refresh tokens all fail.
+   */
+  async verify(token: string): Promise<AccessClaims | null> {
+    if (token.length > 4096) return null;
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.exp * 1000 > Date.now()) return cached;
+      this.verified.delete(token);
+      return null;
+    }
+    const claims = await this.verifyUncached(token);
+    if (claims) {
+      if (this.verified.size >= 50_000) this.verified.clear();
+      this.verified.set(token, claims);
+    }
+    return claims;
+  }
+
+  async verifyUncached(token: string): Promise<AccessClaims | null> {
+    try {
+      const header = decodeProtectedHeader(token);
+      if (header.alg !== TOKEN_ALG || typeof header.kid !== 'string') return null;
+      const key = await this.keys.verificationKey(header.kid);
+      if (!key) return null;
+      const { payload } = await jwtVerify(token, key.publicKey, {
+        algorithms: [TOKEN_ALG],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
+      if (payload.token_type !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null;
+      if (payload.role === 'guest' && typeof payload.user_key === 'string' && typeof payload.username === 'string') {
+        return { role: 'guest', sub: payload.sub, user_key: payload.user_key, username: payload.username, exp: payload.exp };
+      }
+      if (payload.role === 'admin' && typeof payload.email === 'string') {
+        return { role: 'admin', sub: payload.sub, email: payload.email, exp: payload.exp };
+      }
+      return null;
+    } catch {
+      return null;
+    }
+  }
+}

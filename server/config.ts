@@ -1,0 +1,103 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string | undefined;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  maxActiveOrders: number;
+  guestTokenTtl: number;
+  adminTokenTtl: number;
+  refreshReuseGrace: number;
+  trustProxy: boolean;
+  eventsUpstreamUrl: string | undefined;
+  eventsUpstreamApiKey: string | undefined;
+  pushEndpointHosts: string[];
+  logLevel: string;
+  /** Where the built client lives; the server serves it when present. */
+  clientDir: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}".`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}.`);
+  return value;
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}".`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}".`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
+}
+
+/** Reads and checks the settings; every bad value is one readable sentence. */
+export function loadConfig(env: Env = process.env): Config {
+  const tlsCert = env.TLS_CERT?.trim() || undefined;
+  const tlsKey = env.TLS_KEY?.trim() || undefined;
+  if (Boolean(tlsCert) !== Boolean(tlsKey)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY must be set together (both PEM file paths) or not at all.');
+  }
+  const adminEmail = env.ADMIN_EMAIL?.trim() || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together.');
+  }
+  if (adminPassword !== undefined && adminPassword.length < 10) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 10 characters long.');
+  }
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl: databaseUrl ? env.DATABASE_URL!.trim() : undefined,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
+    publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http:', 'https:']),
+    tlsCert,
+    tlsKey,
+    adminEmail,
+    adminPassword,
+    maxActiveOrders: integer(env, 'MAX_ACTIVE_ORDERS', 3, 1, 1000),
+    guestTokenTtl: integer(env, 'GUEST_TOKEN_TTL', 14_400, 60, 86_400),
+    adminTokenTtl: integer(env, 'ADMIN_TOKEN_TTL', 43_200, 60, 86_400),
+    refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 30, 0, 30),
+    trustProxy: flag(env, 'TRUST_PROXY'),
+    eventsUpstreamUrl: optionalUrl(env, 'EVENTS_UPSTREAM_URL', ['http:', 'https:']),
+    eventsUpstreamApiKey: env.EVENTS_UPSTREAM_API_KEY?.trim() || undefined,
+    pushEndpointHosts: (env.PUSH_ENDPOINT_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    clientDir: path.resolve(env.CLIENT_DIR?.trim() || 'dist'),
+  };
+}

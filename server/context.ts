@@ -1,0 +1,28 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Logger } from './logger.ts';
+import type { SigningKeyStore } from './auth/signing-keys.ts';
+import type { TokenService } from './auth/tokens.ts';
+import type { AuthGuards } from './auth/middleware.ts';
+import type { GuestStatusCache } from './auth/guest-status.ts';
+import type { EventBus } from './events/event-bus.ts';
+import type { HostAccountService } from './admin/host-account.service.ts';
+import type { MenuService } from './menu/menu.service.ts';
+
+/** Everything a route factory may use; built once in server.ts. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  keys: SigningKeyStore;
+  tokens: TokenService;
+  auth: AuthGuards;
+  guestStatus: GuestStatusCache;
+  events: EventBus;
+  hostAccounts: HostAccountService;
+  menu: MenuService;
+  /** The origin guests use when PUBLIC_URL is not set (LAN address and port). */
+  publicOrigin(req?: { protocol: string; get(name: string): string | undefined }): string;
+  /** Extra fields for GET /api/config (e.g. push's VAPID key), added by later domains. */
+  extraConfig?: () => Record<string, unknown>;
+}

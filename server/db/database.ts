@@ -1,0 +1,121 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+// int8 (bigint) stays a string: versions and cursors are decimal strings on the wire.
+// numeric too; count(*) results are cast to int in SQL where a number is wanted.
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number | null;
+}
+
+/** Row shapes are declared per query by the repository that writes the SQL. */
+export interface Queryable {
+  query<T extends object = Row>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  readonly pool: pg.Pool;
+  /** Runs `work` in one transaction on one connection; commits, or rolls back on throw. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** A dedicated connection string for LISTEN (PostgreSQL only). */
+  readonly connectionString: string | undefined;
+  close(): Promise<void>;
+}
+
+class PoolDatabase implements Database {
+  constructor(
+    readonly kind: DatabaseKind,
+    readonly pool: pg.Pool,
+    readonly connectionString: string | undefined,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  query<T extends object = Row>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    return this.pool.query(sql, params) as Promise<QueryResult<T>>;
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: Queryable = {
+        query: <T extends object>(sql: string, params?: unknown[]) => client.query(sql, params) as Promise<QueryResult<T>>,
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+    await this.onClose();
+  }
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logger: Logger;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.logger, options.poolSize ?? 20);
+  return openEmbedded(options.dataDir, options.logger);
+}
+
+function watchPool(pool: pg.Pool, logger: Logger): void {
+  // An idle client whose server went away emits 'error'; without a listener that crashes
+  // the process. The pool replaces the client on the next checkout.
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost'));
+}
+
+async function openPostgres(url: string, logger: Logger, max: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  watchPool(pool, logger);
+  return new PoolDatabase('postgres', pool, url, async () => undefined);
+}
+
+/**
+ * The embedded database: PGlite behind pglite-socket, so the same `pg` code serves both
+ * modes. PGlite is one session, so the pool has one connection: a transaction holds it
+ * and everything else queues behind it, which is exactly PGlite's own semantics.
+ */
+async function openEmbedded(dataDir: string, logger: Logger): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const inMemory = dataDir === 'memory://';
+  if (!inMemory) await fs.mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create(inMemory ? undefined : path.join(dataDir, 'pglite'));
+  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-pg-'));
+  const socketPath = path.join(socketDir, '.s.PGSQL.5432');
+  const socketServer = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 4 });
+  await socketServer.start();
+  const pool = new pg.Pool({ host: socketDir, user: 'postgres', database: 'postgres', max: 1 });
+  watchPool(pool, logger);
+  return new PoolDatabase('embedded', pool, undefined, async () => {
+    await socketServer.stop();
+    await pglite.close();
+    await fs.rm(socketDir, { recursive: true, force: true });
+  });
+}

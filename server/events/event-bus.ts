@@ -1,0 +1,44 @@
+import type { EventMap, EventType } from '../../shared/events.ts';
+
+export interface ChannelEvent<K extends EventType = EventType> {
+  channel: string;
+  type: K;
+  payload: EventMap[K];
+}
+
+export type EventListener = (event: ChannelEvent) => void;
+
+/**
+ * Where committed changes are announced. Services call `publish` only after their
+ * transaction committed; the broker (and, across instances, PostgreSQL NOTIFY) delivers.
+ */
+export interface EventBus {
+  publish<K extends EventType>(channel: string, type: K, payload: EventMap[K]): void;
+  /** Local listeners (the WebSocket broker, push notifications) on this instance. */
+  listen(listener: EventListener): () => void;
+  close(): Promise<void>;
+}
+
+/** One process: deliver to local listeners on the next tick, never inside the caller's stack. */
+export class LocalEventBus implements EventBus {
+  private readonly listeners = new Set<EventListener>();
+
+  publish<K extends EventType>(channel: string, type: K, payload: EventMap[K]): void {
+    const event: ChannelEvent = { channel, type, payload } as ChannelEvent;
+    queueMicrotask(() => this.deliver(event));
+  }
+
+  /** Delivers an event that arrived from elsewhere (another instance) to this instance's listeners. */
+  deliver(event: ChannelEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  listen(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { startServer, type RunningServer } from './server.ts';
+import { lanAddress } from './network.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`barback: ${message}\n`);
+  process.exit(1);
+}
+
+function buildClientIfMissing(config: Config): void {
+  if (fs.existsSync(path.join(config.clientDir, 'index.html'))) return;
+  process.stdout.write('barback: building the app once (about a minute)…\n');
+  const vite = path.resolve('node_modules/vite/bin/vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build'], { stdio: 'inherit' });
+  if (result.status !== 0) fail('building the app failed; see the output above.');
+}
+
+function banner(config: Config, running: RunningServer): string {
+  const https = Boolean(config.tlsCert);
+  const scheme = https ? 'https' : 'http';
+  const lan = lanAddress();
+  const guestOrigin = config.publicUrl ?? (lan ? `${scheme}://${lan}:${running.port}` : running.url);
+  const lines = [
+    '',
+    '  barback is open.',
+    '',
+    `  On this laptop:   ${scheme}://localhost:${running.port}/admin`,
+    `  For guests:       ${guestOrigin}  (invite codes carry this address)`,
+    lan ? `  LAN address:      ${lan}` : '  LAN address:      none found (guests need to reach this machine)',
+    `  Database:         ${running.ctx.db.kind === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    https
+      ? '  HTTPS:            on. Phones can install the app, get notifications and work offline.'
+      : '  HTTPS:            off. On a LAN address, phones can order but cannot install the app,\n' +
+        '                    run it offline or get notifications (browsers require HTTPS). See README: "HTTPS on a LAN".',
+    running.ctx.extraConfig?.().push ? '  Push:             on (needs internet access on this laptop)' : '  Push:             off',
+    '',
+    running.setupToken
+      ? `  No host account yet. Create it here (one time only):\n    ${scheme}://localhost:${running.port}/setup?token=${running.setupToken}`
+      : '  Host account:     exists. Sign in at /admin.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  buildClientIfMissing(config);
+  const logger = createLogger(config.logLevel);
+  let running: RunningServer;
+  try {
+    running = await startServer(config, { logger });
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') fail(`port ${config.port} is already in use. Set PORT to another port.`);
+    if (err.code === 'EACCES') fail(`not allowed to listen on port ${config.port}. Use a port above 1024.`);
+    if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === '28P01' || err.code === '3D000') {
+      fail(`cannot reach the database at DATABASE_URL (${err.code}): ${err.message}`);
+    }
+    throw error;
+  }
+  process.stdout.write(`${banner(config, running)}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`barback: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

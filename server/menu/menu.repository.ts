@@ -1,0 +1,182 @@
+import type { Queryable } from '../db/database.ts';
+import type { Drink, DrinkWithRecipe, Recipe, Section } from '../../shared/schemas/menu.ts';
+
+interface DrinkRow {
+  id: string;
+  section_id: string | null;
+  name: string;
+  description: string;
+  ingredients: string[];
+  recipe: Recipe;
+  image_hash: string | null;
+  is_active: boolean;
+  updated_at: Date;
+}
+
+const DRINK_COLUMNS = 'id, section_id, name, description, ingredients, recipe, image_hash, is_active, updated_at';
+
+export const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
+export const IMAGE_WIDTHS = [200, 400, 800] as const;
+export const DEFAULT_IMAGE_WIDTH = 400;
+
+function toDrink(row: DrinkRow): Drink {
+  return {
+    id: row.id,
+    section_id: row.section_id ?? '',
+    name: row.name,
+    description: row.description,
+    ingredients: row.ingredients,
+    image_url: row.image_hash ? imageUrl(row.image_hash, DEFAULT_IMAGE_WIDTH) : null,
+    is_active: row.is_active,
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+function toDrinkWithRecipe(row: DrinkRow): DrinkWithRecipe {
+  return { ...toDrink(row), recipe: row.recipe };
+}
+
+export interface DrinkFields {
+  section_id?: string;
+  name?: string;
+  description?: string;
+  ingredients?: string[];
+  recipe?: Recipe;
+  is_active?: boolean;
+}
+
+export class MenuRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async listSections(): Promise<Section[]> {
+    const { rows } = await this.db.query<Section>('SELECT id, name, display_order FROM sections ORDER BY display_order, name, id');
+    return rows;
+  }
+
+  async findSection(id: string): Promise<Section | undefined> {
+    const { rows } = await this.db.query<Section>('SELECT id, name, display_order FROM sections WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async insertSection(name: string, displayOrder: number): Promise<Section> {
+    const { rows } = await this.db.query<Section>(
+      'INSERT INTO sections (name, display_order) VALUES ($1, $2) RETURNING id, name, display_order',
+      [name, displayOrder],
+    );
+    return rows[0]!;
+  }
+
+  async nextSectionOrder(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>('SELECT coalesce(max(display_order) + 1, 0)::int AS n FROM sections');
+    return rows[0]!.n;
+  }
+
+  async updateSection(id: string, fields: { name?: string; display_order?: number }): Promise<Section | undefined> {
+    const { rows } = await this.db.query<Section>(
+      `UPDATE sections SET name = coalesce($2, name), display_order = coalesce($3, display_order), updated_at = now()
+        WHERE id = $1 RETURNING id, name, display_order`,
+      [id, fields.name ?? null, fields.display_order ?? null],
+    );
+    return rows[0];
+  }
+
+  /** Deletes a section only when no live drink is in it; returns 'deleted' | 'not_empty' | 'missing'. */
+  async deleteSectionIfEmpty(id: string): Promise<'deleted' | 'not_empty' | 'missing'> {
+    const { rows } = await this.db.query<{ outcome: string }>(
+      `WITH target AS (SELECT id FROM sections WHERE id = $1 FOR UPDATE),
+            live AS (SELECT 1 FROM drinks WHERE section_id = $1 AND deleted_at IS NULL LIMIT 1),
+            gone AS (DELETE FROM sections WHERE id IN (SELECT id FROM target) AND NOT EXISTS (SELECT 1 FROM live) RETURNING id)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM gone) THEN 'deleted'
+                   WHEN EXISTS (SELECT 1 FROM target) THEN 'not_empty'
+                   ELSE 'missing' END AS outcome`,
+      [id],
+    );
+    return rows[0]!.outcome as 'deleted' | 'not_empty' | 'missing';
+  }
+
+  async listDrinks(options: { includeInactive: boolean; sectionId?: string }): Promise<DrinkWithRecipe[]> {
+    const { rows } = await this.db.query<DrinkRow>(
+      `SELECT d.${DRINK_COLUMNS.split(', ').join(', d.')}
+         FROM drinks d LEFT JOIN sections s ON s.id = d.section_id
+        WHERE d.deleted_at IS NULL
+          AND ($1::boolean OR d.is_active)
+          AND ($2::uuid IS NULL OR d.section_id = $2::uuid)
+        ORDER BY s.display_order NULLS LAST, s.name, d.name, d.id`,
+      [options.includeInactive, options.sectionId ?? null],
+    );
+    return rows.map(toDrinkWithRecipe);
+  }
+
+  async findDrink(id: string): Promise<DrinkWithRecipe | undefined> {
+    const { rows } = await this.db.query<DrinkRow>(`SELECT ${DRINK_COLUMNS} FROM drinks WHERE id = $1 AND deleted_at IS NULL`, [id]);
+    return rows[0] ? toDrinkWithRecipe(rows[0]) : undefined;
+  }
+
+  async insertDrink(fields: Required<Omit<DrinkFields, 'recipe'>> & { recipe: Recipe }): Promise<DrinkWithRecipe> {
+    const { rows } = await this.db.query<DrinkRow>(
+      `INSERT INTO drinks (section_id, name, description, ingredients, recipe, is_active)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${DRINK_COLUMNS}`,
+      [fields.section_id, fields.name, fields.description, JSON.stringify(fields.ingredients), JSON.stringify(fields.recipe), fields.is_active],
+    );
+    return toDrinkWithRecipe(rows[0]!);
+  }
+
+  async updateDrink(id: string, fields: DrinkFields): Promise<DrinkWithRecipe | undefined> {
+    const { rows } = await this.db.query<DrinkRow>(
+      `UPDATE drinks SET
+          section_id  = coalesce($2, section_id),
+          name        = coalesce($3, name),
+          description = coalesce($4, description),
+          ingredients = coalesce($5::jsonb, ingredients),
+          recipe      = coalesce($6::jsonb, recipe),
+          is_active   = coalesce($7, is_active),
+          updated_at  = now()
+        WHERE id = $1 AND deleted_at IS NULL
+        RETURNING ${DRINK_COLUMNS}`,
+      [
+        id,
+        fields.section_id ?? null,
+        fields.name ?? null,
+        fields.description ?? null,
+        fields.ingredients ? JSON.stringify(fields.ingredients) : null,
+        fields.recipe ? JSON.stringify(fields.recipe) : null,
+        fields.is_active ?? null,
+      ],
+    );
+    return rows[0] ? toDrinkWithRecipe(rows[0]) : undefined;
+  }
+
+  async softDeleteDrink(id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'UPDATE drinks SET deleted_at = now(), is_active = false, updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
+      [id],
+    );
+    return rowCount === 1;
+  }
+
+  async setDrinkImage(id: string, hash: string): Promise<DrinkWithRecipe | undefined> {
+    const { rows } = await this.db.query<DrinkRow>(
+      `UPDATE drinks SET image_hash = $2, updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING ${DRINK_COLUMNS}`,
+      [id, hash],
+    );
+    return rows[0] ? toDrinkWithRecipe(rows[0]) : undefined;
+  }
+
+  async insertImageVersion(hash: string, width: number, data: Buffer): Promise<void> {
+    await this.db.query(
+      `INSERT INTO images (hash, width, content_type, data) VALUES ($1, $2, 'image/webp', $3)
+       ON CONFLICT (hash, width) DO NOTHING`,
+      [hash, width, data],
+    );
+  }
+
+  async findImage(hash: string, width: number): Promise<Buffer | undefined> {
+    const { rows } = await this.db.query<{ data: Buffer }>('SELECT data FROM images WHERE hash = $1 AND width = $2', [hash, width]);
+    return rows[0]?.data;
+  }
+
+  async countSections(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sections');
+    return rows[0]!.n;
+  }
+}

@@ -1,0 +1,117 @@
+import express, { Router, type Request, type Response } from 'express';
+import {
+  createDrinkBody,
+  createSectionBody,
+  drinksQuery,
+  updateDrinkBody,
+  updateSectionBody,
+} from '../../shared/schemas/menu.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import { isUuid, parse, pathId } from '../http/validate.ts';
+import { IMAGE_WIDTHS } from './menu.repository.ts';
+import { MAX_IMAGE_BYTES } from './images.ts';
+import type { CachedBody } from './menu.service.ts';
+
+function sendCached(req: Request, res: Response, cached: CachedBody): void {
+  res.set('ETag', cached.etag);
+  res.set('Cache-Control', 'no-cache');
+  if (req.headers['if-none-match'] === cached.etag) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json').send(cached.body);
+}
+
+export function menuRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { menu, auth } = ctx;
+
+  router.get('/api/sections', async (req, res) => {
+    sendCached(req, res, await menu.publicSections());
+  });
+
+  router.get('/api/drinks', async (req, res) => {
+    const query = parse(drinksQuery, req.query);
+    if (query.section_id !== undefined && !isUuid(query.section_id)) {
+      throw new AppError(400, 'validation_failed', 'section_id must be a UUID.');
+    }
+    sendCached(req, res, await menu.publicDrinks(query.section_id?.toLowerCase()));
+  });
+
+  router.get('/api/drinks/:id', async (req, res) => {
+    res.json({ drink: await menu.publicDrink(pathId(req.params.id, 'drink')) });
+  });
+
+  router.get('/api/admin/drinks', auth.admin, async (_req, res) => {
+    res.json({ drinks: await menu.listAllDrinks() });
+  });
+
+  router.post('/api/admin/drinks', auth.admin, async (req, res) => {
+    res.status(201).json({ drink: await menu.createDrink(parse(createDrinkBody, req.body)) });
+  });
+
+  router.put('/api/admin/drinks/:id', auth.admin, async (req, res) => {
+    const id = pathId(req.params.id, 'drink');
+    res.json({ drink: await menu.updateDrink(id, parse(updateDrinkBody, req.body)) });
+  });
+
+  router.delete('/api/admin/drinks/:id', auth.admin, async (req, res) => {
+    await menu.deleteDrink(pathId(req.params.id, 'drink'));
+    res.status(204).end();
+  });
+
+  router.put(
+    '/api/admin/drinks/:id/image',
+    auth.admin,
+    (req, _res, next) => {
+      if (!req.is(['image/jpeg', 'image/png', 'image/webp'])) {
+        return next(new AppError(415, 'unsupported_image', 'Send a JPEG, PNG or WebP image of at most 8 MiB.'));
+      }
+      next();
+    },
+    express.raw({ type: ['image/jpeg', 'image/png', 'image/webp'], limit: MAX_IMAGE_BYTES }),
+    async (req, res) => {
+      const id = pathId(req.params.id, 'drink');
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw new AppError(415, 'unsupported_image', 'The image is empty.');
+      }
+      res.json({ drink: await menu.setDrinkImage(id, req.body) });
+    },
+  );
+
+  router.get('/api/admin/sections', auth.admin, async (_req, res) => {
+    res.json({ sections: await menu.listSections() });
+  });
+
+  router.post('/api/admin/sections', auth.admin, async (req, res) => {
+    res.status(201).json({ section: await menu.createSection(parse(createSectionBody, req.body)) });
+  });
+
+  router.put('/api/admin/sections/:id', auth.admin, async (req, res) => {
+    const id = pathId(req.params.id, 'section');
+    res.json({ section: await menu.updateSection(id, parse(updateSectionBody, req.body)) });
+  });
+
+  router.delete('/api/admin/sections/:id', auth.admin, async (req, res) => {
+    await menu.deleteSection(pathId(req.params.id, 'section'));
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** Drink images by content hash: the URL changes when the image does, so caching is for ever. */
+export function imageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const widths = new Set<number>(IMAGE_WIDTHS);
+  router.get('/images/:file', async (req, res) => {
+    const match = /^([0-9a-f]{32})-(\d{2,4})\.webp$/.exec(req.params.file);
+    if (!match || !widths.has(Number(match[2]))) throw notFound('image');
+    const data = await ctx.menu.image(match[1]!, Number(match[2]));
+    if (!data) throw notFound('image');
+    res.set('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('image/webp').send(data);
+  });
+  return router;
+}

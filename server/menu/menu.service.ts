@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import type {
+  CreateDrinkBody,
+  CreateSectionBody,
+  Drink,
+  DrinkWithRecipe,
+  Section,
+  UpdateDrinkBody,
+  UpdateSectionBody,
+} from '../../shared/schemas/menu.ts';
+import { MENU_CHANNEL } from '../../shared/channels.ts';
+import { MenuRepository } from './menu.repository.ts';
+import { processImage } from './images.ts';
+import { DEFAULT_MENU } from './default-menu.ts';
+
+/** A ready-to-send public answer: the JSON text and its ETag, built once per menu change. */
+export interface CachedBody {
+  body: string;
+  etag: string;
+}
+
+function cached(value: unknown): CachedBody {
+  const body = JSON.stringify(value);
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+}
+
+/**
+ * The menu. Public reads are served from memory: guests hit the menu far more often than
+ * the host changes it. A change here clears the cache at once; a change made on another
+ * instance arrives as a MENU_CHANGED event, and a short lifetime covers a missed one.
+ */
+export class MenuService {
+  private readonly repo: MenuRepository;
+  private readonly publicCache = new Map<string, { value: CachedBody; until: number }>();
+  private static readonly CACHE_MS = 5_000;
+  // Bumped on every change, so a read that started before a change never caches stale rows.
+  private generation = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventBus,
+  ) {
+    this.repo = new MenuRepository(db);
+    events.listen((event) => {
+      if (event.type === 'MENU_CHANGED') this.invalidate();
+    });
+  }
+
+  /** Seeds the default menu once, on the first start of an empty database. */
+  async seedDefaultMenu(): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE sections IN EXCLUSIVE MODE');
+      const seeded = await tx.query("SELECT 1 FROM server_secrets WHERE name = 'menu_seeded'");
+      if (seeded.rowCount || (await new MenuRepository(tx).countSections()) > 0) return false;
+      const repo = new MenuRepository(tx);
+      for (const [index, section] of DEFAULT_MENU.entries()) {
+        const created = await repo.insertSection(section.name, index);
+        for (const drink of section.drinks) {
+          await repo.insertDrink({ section_id: created.id, is_active: true, ...drink });
+        }
+      }
+      await tx.query(`INSERT INTO server_secrets (name, value) VALUES ('menu_seeded', 'true')`);
+      return true;
+    });
+  }
+
+  async publicSections(): Promise<CachedBody> {
+    return this.fromCache('sections', async () => ({ sections: await this.repo.listSections() }));
+  }
+
+  async publicDrinks(sectionId: string | undefined): Promise<CachedBody> {
+    return this.fromCache(`drinks:${sectionId ?? ''}`, async () => ({
+      drinks: (await this.repo.listDrinks({ includeInactive: false, sectionId })).map(stripRecipe),
+    }));
+  }
+
+  async publicDrink(id: string): Promise<DrinkWithRecipe> {
+    const drink = await this.repo.findDrink(id);
+    if (!drink || !drink.is_active) throw notFound('drink');
+    return drink;
+  }
+
+  listAllDrinks(): Promise<DrinkWithRecipe[]> {
+    return this.repo.listDrinks({ includeInactive: true });
+  }
+
+  listSections(): Promise<Section[]> {
+    return this.repo.listSections();
+  }
+
+  async createSection(body: CreateSectionBody): Promise<Section> {
+    const order = body.display_order ?? (await this.repo.nextSectionOrder());
+    return this.changed(await this.repo.insertSection(body.name, order));
+  }
+
+  async updateSection(id: string, body: UpdateSectionBody): Promise<Section> {
+    const section = await this.repo.updateSection(id, body);
+    if (!section) throw notFound('section');
+    return this.changed(section);
+  }
+
+  async deleteSection(id: string): Promise<void> {
+    const outcome = await this.repo.deleteSectionIfEmpty(id);
+    if (outcome === 'missing') throw notFound('section');
+    if (outcome === 'not_empty') throw new AppError(409, 'section_not_empty', 'Move or delete the drinks in this section first.');
+    this.changed(undefined);
+  }
+
+  async createDrink(body: CreateDrinkBody): Promise<DrinkWithRecipe> {
+    await this.requireSection(body.section_id);
+    const drink = await this.repo.insertDrink({
+      section_id: body.section_id,
+      name: body.name,
+      description: body.description ?? '',
+      ingredients: body.ingredients,
+      recipe: body.recipe ?? { ingredients: [], steps: [] },
+      is_active: body.is_active ?? true,
+    });
+    return this.changed(drink);
+  }
+
+  async updateDrink(id: string, body: UpdateDrinkBody): Promise<DrinkWithRecipe> {
+    if (body.section_id) await this.requireSection(body.section_id);
+    const drink = await this.repo.updateDrink(id, body);
+    if (!drink) throw notFound('drink');
+    return this.changed(drink);
+  }
+
+  async deleteDrink(id: string): Promise<void> {
+    if (!(await this.repo.softDeleteDrink(id))) throw notFound('drink');
+    this.changed(undefined);
+  }
+
+  async setDrinkImage(id: string, bytes: Buffer): Promise<DrinkWithRecipe> {
+    if (!(await this.repo.findDrink(id))) throw notFound('drink');
+    const image = await processImage(bytes);
+    const drink = await this.db.transaction(async (tx) => {
+      const repo = new MenuRepository(tx);
+      for (const version of image.versions) await repo.insertImageVersion(image.hash, version.width, version.data);
+      return repo.setDrinkImage(id, image.hash);
+    });
+    if (!drink) throw notFound('drink');
+    return this.changed(drink);
+  }
+
+  image(hash: string, width: number): Promise<Buffer | undefined> {
+    return this.repo.findImage(hash, width);
+  }
+
+  private async requireSection(id: string): Promise<void> {
+    if (!(await this.repo.findSection(id))) throw notFound('section');
+  }
+
+  private invalidate(): void {
+    this.generation += 1;
+    this.publicCache.clear();
+  }
+
+  private changed<T>(value: T): T {
+    this.invalidate();
+    this.events.publish(MENU_CHANNEL, 'MENU_CHANGED', { type: 'MENU_CHANGED', updated_at: new Date().toISOString() });
+    return value;
+  }
+
+  private async fromCache(key: string, load: () => Promise<unknown>): Promise<CachedBody> {
+    const hit = this.publicCache.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const generation = this.generation;
+    const value = cached(await load());
+    if (generation === this.generation) this.publicCache.set(key, { value, until: Date.now() + MenuService.CACHE_MS });
+    return value;
+  }
+}
+
+function stripRecipe(drink: DrinkWithRecipe): Drink {
+  const { recipe: _recipe, ...rest } = drink;
+  return rest;
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { SigningKeyStore } from './auth/signing-keys.ts';
+import { TokenService } from './auth/tokens.ts';
+import { GuestStatusCache } from './auth/guest-status.ts';
+import { createAuthGuards } from './auth/middleware.ts';
+import { LocalEventBus } from './events/event-bus.ts';
+import { HostAccountService } from './admin/host-account.service.ts';
+import { MenuService } from './menu/menu.service.ts';
+import { buildApp } from './app.ts';
+import { isLoopbackHost, lanAddress } from './network.ts';
+import { installDomains } from './domains.ts';
+
+export interface RunningServer {
+  ctx: AppContext;
+  server: http.Server | https.Server;
+  /** The local URL the server answers on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  /** One-time setup token when no host account exists and none was configured. */
+  setupToken: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** An already-open database (tests share one per file). */
+  db?: Database;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }));
+  const closers: (() => Promise<void> | void)[] = [];
+  try {
+    await migrate(db);
+    const keys = new SigningKeyStore(db);
+    await keys.init();
+    const tokens = new TokenService(keys);
+    const guestStatus = new GuestStatusCache(db);
+    const auth = createAuthGuards(tokens, guestStatus);
+    const events = new LocalEventBus();
+    closers.push(() => events.close());
+    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
+    const menu = new MenuService(db, events);
+    await menu.seedDefaultMenu();
+
+    let listeningPort = config.port;
+    const scheme = config.tlsCert ? 'https' : 'http';
+    const ctx: AppContext = {
+      config,
+      logger,
+      db,
+      keys,
+      tokens,
+      auth,
+      guestStatus,
+      events,
+      hostAccounts,
+      menu,
+      publicOrigin(req) {
+        if (config.publicUrl) return config.publicUrl;
+        const host = req?.get('host');
+        if (req && host && !isLoopbackHost(host)) return `${req.protocol}://${host}`;
+        return `${scheme}://${lanAddress() ?? 'localhost'}:${listeningPort}`;
+      },
+    };
+
+    const domains = await installDomains(ctx);
+    closers.push(...domains.closers);
+    const app = buildApp(ctx, domains.routes);
+    const server = config.tlsCert
+      ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) }, app)
+      : http.createServer(app);
+    // Slow-header clients (slowloris) are cut off; keep-alive outlives typical proxies' idle timeouts.
+    server.headersTimeout = 15_000;
+    server.requestTimeout = 60_000;
+    server.keepAliveTimeout = 65_000;
+    for (const attach of domains.upgradeHandlers) attach(server);
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    listeningPort = (server.address() as AddressInfo).port;
+
+    let setupToken: string | undefined;
+    if (config.adminEmail && config.adminPassword) {
+      await hostAccounts.bootstrap(config.adminEmail, config.adminPassword);
+    }
+    if (!(await hostAccounts.hasAccount())) setupToken = await hostAccounts.issueSetupToken();
+
+    const localHost = isLoopbackHost(config.host) || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    let closed = false;
+    return {
+      ctx,
+      server,
+      url: `${scheme}://${localHost}:${listeningPort}`,
+      port: listeningPort,
+      setupToken,
+      async close() {
+        if (closed) return;
+        closed = true;
+        server.closeIdleConnections?.();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const close of [...closers].reverse()) await close();
+        setTimeout(() => server.closeAllConnections?.(), 2_000).unref();
+        await stopped;
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close();
+    if (!options.db) await db.close().catch(() => undefined);
+    throw error;
+  }
+}

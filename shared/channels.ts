@@ -1,0 +1,10 @@
+/** Live-event channel names, shared by the broker, the server's publishers and the apps. */
+export const ADMIN_NEW_ORDERS = '/admin/new-orders';
+export const ADMIN_ORDER_UPDATES = '/admin/order-updates';
+
+export function guestOrdersChannel(userKey: string): string {
+  return `/orders/${userKey}`;
+}
+
+/** Menu changes (a barback extension), so open menus refresh without a reload. Any signed-in user. */
+export const MENU_CHANNEL = '/menu/changes';

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const adminLoginBody = z.strictObject({
+  email: z.string().max(320),
+  password: z.string().max(1024),
+});
+export type AdminLoginBody = z.infer<typeof adminLoginBody>;
+
+/** Body for completing the one-time setup link. */
+export const adminSetupBody = z.strictObject({
+  token: z.string().min(1).max(200),
+  email: z.email().max(320),
+  password: z.string().min(10, 'at least 10 characters').max(1024),
+});
+export type AdminSetupBody = z.infer<typeof adminSetupBody>;
+
+export const tokenResponse = z.object({ access_token: z.string(), expires_in: z.number() });
+export type TokenResponse = z.infer<typeof tokenResponse>;
