@@ -59,6 +59,11 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
 }
 
+/** `memory://` (tests) keeps the embedded database in memory; anything else is a folder. */
+function dataDirectory(raw: string): string {
+  return raw === 'memory://' ? raw : path.resolve(raw);
+}
+
 /** Reads and checks the settings; every bad value is one readable sentence. */
 export function loadConfig(env: Env = process.env): Config {
   const tlsCert = env.TLS_CERT?.trim() || undefined;
@@ -80,7 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,
     databaseUrl: databaseUrl ? env.DATABASE_URL!.trim() : undefined,
-    dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
+    dataDir: dataDirectory(env.DATA_DIR?.trim() || './data'),
     publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http:', 'https:']),
     tlsCert,
     tlsKey,

@@ -76,9 +76,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const domains = await installDomains(ctx);
     closers.push(...domains.closers);
     const app = buildApp(ctx, domains.routes);
+    // The timeouts below are enforced by a sweep every connectionsCheckingInterval.
+    const serverOptions = { connectionsCheckingInterval: 1_000 };
     const server = config.tlsCert
-      ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) }, app)
-      : http.createServer(app);
+      ? https.createServer({ ...serverOptions, cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) }, app)
+      : http.createServer(serverOptions, app);
     // Slow-header clients (slowloris) are cut off; keep-alive outlives typical proxies' idle timeouts.
     server.headersTimeout = 15_000;
     server.requestTimeout = 60_000;
