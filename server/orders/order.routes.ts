@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { adminOrdersQuery, createOrderBody, ordersQuery, updateOrderStatusBody } from '../../shared/schemas/orders.ts';
+import type { AppContext } from '../context.ts';
+import { parse, pathId } from '../http/validate.ts';
+import { guestView } from './order.repository.ts';
+import { OrderService } from './order.service.ts';
+
+/** Guests' orders (/api/orders) and the host's queue (/api/admin/orders). */
+export function orderRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { auth } = ctx;
+  const orders = new OrderService(ctx.db, ctx.events, ctx.config.maxActiveOrders);
+
+  router.post('/api/orders', auth.guest, async (req, res) => {
+    const { user_key: userKey } = auth.guestClaims(req);
+    const placed = await orders.place(userKey, parse(createOrderBody, req.body));
+    res.status(placed.created ? 201 : 200).json({ order: guestView(placed.order) });
+  });
+
+  router.get('/api/orders', auth.guest, async (req, res) => {
+    const { user_key: userKey } = auth.guestClaims(req);
+    const query = parse(ordersQuery, req.query, 'invalid_cursor');
+    const { orders: list, cursor } = await orders.listForGuest(userKey, query.since);
+    res.json({ orders: list.map(guestView), cursor });
+  });
+
+  router.get('/api/orders/:id', auth.guest, async (req, res) => {
+    const { user_key: userKey } = auth.guestClaims(req);
+    res.json({ order: guestView(await orders.getForGuest(pathId(req.params.id, 'order'), userKey)) });
+  });
+
+  router.post('/api/orders/:id/cancel', auth.guest, async (req, res) => {
+    const { user_key: userKey } = auth.guestClaims(req);
+    const order = await orders.changeStatus(pathId(req.params.id, 'order'), 'cancelled', { actor: 'guest', userKey });
+    res.json({ order: guestView(order) });
+  });
+
+  router.get('/api/admin/orders', auth.admin, async (req, res) => {
+    const query = parse(adminOrdersQuery, req.query);
+    res.json({ orders: await orders.listForHost(query.status) });
+  });
+
+  router.patch('/api/admin/orders/:id', auth.admin, async (req, res) => {
+    const id = pathId(req.params.id, 'order');
+    const { status } = parse(updateOrderStatusBody, req.body);
+    res.json({ order: await orders.changeStatus(id, status, { actor: 'host' }) });
+  });
+
+  return router;
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { AppError, notFound, unauthorized } from '../http/errors.ts';
+import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, guestOrdersChannel } from '../../shared/channels.ts';
+import type { OrderStatusChangedEvent } from '../../shared/events.ts';
+import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
+import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
+import { OrderRepository, type StoredOrder } from './order.repository.ts';
+
+export interface PlacedOrder {
+  order: StoredOrder;
+  /** false when the same request had already created it (an outbox replay, a retry). */
+  created: boolean;
+}
+
+/** Who asks for a status change: the host may touch any order, a guest only their own. */
+export type Requester = { actor: 'host' } | { actor: 'guest'; userKey: string };
+
+const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
+  new AppError(409, 'invalid_transition', `An order that is ${from} cannot become ${to}.`);
+
+/**
+ * Orders: creation exactly once, the status machine, the sync cursor. Every change writes
+ * its event row in the same transaction and is published only after that commits, so an
+ * event exists if and only if its change does.
+ */
+export class OrderService {
+  private readonly repo: OrderRepository;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventBus,
+    private readonly maxActiveOrders: number,
+  ) {
+    this.repo = new OrderRepository(db);
+  }
+
+  async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
+    const result = await this.repo.place({
+      // The app normally sends its own id so a replay finds the first attempt.
+      id: body.id ?? randomUUID(),
+      userKey,
+      drinkId: body.drink_id,
+      notes: body.notes ?? null,
+      maxActive: this.maxActiveOrders,
+    });
+    switch (result.outcome) {
+      case 'created':
+        this.events.publish(ADMIN_NEW_ORDERS, 'NEW_ORDER', result.event);
+        return { order: result.order, created: true };
+      case 'existing':
+        return { order: result.order, created: false };
+      case 'idempotency_conflict':
+        throw new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
+      case 'drink_not_found':
+        throw notFound('drink');
+      case 'drink_unavailable':
+        throw new AppError(409, 'drink_unavailable', 'This drink is not available right now.');
+      case 'too_many_active_orders':
+        throw new AppError(409, 'too_many_active_orders', `You can have at most ${this.maxActiveOrders} open orders.`);
+      case 'guest_inactive':
+        // Revoked between the token check and the lock: the same answer the guard gives.
+        throw unauthorized();
+    }
+  }
+
+  /**
+   * Moves an order along the status machine (shared/order-status.ts). The same status again
+   * is a no-op: no version, no event. A guest asking about another guest's order learns
+   * nothing: it is simply not found.
+   */
+  async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<StoredOrder> {
+    const outcome = await this.db.transaction(async (tx) => {
+      const repo = new OrderRepository(tx);
+      const current = await repo.lockForChange(id);
+      if (!current || (requester.actor === 'guest' && current.user_key !== requester.userKey)) throw notFound('order');
+      if (current.status === to) return { order: current, event: undefined };
+      const actor: Actor = requester.actor;
+      if (!canTransition(current.status, to, actor)) throw invalidTransition(current.status, to);
+      // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
+      const version = await repo.takeVersion();
+      const order = await repo.setStatus(id, to, version);
+      const event: OrderStatusChangedEvent & { user_key: string; username: string } = {
+        type: 'ORDER_STATUS_CHANGED',
+        order_id: order.id,
+        drink_name: order.drink_name,
+        status: order.status,
+        previous_status: current.status,
+        updated_at: order.updated_at,
+        version: order.version,
+        user_key: order.user_key,
+        username: order.username,
+      };
+      await repo.insertEvent(event);
+      return { order, event };
+    });
+    if (outcome.event) {
+      const { user_key: userKey, username: _username, ...guestEvent } = outcome.event;
+      this.events.publish(guestOrdersChannel(userKey), 'ORDER_STATUS_CHANGED', guestEvent);
+      this.events.publish(ADMIN_ORDER_UPDATES, 'ORDER_STATUS_CHANGED', outcome.event);
+    }
+    return outcome.order;
+  }
+
+  /**
+   * The cursor is computed before the read: every version at or below it is committed, so
+   * the read sees all of them, and a version committed late is above it and comes next time.
+   */
+  async listForGuest(userKey: string, since: string | undefined): Promise<{ orders: StoredOrder[]; cursor: string }> {
+    const cursor = await this.repo.safeCursor();
+    const orders = await this.repo.listForGuest(userKey, since);
+    return { orders, cursor };
+  }
+
+  async getForGuest(id: string, userKey: string): Promise<StoredOrder> {
+    const order = await this.repo.findForGuest(id, userKey);
+    if (!order) throw notFound('order');
+    return order;
+  }
+
+  listForHost(statuses: OrderStatus[] | undefined): Promise<StoredOrder[]> {
+    return this.repo.listForHost(statuses);
+  }
+}

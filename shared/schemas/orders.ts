@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../order-status.ts';
+import { cleanText } from './common.ts';
+
+/** Any 8-4-4-4-12 hex id, lower-cased: the same rule as path ids, so a client's own UUIDs all pass. */
+const looseUuid = z.guid().transform((value) => value.toLowerCase());
+
+export const orderStatus = z.enum(ORDER_STATUSES);
+
+/** Notes are trimmed; an empty note is no note. */
+export const orderNotes = cleanText(0, 200).transform((value) => (value === '' ? null : value));
+
+/** POST /api/orders. `id` is the client's own UUID, so a replayed request creates one order. */
+export const createOrderBody = z.strictObject({
+  id: looseUuid.optional(),
+  drink_id: looseUuid,
+  notes: orderNotes.nullable().optional(),
+});
+export type CreateOrderBody = z.infer<typeof createOrderBody>;
+
+/** PATCH /api/admin/orders/:id */
+export const updateOrderStatusBody = z.strictObject({ status: orderStatus });
+export type UpdateOrderStatusBody = z.infer<typeof updateOrderStatusBody>;
+
+/** A cursor is a version: a decimal integer that fits PostgreSQL's bigint. */
+export const MAX_CURSOR = 9_223_372_036_854_775_807n;
+export const orderCursor = z
+  .string()
+  .regex(/^\d{1,19}$/)
+  .refine((value) => BigInt(value) <= MAX_CURSOR, { message: 'must fit a 64-bit integer' });
+
+export const ordersQuery = z.object({ since: orderCursor.optional() });
+
+/** GET /api/admin/orders?status=a,b (a repeated `status` parameter works too). */
+export const adminOrdersQuery = z.object({
+  status: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')))
+    .pipe(z.array(orderStatus).min(1))
+    .optional(),
+});
+
+export const orderSchema = z.object({
+  id: z.string(),
+  drink_id: z.string(),
+  drink_name: z.string(),
+  notes: z.string().nullable(),
+  status: orderStatus,
+  created_at: z.string(),
+  updated_at: z.string(),
+  completed_at: z.string().nullable(),
+  /** Decimal string; compare as BigInt. Also a valid cursor. */
+  version: z.string(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+export const adminOrderSchema = orderSchema.extend({ user_key: z.string(), username: z.string() });
+export type AdminOrder = z.infer<typeof adminOrderSchema>;
+
+export const orderResponse = z.object({ order: orderSchema });
+export const adminOrderResponse = z.object({ order: adminOrderSchema });
+export const ordersResponse = z.object({ orders: z.array(orderSchema), cursor: z.string() });
+export const adminOrdersResponse = z.object({ orders: z.array(adminOrderSchema) });

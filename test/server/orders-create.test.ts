@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderSchema } from '../../shared/schemas/orders.ts';
+import type { ChannelEvent } from '../../server/events/event-bus.ts';
+import { createGuestDirect } from '../support/guests.ts';
+import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let admin: string;
+let drinks: { id: string; name: string }[];
+const published: ChannelEvent[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ MAX_ACTIVE_ORDERS: '3' });
+  admin = await adminToken(server);
+  drinks = (await api(server, 'GET', '/api/drinks')).body.drinks;
+  server.ctx.events.listen((event) => published.push(event));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function eventRows(orderId: string) {
+  const { rows } = await server.db.query<{ type: string; version: string; user_key: string; payload: Record<string, unknown> }>(
+    'SELECT type, version, user_key, payload FROM order_events WHERE order_id = $1 ORDER BY id',
+    [orderId],
+  );
+  return rows;
+}
+
+async function orderCount(id: string): Promise<number> {
+  const { rows } = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE id = $1', [id]);
+  return rows[0]!.n;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('POST /api/orders', () => {
+  it('creates an order in the wire shape, writes its NEW_ORDER event and publishes it after commit', async () => {
+    const guest = await createGuestDirect(server, 'Ada');
+    const id = randomUUID();
+    const drink = drinks[0]!;
+    const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id, drink_id: drink.id, notes: '  no ice  ' } });
+    expect(res.status).toBe(201);
+    const order = res.body.order;
+    expect(Object.keys(order).sort()).toEqual(
+      ['completed_at', 'created_at', 'drink_id', 'drink_name', 'id', 'notes', 'status', 'updated_at', 'version'].sort(),
+    );
+    expect(orderSchema.parse(order)).toEqual(order);
+    expect(order).toMatchObject({ id, drink_id: drink.id, drink_name: drink.name, notes: 'no ice', status: 'pending', completed_at: null });
+    expect(order.created_at).toMatch(ISO);
+    expect(order.updated_at).toBe(order.created_at);
+    expect(order.version).toMatch(/^[1-9]\d*$/);
+
+    const expectedEvent = {
+      type: 'NEW_ORDER',
+      order_id: id,
+      user_key: guest.user_key,
+      username: 'Ada',
+      drink_name: drink.name,
+      notes: 'no ice',
+      status: 'pending',
+      created_at: order.created_at,
+      version: order.version,
+    };
+    const rows = await eventRows(id);
+    expect(rows).toEqual([{ type: 'NEW_ORDER', version: order.version, user_key: guest.user_key, payload: expectedEvent }]);
+    await expect.poll(() => published.find((e) => e.type === 'NEW_ORDER' && e.payload.version === order.version)).toEqual({
+      channel: '/admin/new-orders',
+      type: 'NEW_ORDER',
+      payload: expectedEvent,
+    });
+  });
+
+  it('generates the id when the client sends none; empty notes become null', async () => {
+    const guest = await createGuestDirect(server);
+    const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { drink_id: drinks[0]!.id, notes: '   ' } });
+    expect(res.status).toBe(201);
+    expect(res.body.order.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(res.body.order.notes).toBeNull();
+  });
+
+  it('50 concurrent duplicates create one order, one event, and give every caller the same order (one 201, 49 200)', async () => {
+    const guest = await createGuestDirect(server);
+    const body = { id: randomUUID(), drink_id: drinks[1]!.id, notes: 'extra lime' };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => api(server, 'POST', '/api/orders', { token: guest.access_token, body })),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(49);
+    for (const answer of answers) expect(answer.body.order).toEqual(answers[0]!.body.order);
+    expect(await orderCount(body.id)).toBe(1);
+    expect(await eventRows(body.id)).toHaveLength(1);
+  });
+
+  it('the same id with another drink, other notes or from another guest is 409 idempotency_conflict and changes nothing', async () => {
+    const owner = await createGuestDirect(server, 'Owner');
+    const other = await createGuestDirect(server, 'Other');
+    const id = randomUUID();
+    const first = await api(server, 'POST', '/api/orders', { token: owner.access_token, body: { id, drink_id: drinks[0]!.id } });
+    expect(first.status).toBe(201);
+    const attempts = [
+      { token: owner.access_token, body: { id, drink_id: drinks[1]!.id } },
+      { token: owner.access_token, body: { id, drink_id: drinks[0]!.id, notes: 'different' } },
+      { token: other.access_token, body: { id, drink_id: drinks[0]!.id } },
+    ];
+    for (const attempt of attempts) {
+      const res = await api(server, 'POST', '/api/orders', attempt);
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual({ error: { code: 'idempotency_conflict', message: expect.any(String) } });
+    }
+    const stored = await api(server, 'GET', `/api/orders/${id}`, { token: owner.access_token });
+    expect(stored.body.order).toEqual(first.body.order);
+    expect(await eventRows(id)).toHaveLength(1);
+  });
+
+  it('different guests racing on one id: exactly one creates it, every other gets 409', async () => {
+    const guests = await Promise.all(Array.from({ length: 12 }, (_, i) => createGuestDirect(server, `Racer ${i}`)));
+    const body = { id: randomUUID(), drink_id: drinks[0]!.id };
+    const answers = await Promise.all(guests.map((g) => api(server, 'POST', '/api/orders', { token: g.access_token, body })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409 && a.body.error.code === 'idempotency_conflict')).toHaveLength(11);
+    expect(await orderCount(body.id)).toBe(1);
+    expect(await eventRows(body.id)).toHaveLength(1);
+  });
+
+  it('ten simultaneous orders from a guest with none open create exactly MAX_ACTIVE_ORDERS', async () => {
+    const guest = await createGuestDirect(server);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id: randomUUID(), drink_id: drinks[0]!.id } }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(3);
+    const refused = answers.filter((a) => a.status === 409);
+    expect(refused).toHaveLength(7);
+    for (const r of refused) expect(r.body.error.code).toBe('too_many_active_orders');
+    const { rows } = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE user_key = $1', [guest.user_key]);
+    expect(rows[0]!.n).toBe(3);
+  });
+
+  it('at the limit a replay of an existing order still answers 200, and a finished order frees a place', async () => {
+    const guest = await createGuestDirect(server);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) {
+      expect((await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id, drink_id: drinks[0]!.id } })).status).toBe(201);
+    }
+    const fourth = { id: randomUUID(), drink_id: drinks[0]!.id };
+    expect((await api(server, 'POST', '/api/orders', { token: guest.access_token, body: fourth })).status).toBe(409);
+    const replay = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id: ids[0], drink_id: drinks[0]!.id } });
+    expect(replay.status).toBe(200);
+    const served = await api(server, 'PATCH', `/api/admin/orders/${ids[1]}`, { token: admin, body: { status: 'served' } });
+    expect(served.status).toBe(200);
+    expect((await api(server, 'POST', '/api/orders', { token: guest.access_token, body: fourth })).status).toBe(201);
+  });
+
+  it('an unknown or deleted drink is 404 drink_not_found, an inactive one 409 drink_unavailable, and neither leaves a row', async () => {
+    const guest = await createGuestDirect(server);
+    const [inactive, deleted] = [drinks[2]!, drinks[3]!];
+    expect((await api(server, 'PUT', `/api/admin/drinks/${inactive.id}`, { token: admin, body: { is_active: false } })).status).toBe(200);
+    expect((await api(server, 'DELETE', `/api/admin/drinks/${deleted.id}`, { token: admin })).status).toBe(204);
+    const cases: [string, number, string][] = [
+      [randomUUID(), 404, 'drink_not_found'],
+      [deleted.id, 404, 'drink_not_found'],
+      [inactive.id, 409, 'drink_unavailable'],
+    ];
+    for (const [drinkId, status, code] of cases) {
+      const id = randomUUID();
+      const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id, drink_id: drinkId } });
+      expect(res.status).toBe(status);
+      expect(res.body.error.code).toBe(code);
+      expect(await orderCount(id)).toBe(0);
+    }
+    await api(server, 'PUT', `/api/admin/drinks/${inactive.id}`, { token: admin, body: { is_active: true } });
+  });
+
+  it('a creation that fails inside its transaction leaves neither order nor event, and publishes nothing', async () => {
+    const guest = await createGuestDirect(server);
+    const id = randomUUID();
+    await server.db.query(`CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'forced failure'; END $$`);
+    await server.db.query(`CREATE TRIGGER refuse_event BEFORE INSERT ON order_events FOR EACH ROW
+      WHEN (NEW.order_id = '${id}') EXECUTE FUNCTION refuse_event()`);
+    try {
+      const before = published.length;
+      const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id, drink_id: drinks[0]!.id } });
+      expect(res.status).toBe(500);
+      expect(res.body.error.code).toBe('internal_error');
+      expect(await orderCount(id)).toBe(0);
+      expect(await eventRows(id)).toEqual([]);
+      expect(published.slice(before).filter((e) => e.type === 'NEW_ORDER' && e.payload.order_id === id)).toEqual([]);
+    } finally {
+      await server.db.query('DROP TRIGGER refuse_event ON order_events');
+      await server.db.query('DROP FUNCTION refuse_event()');
+    }
+    const retry = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id, drink_id: drinks[0]!.id } });
+    expect(retry.status).toBe(201);
+    expect(await eventRows(id)).toHaveLength(1);
+  });
+});
+
+describe('bad input to POST /api/orders gets the envelope and a 4xx', () => {
+  const cases: [string, unknown, number, string][] = [
+    ['a body that is an array', [], 400, 'validation_failed'],
+    ['a body that is a string', 'tea', 400, 'validation_failed'],
+    ['no drink_id', {}, 400, 'validation_failed'],
+    ['a drink_id that is not a UUID', { drink_id: 'gin' }, 400, 'validation_failed'],
+    ['an id that is not a UUID', { id: 42, drink_id: '00000000-0000-4000-8000-000000000000' }, 400, 'validation_failed'],
+    ['notes over 200 characters', { drink_id: '00000000-0000-4000-8000-000000000000', notes: 'x'.repeat(201) }, 400, 'validation_failed'],
+    ['notes with a control character', { drink_id: '00000000-0000-4000-8000-000000000000', notes: 'a\u0007b' }, 400, 'validation_failed'],
+    ['notes that are not text', { drink_id: '00000000-0000-4000-8000-000000000000', notes: 5 }, 400, 'validation_failed'],
+    ['an unknown field', { drink_id: '00000000-0000-4000-8000-000000000000', price: 0 }, 400, 'validation_failed'],
+  ];
+  it.each(cases)('%s', async (_name, body, status, code) => {
+    const guest = await createGuestDirect(server);
+    const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body });
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+  });
+
+  it('notes of exactly 200 characters are accepted', async () => {
+    const guest = await createGuestDirect(server);
+    const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { drink_id: drinks[0]!.id, notes: 'é'.repeat(200) } });
+    expect(res.status).toBe(201);
+  });
+
+  it('malformed JSON, another content type, no token and an admin token', async () => {
+    const guest = await createGuestDirect(server);
+    const malformed = await api(server, 'POST', '/api/orders', { token: guest.access_token, raw: '{"drink_id":', headers: { 'content-type': 'application/json' } });
+    expect([malformed.status, malformed.body.error.code]).toEqual([400, 'invalid_json']);
+    const form = await api(server, 'POST', '/api/orders', { token: guest.access_token, raw: 'drink_id=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect([form.status, form.body.error.code]).toEqual([415, 'unsupported_media_type']);
+    const anonymous = await api(server, 'POST', '/api/orders', { body: { drink_id: drinks[0]!.id } });
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'unauthorized']);
+    const host = await api(server, 'POST', '/api/orders', { token: admin, body: { drink_id: drinks[0]!.id } });
+    expect([host.status, host.body.error.code]).toEqual([403, 'forbidden']);
+  });
+});
