@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import type { RouteFactory } from './app.ts';
 import type { AppContext } from './context.ts';
+import { guestRoutes } from './guests/guests.routes.ts';
+import { orderRoutes } from './orders/order.routes.ts';
 
 /**
  * The domains that join the core (guests, orders, events, push). Each may add routes,
@@ -13,5 +15,5 @@ export interface InstalledDomains {
 }
 
 export async function installDomains(_ctx: AppContext): Promise<InstalledDomains> {
-  return { routes: [], upgradeHandlers: [], closers: [] };
+  return { routes: [guestRoutes, orderRoutes], upgradeHandlers: [], closers: [] };
 }

@@ -1,0 +1,59 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { guestUsername, refreshTokenBody, registerBody } from '../../shared/schemas/guests.ts';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../http/errors.ts';
+import { RateLimiter, clientAddress } from '../http/rate-limit.ts';
+import { isUuid, parse } from '../http/validate.ts';
+import { GuestAuthService, deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
+
+/** Bad invite codes allowed per client address per minute before 429. */
+const CODE_FAILURES_PER_MINUTE = 10;
+const usernameRule = z.object({ username: guestUsername });
+
+export function guestAuthRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { auth } = ctx;
+  const service = new GuestAuthService(ctx.db, ctx.tokens, ctx.config.guestTokenTtl, ctx.config.refreshReuseGrace);
+  // Codes are UUIDs (122 random bits), but a guessing loop should still stop quickly. Only
+  // failures count: a whole party behind one NAT'd address must be able to join.
+  const codeFailures = new RateLimiter(CODE_FAILURES_PER_MINUTE, 60_000);
+  const device = (req: Request) => deviceInfo(req.get('user-agent'));
+
+  router.post('/api/register', async (req, res) => {
+    const address = clientAddress(req);
+    codeFailures.check(address);
+    const code = req.get('x-registration-code')?.trim();
+    // A missing or malformed code is the same 401 as an unknown one, without a database trip.
+    if (!isUuid(code)) {
+      codeFailures.fail(address);
+      throw invalidRegistrationCode();
+    }
+    const body = parse(registerBody, req.body);
+    const { username } = parse(usernameRule, body, 'invalid_username');
+    try {
+      res.status(201).json(await service.register(code.toLowerCase(), username, device(req)));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_registration_code') codeFailures.fail(address);
+      throw error;
+    }
+  });
+
+  router.post('/api/auth/refresh', async (req, res) => {
+    const body = parse(refreshTokenBody, req.body);
+    res.set('Cache-Control', 'no-store').json(await service.refresh(body.refresh_token, device(req)));
+  });
+
+  router.post('/api/auth/logout', async (req, res) => {
+    const body = parse(refreshTokenBody, req.body);
+    await service.logout(body.refresh_token);
+    res.status(204).end();
+  });
+
+  router.get('/api/me', auth.guest, (req, res) => {
+    const claims = auth.guestClaims(req);
+    res.set('Cache-Control', 'no-store').json({ user: { user_key: claims.user_key, username: claims.username } });
+  });
+
+  return router;
+}
