@@ -26,8 +26,9 @@ export type UpdateOrderStatusBody = z.infer<typeof updateOrderStatusBody>;
 export const MAX_CURSOR = 9_223_372_036_854_775_807n;
 export const orderCursor = z
   .string()
-  .regex(/^\d{1,19}$/)
-  .refine((value) => BigInt(value) <= MAX_CURSOR, { message: 'must fit a 64-bit integer' });
+  .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_CURSOR, {
+    message: 'must be a decimal integer that fits 64 bits',
+  });
 
 export const ordersQuery = z.object({ since: orderCursor.optional() });
 
