@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderSchema } from '../../shared/schemas/orders.ts';
 import type { ChannelEvent } from '../../server/events/event-bus.ts';
+import type { NewOrderEvent } from '../../shared/events.ts';
 import { createGuestDirect } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -65,7 +66,7 @@ describe('POST /api/orders', () => {
     };
     const rows = await eventRows(id);
     expect(rows).toEqual([{ type: 'NEW_ORDER', version: order.version, user_key: guest.user_key, payload: expectedEvent }]);
-    await expect.poll(() => published.find((e) => e.type === 'NEW_ORDER' && e.payload.version === order.version)).toEqual({
+    await expect.poll(() => published.find((e) => e.type === 'NEW_ORDER' && (e.payload as NewOrderEvent).version === order.version)).toEqual({
       channel: '/admin/new-orders',
       type: 'NEW_ORDER',
       payload: expectedEvent,
@@ -188,7 +189,7 @@ describe('POST /api/orders', () => {
       expect(res.body.error.code).toBe('internal_error');
       expect(await orderCount(id)).toBe(0);
       expect(await eventRows(id)).toEqual([]);
-      expect(published.slice(before).filter((e) => e.type === 'NEW_ORDER' && e.payload.order_id === id)).toEqual([]);
+      expect(published.slice(before).filter((e) => e.type === 'NEW_ORDER' && (e.payload as NewOrderEvent).order_id === id)).toEqual([]);
     } finally {
       await server.db.query('DROP TRIGGER refuse_event ON order_events');
       await server.db.query('DROP FUNCTION refuse_event()');

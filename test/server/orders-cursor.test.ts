@@ -48,7 +48,9 @@ describe('GET /api/orders and the sync cursor', () => {
   });
 
   it('returns exactly the orders changed since the cursor while other guests and the host change orders in between', async () => {
-    const [ann, ben, cat] = await Promise.all(['Ann', 'Ben', 'Cat'].map((name) => createGuestDirect(server, name)));
+    const ann = await createGuestDirect(server, 'Ann');
+    const ben = await createGuestDirect(server, 'Ben');
+    const cat = await createGuestDirect(server, 'Cat');
     const annOld = await place(ann);
     const annUntouched = await place(ann);
     const annCancelled = await place(ann);
