@@ -56,7 +56,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a PostgreSQL that goes away', () => 
     const server = await startTestServer({ DATABASE_URL: viaProxy.toString() }, { testDb });
     try {
       expect((await api(server, 'GET', '/api/health')).status).toBe(200);
-      await proxy.cut();
+      proxy.cut();
       const degraded = await waitFor(async () => {
         const res = await api(server, 'GET', '/api/health');
         return res.status === 503 ? res : undefined;
@@ -65,7 +65,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a PostgreSQL that goes away', () => 
       const during = await api(server, 'GET', '/api/admin/sections', { token: await server.ctx.tokens.signAdmin('x', 'h@x', 60) });
       expect(during.status).toBe(503);
       expect(during.body.error.code).toBe('service_unavailable');
-      await proxy.restore();
+      proxy.restore();
       const healthy = await waitFor(async () => {
         const res = await api(server, 'GET', '/api/health');
         return res.status === 200 ? res : undefined;
@@ -73,8 +73,8 @@ describe.skipIf(!process.env.DATABASE_URL)('a PostgreSQL that goes away', () => 
       expect(healthy.body.status).toBe('ok');
       expect((await api(server, 'GET', '/api/sections')).status).toBe(200);
     } finally {
-      await proxy.restore().catch(() => undefined);
       await server.stop();
+      await proxy.stop();
       await testDb.drop();
     }
   });

@@ -84,18 +84,19 @@ describe('HTTP conventions every endpoint keeps', () => {
   });
 
   it('cuts off a client that never finishes its headers', async () => {
-    server.server.headersTimeout = 500;
-    server.server.requestTimeout = 1_000;
-    const url = new URL(server.url);
+    const fresh = await startTestServer();
+    fresh.server.headersTimeout = 500;
+    fresh.server.requestTimeout = 1_000;
+    const url = new URL(fresh.url);
     const closed = await new Promise<boolean>((resolve) => {
       const socket = net.connect(Number(url.port), url.hostname, () => socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n'));
+      socket.resume();
       socket.on('close', () => resolve(true));
       socket.on('error', () => resolve(true));
       setTimeout(() => resolve(false), 10_000).unref();
     });
+    await fresh.stop();
     expect(closed).toBe(true);
-    server.server.headersTimeout = 15_000;
-    server.server.requestTimeout = 60_000;
   });
 });
 

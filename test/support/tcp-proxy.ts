@@ -2,11 +2,12 @@ import net from 'node:net';
 
 /**
  * A TCP proxy the test can cut and restore, standing in for a network path to PostgreSQL
- * that drops: cutting destroys every open connection and refuses new ones.
+ * that drops: cutting destroys every open connection and hangs up on new ones at once.
  */
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private isCut = false;
   port = 0;
 
   constructor(
@@ -14,8 +15,12 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
-  async start(port = 0): Promise<number> {
+  async start(): Promise<number> {
     this.server = net.createServer((client) => {
+      if (this.isCut) {
+        client.destroy();
+        return;
+      }
       const upstream = net.connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -24,18 +29,22 @@ export class TcpProxy {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;
   }
 
-  async cut(): Promise<void> {
+  cut(): void {
+    this.isCut = true;
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    this.server = undefined;
   }
 
-  async restore(): Promise<void> {
-    await this.start(this.port);
+  restore(): void {
+    this.isCut = false;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
