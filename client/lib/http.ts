@@ -22,6 +22,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Told after every request whether the server was reached (any HTTP answer) or not. */
+const reachObservers = new Set<(reached: boolean) => void>();
+export function observeReach(observer: (reached: boolean) => void): () => void {
+  reachObservers.add(observer);
+  return () => reachObservers.delete(observer);
+}
+
 /** fetch + JSON + the error envelope; network failures become ApiError(0, 'network_error'). */
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -37,8 +44,10 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    for (const observer of reachObservers) observer(false);
     throw new ApiError(0, 'network_error', 'The server could not be reached.');
   }
+  for (const observer of reachObservers) observer(true);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let data: unknown;

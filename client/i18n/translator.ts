@@ -1,0 +1,57 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * A tiny message catalog shared by the guest app and the host dashboard: every visible string
+ * lives in one `{en, fr}` table per app, and the language follows the browser's.
+ */
+export type Locale = 'en' | 'fr';
+export const LOCALES: readonly Locale[] = ['en', 'fr'];
+
+export type Vars = Record<string, string | number>;
+export type Messages<K extends string> = { en: Record<K, string>; fr: Record<K, string> };
+export type Translate<K extends string> = (key: K, vars?: Vars) => string;
+
+/** The first of the browser's preferred languages we speak; English otherwise. */
+export function detectLocale(languages: readonly string[] = browserLanguages()): Locale {
+  for (const tag of languages) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base === 'fr' || base === 'en') return base;
+  }
+  return 'en';
+}
+
+function browserLanguages(): readonly string[] {
+  if (typeof navigator === 'undefined') return [];
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
+}
+
+/** Replaces `{name}` placeholders; a missing variable stays visible rather than vanishing. */
+export function format(template: string, vars?: Vars): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/**
+ * `createTranslator(messages)` → `t(key, vars?)` in the given locale (default: the browser's).
+ * A key missing in French falls back to English, so a half-translated catalog never shows keys.
+ */
+export function createTranslator<K extends string>(messages: Messages<K>, locale: Locale = detectLocale()): Translate<K> {
+  return (key, vars) => format(messages[locale][key] ?? messages.en[key] ?? key, vars);
+}
+
+function subscribeLanguage(onChange: () => void): () => void {
+  if (typeof window === 'undefined') return () => {};
+  window.addEventListener('languagechange', onChange);
+  return () => window.removeEventListener('languagechange', onChange);
+}
+
+/** The current locale, re-rendering when the browser's language changes. */
+export function useLocale(): Locale {
+  return useSyncExternalStore(subscribeLanguage, () => detectLocale(), () => 'en' as Locale);
+}
+
+/** A translator for the current locale, for components: `const t = useTranslator(guestMessages)`. */
+export function useTranslator<K extends string>(messages: Messages<K>): Translate<K> {
+  const locale = useLocale();
+  return createTranslator(messages, locale);
+}
