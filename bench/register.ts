@@ -1,0 +1,314 @@
+/**
+ * `npm run bench -- register`: registrations per second (50 clients, spread over 10 codes and
+ * all on one code), access-token verification per second for RS256 (chosen) and EdDSA, and
+ * the cost of GET /api/me for comparison. barback runs as its own process on a fresh
+ * PostgreSQL database (created here, dropped afterwards); autocannon drives it from this one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { SignJWT, generateKeyPair, jwtVerify } from 'jose';
+import pg from 'pg';
+import { openDatabase } from '../server/db/database.ts';
+import { createLogger } from '../server/logger.ts';
+import { SigningKeyStore } from '../server/auth/signing-keys.ts';
+import { TokenService } from '../server/auth/tokens.ts';
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN = { email: 'bench@barback.test', password: 'bench password 123' };
+const CONNECTIONS = 50;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: BASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function startBarback(databaseUrl: string, port: number): Promise<ChildProcess> {
+  // An empty client dir keeps main.ts from building the PWA; this benchmark needs only the API.
+  const clientDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-client-'));
+  await fs.writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>bench</title>');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'warn',
+      CLIENT_DIR: clientDir,
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`barback exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error('barback did not start within 60 s');
+}
+
+async function json(url: string, init: RequestInit & { token?: string } = {}): Promise<any> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetch(url, { ...init, headers });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The host account is created just after the server starts listening: retry briefly. */
+async function adminLogin(base: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await json(`${base}/api/admin/login`, { method: 'POST', body: JSON.stringify(ADMIN) })).access_token as string;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+interface LoadResult {
+  rps: number;
+  ok: number;
+  other: number;
+  p50: number;
+  p99: number;
+}
+
+/** Fires `amount` registrations with 50 connections, cycling over `codes`; collects the tokens issued. */
+async function registrations(base: string, codes: string[], amount: number, tokens: string[]): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: `${base}/api/register`,
+    connections: CONNECTIONS,
+    amount,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(request: any) {
+          const code = codes[next++ % codes.length]!;
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', 'x-registration-code': code, 'user-agent': 'bench' },
+            body: JSON.stringify({ username: `Guest ${next}` }),
+          };
+        },
+        onResponse(status: number, body: string) {
+          if (status === 201) tokens.push(JSON.parse(body).access_token);
+        },
+      },
+    ],
+  });
+  return summarise(result);
+}
+
+function summarise(result: autocannon.Result): LoadResult {
+  const ok = result['2xx'];
+  const elapsed = result.duration;
+  return {
+    rps: Math.round((ok + result.non2xx) / elapsed),
+    ok,
+    other: result.non2xx + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+async function me(base: string, tokens: string[], amount: number): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: `${base}/api/me`,
+    connections: CONNECTIONS,
+    amount,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest(request: any) {
+          return { ...request, headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` } };
+        },
+      },
+    ],
+  });
+  return summarise(result);
+}
+
+/** Operations per second of `op`, one at a time, for about `ms` milliseconds. */
+async function perSecond(op: () => Promise<unknown>, ms = 2_000): Promise<number> {
+  for (let i = 0; i < 200; i++) await op();
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < 100; i++) await op();
+    n += 100;
+  }
+  return Math.round(n / ((performance.now() - start) / 1000));
+}
+
+/** The same, with 50 operations in flight (EdDSA's WebCrypto work runs on libuv's pool). */
+async function perSecondParallel(op: () => Promise<unknown>, ms = 2_000): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    await Promise.all(Array.from({ length: CONNECTIONS }, op));
+    n += CONNECTIONS;
+  }
+  return Math.round(n / ((performance.now() - start) / 1000));
+}
+
+async function joseFigures(alg: 'RS256' | 'EdDSA') {
+  const { privateKey, publicKey } = await generateKeyPair(alg);
+  const now = Math.floor(Date.now() / 1000);
+  const sign = () =>
+    new SignJWT({ token_type: 'access', role: 'guest', user_key: crypto.randomUUID(), username: 'Sam' })
+      .setProtectedHeader({ alg, kid: 'k' })
+      .setIssuer('barback')
+      .setAudience('barback')
+      .setSubject('s')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(privateKey);
+  const token = await sign();
+  const verify = () => jwtVerify(token, publicKey, { algorithms: [alg], issuer: 'barback', audience: 'barback' });
+  return {
+    sign: await perSecond(sign, 1_500),
+    verify: await perSecond(verify),
+    verifyParallel: await perSecondParallel(verify),
+  };
+}
+
+export async function run(): Promise<{ markdown: string }> {
+  const name = `barback_bench_${randomBytes(5).toString('hex')}`;
+  await withAdminClient((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(BASE_URL);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  try {
+    child = await startBarback(databaseUrl, port);
+    const admin = await adminLogin(base);
+    const newCode = async () =>
+      (await json(`${base}/api/admin/registration-codes`, { method: 'POST', token: admin, body: JSON.stringify({ max_uses: 10_000 }) }))
+        .code as string;
+    const tenCodes: string[] = [];
+    for (let i = 0; i < 10; i++) tenCodes.push(await newCode());
+    const oneCode = [await newCode()];
+    const warmCode = [await newCode()];
+
+    const tokens: string[] = [];
+    process.stdout.write('warm-up…\n');
+    await registrations(base, warmCode, 1_000, []);
+    process.stdout.write('registrations over 10 codes…\n');
+    const spread = await registrations(base, tenCodes, 8_000, tokens);
+    process.stdout.write('registrations on one code…\n');
+    const single = await registrations(base, oneCode, 5_000, tokens);
+    const counts = await withAdminClient(async () => {
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ code: string; use_count: number }>('SELECT code, use_count FROM registration_codes');
+        return new Map(rows.map((r) => [r.code, r.use_count]));
+      } finally {
+        await c.end();
+      }
+    });
+
+    process.stdout.write('GET /api/me…\n');
+    await me(base, tokens.slice(0, 1), 2_000);
+    const meCached = await me(base, tokens.slice(0, 1), 20_000);
+    // Every request a token the server has never seen: full RS256 verification plus the
+    // guest-status lookup (a primary-key query) on each request.
+    const meFresh = await me(base, tokens.slice(1), tokens.length - 1);
+
+    process.stdout.write('token verification…\n');
+    const rs = await joseFigures('RS256');
+    const ed = await joseFigures('EdDSA');
+    const logger = createLogger('warn');
+    const db = await openDatabase({ databaseUrl, dataDir: '', logger, poolSize: 2 });
+    let serviceRaw = 0;
+    let serviceCached = 0;
+    try {
+      const keys = new SigningKeyStore(db);
+      await keys.init();
+      const service = new TokenService(keys);
+      const token = tokens[0]!;
+      serviceRaw = await perSecond(() => service.verifyUncached(token));
+      serviceCached = await perSecond(() => service.verify(token));
+    } finally {
+      await db.close();
+    }
+
+    const us = (perSecond: number) => (perSecond > 0 ? 1e6 / perSecond : Infinity);
+    const meCost = us(meCached.rps);
+    const pct = (value: number) => `${((value / meCost) * 100).toFixed(1)} %`;
+    const spreadUses = tenCodes.reduce((sum, c) => sum + (counts.get(c) ?? 0), 0);
+    const row = (what: string, r: LoadResult, extra: string) =>
+      `| ${what} | ${r.rps.toLocaleString('en')} | ${r.ok} / ${r.ok + r.other} | ${r.p50} / ${r.p99} | ${extra} |`;
+
+    const markdown = [
+      `barback as its own process on a fresh PostgreSQL database; autocannon, ${CONNECTIONS} connections, from the bench process.`,
+      '',
+      '| load | req/s | 201 or 200 / sent | latency p50 / p99 ms | note |',
+      '|---|---|---|---|---|',
+      row('POST /api/register, 10 codes', spread, `use_count total ${spreadUses} (target ≥ 1,000 req/s)`),
+      row('POST /api/register, all on 1 code', single, `use_count ${counts.get(oneCode[0]!) ?? '?'}; one row lock`),
+      row('GET /api/me, one token (verify cached)', meCached, `≈ ${meCost.toFixed(0)} µs of server per request`),
+      row('GET /api/me, every token new', meFresh, 'RS256 verify + status query each time'),
+      '',
+      'Access-token verification in one process (jose 6, same machine, same run):',
+      '',
+      '| algorithm | sign/s | verify/s (one at a time) | verify/s (50 in flight) | verify cost vs GET /api/me |',
+      '|---|---|---|---|---|',
+      `| RS256 (chosen) | ${rs.sign.toLocaleString('en')} | ${rs.verify.toLocaleString('en')} | ${rs.verifyParallel.toLocaleString('en')} | ${pct(us(rs.verify))} |`,
+      `| EdDSA | ${ed.sign.toLocaleString('en')} | ${ed.verify.toLocaleString('en')} | ${ed.verifyParallel.toLocaleString('en')} | ${pct(us(ed.verify))} |`,
+      `| TokenService.verifyUncached (RS256 + claim checks) | – | ${serviceRaw.toLocaleString('en')} | – | ${pct(us(serviceRaw))} |`,
+      `| TokenService.verify, cached token | – | ${serviceCached.toLocaleString('en')} | – | ${pct(us(serviceCached))} |`,
+    ].join('\n');
+    return { markdown };
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          child!.kill('SIGKILL');
+          resolve(undefined);
+        }, 5_000);
+        child!.once('exit', () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      });
+    }
+    await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  }
+}
