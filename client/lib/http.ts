@@ -20,6 +20,8 @@ export interface RequestOptions {
   token?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Sees the raw response first (e.g. to read an ETag). */
+  onResponse?: (response: Response) => void;
 }
 
 /** Told after every request whether the server was reached (any HTTP answer) or not. */
@@ -48,6 +50,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     throw new ApiError(0, 'network_error', 'The server could not be reached.');
   }
   for (const observer of reachObservers) observer(true);
+  options.onResponse?.(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let data: unknown;

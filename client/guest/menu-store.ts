@@ -1,0 +1,60 @@
+import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
+import { db, type MenuEntry } from '../lib/db.ts';
+import { ApiError, requestJson } from '../lib/http.ts';
+
+/**
+ * The menu as last seen lives in Dexie, so it shows at once (and offline); each revalidation
+ * asks with `If-None-Match`, and a 304 costs the server almost nothing.
+ */
+async function revalidate<T extends Drink | Section>(key: 'sections' | 'drinks', path: string): Promise<boolean> {
+  const cached = (await db.menu.get(key)) as MenuEntry<T> | undefined;
+  const headers: Record<string, string> = cached?.etag ? { 'if-none-match': cached.etag } : {};
+  let etag: string | null = null;
+  let body: Record<string, T[]>;
+  try {
+    body = await requestJson<Record<string, T[]>>(path, { headers, onResponse: (response) => (etag = response.headers.get('etag')) });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 304) return false;
+    throw error;
+  }
+  await db.menu.put({ key, etag, data: body[key] ?? [], fetched_at: new Date().toISOString() });
+  return true;
+}
+
+/** Revalidates sections and drinks; true when anything changed. */
+export async function refreshMenu(): Promise<boolean> {
+  const [sections, drinks] = await Promise.all([
+    revalidate<Section>('sections', '/api/sections'),
+    revalidate<Drink>('drinks', '/api/drinks'),
+  ]);
+  return sections || drinks;
+}
+
+export interface MenuSnapshot {
+  sections: Section[];
+  drinks: Drink[];
+  /** false until a menu has ever been stored. */
+  loaded: boolean;
+}
+
+export async function readMenu(): Promise<MenuSnapshot> {
+  const [sections, drinks] = await Promise.all([db.menu.get('sections'), db.menu.get('drinks')]);
+  return {
+    sections: (sections?.data ?? []) as Section[],
+    drinks: ((drinks?.data ?? []) as Drink[]).filter((drink) => drink.is_active),
+    loaded: Boolean(sections && drinks),
+  };
+}
+
+/** Search by name or ingredient, case- and accent-insensitive. */
+export function matchesSearch(drink: Drink, query: string): boolean {
+  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const needle = fold(query.trim());
+  if (!needle) return true;
+  return fold(drink.name).includes(needle) || drink.ingredients.some((ingredient) => fold(ingredient).includes(needle));
+}
+
+export async function fetchDrink(id: string): Promise<DrinkWithRecipe> {
+  const answer = await requestJson<{ drink: DrinkWithRecipe }>(`/api/drinks/${encodeURIComponent(id)}`);
+  return answer.drink;
+}

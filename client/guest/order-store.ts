@@ -1,0 +1,74 @@
+import type { Order } from '../../shared/schemas/orders.ts';
+import type { OrderStatusChangedEvent } from '../../shared/events.ts';
+import { db, getMeta, setMeta, type LocalOrder } from '../lib/db.ts';
+import { authedRequest } from '../lib/session.ts';
+import { singleFlight } from '../lib/locks.ts';
+
+/**
+ * The guest's orders on the phone. Server orders are merged by `version` (a larger version is
+ * newer), so an old answer arriving late never undoes a newer status. The catch-up cursor is
+ * the one the server returned — event versions are only used to notice a gap.
+ */
+export const CURSOR_KEY = 'orders.cursor';
+
+function newer(incoming: string, existing: string | null | undefined): boolean {
+  return existing == null || BigInt(incoming) > BigInt(existing);
+}
+
+/** Stores server orders that are newer than what the phone has; returns those that changed. */
+export async function mergeServerOrders(orders: Order[]): Promise<Order[]> {
+  return db.transaction('rw', db.orders, async () => {
+    const changed: Order[] = [];
+    for (const order of orders) {
+      const existing = await db.orders.get(order.id);
+      if (existing && !newer(order.version, existing.version)) continue;
+      await db.orders.put({ ...order });
+      changed.push(order);
+    }
+    return changed;
+  });
+}
+
+/**
+ * GET /api/orders?since=<cursor>: what changed while the phone was not listening. The first
+ * call (no cursor) fetches the whole history. Concurrent callers share one request.
+ */
+export const catchUp = singleFlight(async (): Promise<Order[]> => {
+  const cursor = await getMeta<string>(CURSOR_KEY);
+  const query = cursor ? `?since=${encodeURIComponent(cursor)}` : '';
+  const answer = await authedRequest<{ orders: Order[]; cursor: string }>(`/api/orders${query}`);
+  const changed = await mergeServerOrders(answer.orders);
+  const stored = await getMeta<string>(CURSOR_KEY);
+  if (!stored || BigInt(answer.cursor) > BigInt(stored)) await setMeta(CURSOR_KEY, answer.cursor);
+  return changed;
+});
+
+export type EventOutcome = 'applied' | 'stale' | 'gap';
+
+/**
+ * Applies a live status change. The event's `previous_status` must be the status the phone
+ * has: otherwise an event was missed (or the order is unknown here), so the caller catches up.
+ */
+export async function applyStatusEvent(event: OrderStatusChangedEvent): Promise<EventOutcome> {
+  return db.transaction('rw', db.orders, async () => {
+    const existing = await db.orders.get(event.order_id);
+    if (!existing || existing.version === null) return 'gap';
+    if (!newer(event.version, existing.version)) return 'stale';
+    if (existing.status !== event.previous_status) return 'gap';
+    const next: LocalOrder = {
+      ...existing,
+      status: event.status,
+      updated_at: event.updated_at,
+      version: event.version,
+      completed_at: event.status === 'served' ? event.updated_at : existing.completed_at,
+    };
+    await db.orders.put(next);
+    return 'applied';
+  });
+}
+
+/** POST /api/orders/:id/cancel; the answer is merged like any other server order. */
+export async function cancelOrder(id: string): Promise<void> {
+  const answer = await authedRequest<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+  await mergeServerOrders([answer.order]);
+}
