@@ -12,7 +12,8 @@ function fail(message: string): never {
 }
 
 function buildClientIfMissing(config: Config): void {
-  if (fs.existsSync(path.join(config.clientDir, 'index.html'))) return;
+  // BARBACK_NO_BUILD=1 serves the API alone (benchmarks, API-only deployments).
+  if (process.env.BARBACK_NO_BUILD === '1' || fs.existsSync(path.join(config.clientDir, 'index.html'))) return;
   process.stdout.write('barback: building the app once (about a minute)…\n');
   const vite = path.resolve('node_modules/vite/bin/vite.js');
   const result = spawnSync(process.execPath, [vite, 'build'], { stdio: 'inherit' });

@@ -14,21 +14,24 @@ import { MAX_IMAGE_BYTES } from './images.ts';
 import type { CachedBody } from './menu.service.ts';
 
 function sendCached(req: Request, res: Response, cached: CachedBody): void {
-  res.set('ETag', cached.etag);
-  res.set('Cache-Control', 'no-cache');
+  res.setHeader('ETag', cached.etag);
+  res.setHeader('Cache-Control', 'no-cache');
   if (req.headers['if-none-match'] === cached.etag) {
-    res.status(304).end();
+    res.statusCode = 304;
+    res.end();
     return;
   }
-  res.type('application/json').send(cached.body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(cached.body);
 }
 
-export function menuRoutes(ctx: AppContext): Router {
+/** The guests' menu reads: the busiest endpoints, answered from memory before any body parsing. */
+export function publicMenuRoutes(ctx: AppContext): Router {
   const router = Router();
-  const { menu, auth } = ctx;
+  const { menu } = ctx;
 
   router.get('/api/sections', async (req, res) => {
-    sendCached(req, res, await menu.publicSections());
+    sendCached(req, res, menu.peekPublicSections() ?? (await menu.publicSections()));
   });
 
   router.get('/api/drinks', async (req, res) => {
@@ -36,12 +39,20 @@ export function menuRoutes(ctx: AppContext): Router {
     if (query.section_id !== undefined && !isUuid(query.section_id)) {
       throw new AppError(400, 'validation_failed', 'section_id must be a UUID.');
     }
-    sendCached(req, res, await menu.publicDrinks(query.section_id?.toLowerCase()));
+    const sectionId = query.section_id?.toLowerCase();
+    sendCached(req, res, menu.peekPublicDrinks(sectionId) ?? (await menu.publicDrinks(sectionId)));
   });
 
   router.get('/api/drinks/:id', async (req, res) => {
     res.json({ drink: await menu.publicDrink(pathId(req.params.id, 'drink')) });
   });
+
+  return router;
+}
+
+export function menuRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { menu, auth } = ctx;
 
   router.get('/api/admin/drinks', auth.admin, async (_req, res) => {
     res.json({ drinks: await menu.listAllDrinks() });

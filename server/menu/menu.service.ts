@@ -67,6 +67,20 @@ export class MenuService {
     });
   }
 
+  /** The cached answer when it is fresh, without waiting: the common case. */
+  peekPublicSections(): CachedBody | undefined {
+    return this.peek('sections');
+  }
+
+  peekPublicDrinks(sectionId: string | undefined): CachedBody | undefined {
+    return this.peek(`drinks:${sectionId ?? ''}`);
+  }
+
+  private peek(key: string): CachedBody | undefined {
+    const hit = this.publicCache.get(key);
+    return hit && hit.until > Date.now() ? hit.value : undefined;
+  }
+
   async publicSections(): Promise<CachedBody> {
     return this.fromCache('sections', async () => ({ sections: await this.repo.listSections() }));
   }
@@ -166,8 +180,8 @@ export class MenuService {
   }
 
   private async fromCache(key: string, load: () => Promise<unknown>): Promise<CachedBody> {
-    const hit = this.publicCache.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
+    const hit = this.peek(key);
+    if (hit) return hit;
     const generation = this.generation;
     const value = cached(await load());
     if (generation === this.generation) this.publicCache.set(key, { value, until: Date.now() + MenuService.CACHE_MS });
