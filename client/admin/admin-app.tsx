@@ -1,4 +1,159 @@
-/** Placeholder until the host dashboard lands: the host helper replaces this file. */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useTranslator } from '../i18n/translator.ts';
+import { createAdminApi } from './admin-api.ts';
+import { AdminContext, useAdmin, type AdminContextValue } from './admin-context.ts';
+import { clearAdminSession, loadAdminSession, saveAdminSession, type AdminSession } from './admin-session.ts';
+import { SetupPage, SignInPage } from './auth-pages.tsx';
+import { BoardPage } from './board-page.tsx';
+import { CodePrintPage } from './code-print-page.tsx';
+import { CodesPage } from './codes-page.tsx';
+import { GuestsPage } from './guests-page.tsx';
+import { HistoryPage } from './history-page.tsx';
+import { MenuPage } from './menu-page.tsx';
+import { adminMessages, type AdminMessageKey } from './messages.ts';
+import { NumbersPage } from './numbers-page.tsx';
+import { useBoard } from './use-board.ts';
+import './admin.css';
+
+/**
+ * The host dashboard: every path under /admin and the /setup link. Loaded as its own chunk,
+ * so guests' phones never download it. Navigation inside it is plain history.pushState.
+ */
+function subscribeLocation(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  return () => window.removeEventListener('popstate', onChange);
+}
+const currentHref = () => location.pathname + location.search;
+
+function navigateTo(path: string): void {
+  if (path === currentHref()) return;
+  history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+  window.scrollTo(0, 0);
+}
+
 export default function AdminApp() {
-  return <main><h1>barback host</h1></main>;
+  const t = useTranslator(adminMessages);
+  const href = useSyncExternalStore(subscribeLocation, currentHref, currentHref);
+  const url = new URL(href, location.origin);
+  const [session, setSession] = useState<AdminSession | null | undefined>(undefined);
+
+  useEffect(() => {
+    loadAdminSession().then(
+      (stored) => setSession(stored ?? null),
+      () => setSession(null),
+    );
+  }, []);
+
+  const signedIn = useCallback(async (tokens: { access_token: string; expires_in: number }) => {
+    setSession(await saveAdminSession(tokens));
+    if (location.pathname.startsWith('/setup')) navigateTo('/admin');
+  }, []);
+  const signOut = useCallback(() => {
+    void clearAdminSession();
+    setSession(null);
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.classList.add('host');
+    document.title = t('app.title');
+    return () => document.documentElement.classList.remove('host');
+  }, [t]);
+
+  if (url.pathname.startsWith('/setup')) {
+    return <SetupPage t={t} token={url.searchParams.get('token') ?? ''} onSignedIn={signedIn} />;
+  }
+  if (session === undefined) return <main className="auth" aria-busy="true" />;
+  if (session === null) return <SignInPage t={t} onSignedIn={signedIn} />;
+  return <Dashboard key={session.access_token} session={session} url={url} onSignOut={signOut} />;
+}
+
+const NAV: { path: string; key: AdminMessageKey }[] = [
+  { path: '/admin', key: 'nav.board' },
+  { path: '/admin/history', key: 'nav.history' },
+  { path: '/admin/menu', key: 'nav.menu' },
+  { path: '/admin/codes', key: 'nav.codes' },
+  { path: '/admin/guests', key: 'nav.guests' },
+  { path: '/admin/numbers', key: 'nav.numbers' },
+];
+
+function Dashboard({ session, url, onSignOut }: { session: AdminSession; url: URL; onSignOut: () => void }) {
+  const t = useTranslator(adminMessages);
+  const api = useMemo(() => createAdminApi(session.access_token, onSignOut), [session.access_token, onSignOut]);
+  const board = useBoard(api);
+  const value: AdminContextValue = { api, board, t, navigate: navigateTo, signOut: onSignOut };
+  const path = url.pathname.replace(/\/+$/, '') || '/admin';
+
+  // The token's own expiry: sign out on time rather than after a wave of 401s.
+  useEffect(() => {
+    const timer = setTimeout(onSignOut, Math.max(0, session.expires_at - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session.expires_at, onSignOut]);
+
+  return (
+    <AdminContext.Provider value={value}>
+      <div className="admin">
+        <header className="admin-header no-print">
+          <nav aria-label={t('nav.label')}>
+            {NAV.map((item) => (
+              <a
+                key={item.path}
+                href={item.path}
+                aria-current={path === item.path ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigateTo(item.path);
+                }}
+              >
+                {t(item.key)}
+                {item.path === '/admin' && <span className="count">{openCount(board.shown)}</span>}
+              </a>
+            ))}
+          </nav>
+          <ConnectionBadge />
+          <button type="button" className="button" onClick={onSignOut}>
+            {t('auth.signOut')}
+          </button>
+        </header>
+        <main className="admin-main">
+          <Page path={path} url={url} />
+        </main>
+      </div>
+    </AdminContext.Provider>
+  );
+}
+
+function openCount(orders: { status: string }[]): number {
+  return orders.filter((o) => o.status === 'pending' || o.status === 'preparing' || o.status === 'ready').length;
+}
+
+function Page({ path, url }: { path: string; url: URL }) {
+  const { t } = useAdmin();
+  switch (path) {
+    case '/admin':
+      return <BoardPage />;
+    case '/admin/history':
+      return <HistoryPage />;
+    case '/admin/menu':
+      return <MenuPage />;
+    case '/admin/codes':
+      return <CodesPage />;
+    case '/admin/codes/print':
+      return <CodePrintPage code={url.searchParams.get('code') ?? ''} />;
+    case '/admin/guests':
+      return <GuestsPage />;
+    case '/admin/numbers':
+      return <NumbersPage />;
+    default:
+      return <p role="alert">{t('nav.notFound')}</p>;
+  }
+}
+
+function ConnectionBadge() {
+  const { board, t } = useAdmin();
+  return (
+    <span role="status" className={`connection connection-${board.connection}`} data-connection={board.connection}>
+      {t(`connection.${board.connection}` as AdminMessageKey)}
+    </span>
+  );
 }

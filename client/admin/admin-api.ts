@@ -1,0 +1,110 @@
+import { ApiError, requestJson } from '../lib/http.ts';
+import type { AdminOrder } from '../../shared/schemas/orders.ts';
+import type { OrderStatus } from '../../shared/order-status.ts';
+import type { DrinkWithRecipe, Section, CreateDrinkBody, UpdateDrinkBody, UpdateSectionBody } from '../../shared/schemas/menu.ts';
+import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.ts';
+import type { TokenResponse } from '../../shared/schemas/admin.ts';
+
+export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode };
+
+export interface NewCodeInput {
+  expires_in_hours: number;
+  max_uses: number;
+  notes?: string;
+}
+
+/** Calls that need no host token: sign-in and the one-time setup link. */
+export const publicAdminApi = {
+  login: (email: string, password: string) =>
+    requestJson<TokenResponse>('/api/admin/login', { method: 'POST', body: { email, password } }),
+  setupNeeded: () => requestJson<{ setup_needed: boolean }>('/api/admin/setup'),
+  setup: (token: string, email: string, password: string) =>
+    requestJson<TokenResponse>('/api/admin/setup', { method: 'POST', body: { token, email, password } }),
+};
+
+/**
+ * Every host call, bound to one token. A 401 means the token expired or the account is
+ * gone: `onUnauthorized` signs the host out instead of leaving a board that silently fails.
+ */
+export function createAdminApi(token: string, onUnauthorized: () => void) {
+  async function call<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+    try {
+      return await requestJson<T>(path, { method, body, token });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) onUnauthorized();
+      throw error;
+    }
+  }
+  const id = encodeURIComponent;
+  return {
+    token,
+    orders: (statuses?: readonly OrderStatus[]) =>
+      call<{ orders: AdminOrder[] }>(`/api/admin/orders${statuses ? `?status=${statuses.join(',')}` : ''}`).then((r) => r.orders),
+    setOrderStatus: (orderId: string, status: OrderStatus) =>
+      call<{ order: AdminOrder }>(`/api/admin/orders/${id(orderId)}`, 'PATCH', { status }).then((r) => r.order),
+
+    drinks: () => call<{ drinks: DrinkWithRecipe[] }>('/api/admin/drinks').then((r) => r.drinks),
+    createDrink: (body: CreateDrinkBody) => call<{ drink: DrinkWithRecipe }>('/api/admin/drinks', 'POST', body).then((r) => r.drink),
+    updateDrink: (drinkId: string, body: UpdateDrinkBody) =>
+      call<{ drink: DrinkWithRecipe }>(`/api/admin/drinks/${id(drinkId)}`, 'PUT', body).then((r) => r.drink),
+    deleteDrink: (drinkId: string) => call<void>(`/api/admin/drinks/${id(drinkId)}`, 'DELETE'),
+
+    sections: () => call<{ sections: Section[] }>('/api/admin/sections').then((r) => r.sections),
+    createSection: (name: string, displayOrder: number) =>
+      call<{ section: Section }>('/api/admin/sections', 'POST', { name, display_order: displayOrder }).then((r) => r.section),
+    updateSection: (sectionId: string, body: UpdateSectionBody) =>
+      call<{ section: Section }>(`/api/admin/sections/${id(sectionId)}`, 'PUT', body).then((r) => r.section),
+    deleteSection: (sectionId: string) => call<void>(`/api/admin/sections/${id(sectionId)}`, 'DELETE'),
+
+    codes: () => call<{ codes: RegistrationCode[] }>('/api/admin/registration-codes').then((r) => r.codes),
+    createCode: (input: NewCodeInput) => call<RegistrationCode>('/api/admin/registration-codes', 'POST', input),
+    revokeCode: (code: string) => call<void>(`/api/admin/registration-codes/${id(code)}`, 'DELETE'),
+    /** The QR as an object URL: an <img> cannot send the Authorization header itself. */
+    async codeQrUrl(code: string): Promise<string> {
+      const response = await fetch(`/api/admin/registration-codes/${id(code)}/qr.svg`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.status === 401) onUnauthorized();
+      if (!response.ok) throw new ApiError(response.status, 'qr_failed', `HTTP ${response.status}`);
+      return URL.createObjectURL(await response.blob());
+    },
+
+    guests: () => call<{ guests: AdminGuest[] }>('/api/admin/guests').then((r) => r.guests),
+    revokeGuest: (userKey: string) => call<{ guest: AdminGuest }>(`/api/admin/guests/${id(userKey)}/revoke`, 'POST'),
+
+    /**
+     * PUT of the raw image bytes through XMLHttpRequest, because fetch reports no upload
+     * progress; the file's own content-type tells the server what it claims to be.
+     */
+    uploadDrinkImage(drinkId: string, file: Blob, onProgress: (fraction: number) => void): Promise<DrinkWithRecipe> {
+      return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', `/api/admin/drinks/${id(drinkId)}/image`);
+        xhr.setRequestHeader('authorization', `Bearer ${token}`);
+        xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+        xhr.upload.onprogress = (event) => {
+          if (event.lengthComputable) onProgress(event.loaded / event.total);
+        };
+        xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The server could not be reached.'));
+        xhr.onload = () => {
+          let data: { drink?: DrinkWithRecipe; error?: { code: string; message: string } } = {};
+          try {
+            data = JSON.parse(xhr.responseText) as typeof data;
+          } catch {
+            // a non-JSON answer is reported by status below
+          }
+          if (xhr.status === 401) onUnauthorized();
+          if (xhr.status >= 200 && xhr.status < 300 && data.drink) {
+            onProgress(1);
+            resolve(data.drink);
+          } else {
+            reject(new ApiError(xhr.status, data.error?.code ?? 'http_error', data.error?.message ?? `HTTP ${xhr.status}`));
+          }
+        };
+        xhr.send(file);
+      });
+    },
+  };
+}
+
+export type AdminApi = ReturnType<typeof createAdminApi>;

@@ -1,0 +1,21 @@
+import { createContext, useContext } from 'react';
+import type { Translate } from '../i18n/translator.ts';
+import type { AdminApi } from './admin-api.ts';
+import type { AdminMessageKey } from './messages.ts';
+import type { Board } from './use-board.ts';
+
+export interface AdminContextValue {
+  api: AdminApi;
+  board: Board;
+  t: Translate<AdminMessageKey>;
+  navigate(path: string): void;
+  signOut(): void;
+}
+
+export const AdminContext = createContext<AdminContextValue | null>(null);
+
+export function useAdmin(): AdminContextValue {
+  const value = useContext(AdminContext);
+  if (!value) throw new Error('useAdmin outside the signed-in dashboard');
+  return value;
+}

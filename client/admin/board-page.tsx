@@ -1,0 +1,240 @@
+import { useEffect, useLayoutEffect, useState } from 'react';
+import { canTransition, nextStatus, type OrderStatus } from '../../shared/order-status.ts';
+import type { AdminOrder, DrinkWithRecipe } from './admin-api.ts';
+import { useAdmin } from './admin-context.ts';
+import { ageBand, BOARD_COLUMNS, columnOrders, elapsedLabel, groupByDrink } from './order-board.ts';
+import { enableSound, soundEnabled } from './order-sound.ts';
+import { Modal } from './ui.tsx';
+import type { AdminMessageKey } from './messages.ts';
+
+const GROUP_KEY = 'barback.admin.group';
+
+/** The clock that ages the cards; a card's colour changes at whole minutes, so 5 s is plenty. */
+function useNow(intervalMs = 5_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+export function BoardPage() {
+  const { board, t } = useAdmin();
+  const now = useNow();
+  const [grouped, setGrouped] = useState(() => localStorage.getItem(GROUP_KEY) === '1');
+  const [sound, setSound] = useState(soundEnabled);
+  const [cancelling, setCancelling] = useState<AdminOrder | null>(null);
+  const [recipeFor, setRecipeFor] = useState<AdminOrder | null>(null);
+
+  // For the benchmark: how long from the open-orders answer to the board on screen.
+  useLayoutEffect(() => {
+    if (!board.loaded || performance.getEntriesByName('barback:board-rendered').length > 0) return;
+    requestAnimationFrame(() => {
+      performance.mark('barback:board-rendered');
+      performance.measure('barback:board-render', 'barback:board-snapshot', 'barback:board-rendered');
+    });
+  }, [board.loaded]);
+
+  const columns = BOARD_COLUMNS.map((status) => ({ status, orders: columnOrders(board.shown, status) }));
+  const recipe = recipeFor ? findDrink(board.drinks, recipeFor) : undefined;
+
+  return (
+    <section className="board" aria-labelledby="board-title" data-sound-played={board.soundCount}>
+      <div className="toolbar">
+        <h1 id="board-title">{t('board.title')}</h1>
+        {sound ? (
+          <span className="chip">{t('board.soundOn')}</span>
+        ) : (
+          <button type="button" className="button" onClick={() => void enableSound().then(() => setSound(true))}>
+            {t('board.enableSound')}
+          </button>
+        )}
+        <label className="toggle">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={grouped}
+            onChange={(event) => {
+              setGrouped(event.target.checked);
+              localStorage.setItem(GROUP_KEY, event.target.checked ? '1' : '0');
+            }}
+          />
+          {t('board.group')}
+        </label>
+      </div>
+      {board.error && (
+        <p role="alert" className="alert">
+          {t('board.actionFailed')} <button type="button" className="link" onClick={board.dismissError}>{t('common.dismiss')}</button>
+        </p>
+      )}
+      {!board.loaded && <p>{t('common.loading')}</p>}
+      <div className="columns">
+        {columns.map(({ status, orders }) => (
+          <section key={status} className={`column column-${status}`} aria-labelledby={`col-${status}`}>
+            <h2 id={`col-${status}`}>
+              {t(`status.${status}` as AdminMessageKey)} <span className="count">{orders.length}</span>
+            </h2>
+            {orders.length === 0 && <p className="empty">{t('board.empty')}</p>}
+            {grouped
+              ? groupByDrink(orders).map((group) => (
+                  <div key={group.drinkName} className="group">
+                    <h3 className="group-title">{t('board.groupTitle', { count: group.orders.length, drink: group.drinkName })}</h3>
+                    {group.orders.length > 1 && nextStatus(status) && (
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => group.orders.forEach((order) => board.move(order, nextStatus(status) as OrderStatus))}
+                      >
+                        {t('board.markAll', { count: group.orders.length, status: t(`status.${nextStatus(status)}` as AdminMessageKey) })}
+                      </button>
+                    )}
+                    {group.orders.map((order) => (
+                      <OrderCard key={order.id} order={order} now={now} flash={board.flashing.has(order.id)} onCancel={setCancelling} onRecipe={setRecipeFor} />
+                    ))}
+                  </div>
+                ))
+              : orders.map((order) => (
+                  <OrderCard key={order.id} order={order} now={now} flash={board.flashing.has(order.id)} onCancel={setCancelling} onRecipe={setRecipeFor} />
+                ))}
+          </section>
+        ))}
+      </div>
+      <UndoBar />
+      {cancelling && (
+        <Modal title={t('board.cancelTitle')} onClose={() => setCancelling(null)}>
+          <p>{t('board.cancelQuestion', { drink: cancelling.drink_name, guest: cancelling.username })}</p>
+          <div className="row">
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => {
+                board.move(cancelling, 'cancelled');
+                setCancelling(null);
+              }}
+            >
+              {t('board.cancelConfirm')}
+            </button>
+            <button type="button" className="button" autoFocus onClick={() => setCancelling(null)}>
+              {t('board.cancelKeep')}
+            </button>
+          </div>
+        </Modal>
+      )}
+      {recipeFor && (
+        <Modal title={t('board.recipeTitle', { drink: recipeFor.drink_name })} onClose={() => setRecipeFor(null)}>
+          {recipe ? <RecipeView drink={recipe} /> : <p>{t('board.noRecipe')}</p>}
+          <button type="button" className="button" autoFocus onClick={() => setRecipeFor(null)}>
+            {t('common.close')}
+          </button>
+        </Modal>
+      )}
+    </section>
+  );
+}
+
+function findDrink(drinks: readonly DrinkWithRecipe[], order: AdminOrder): DrinkWithRecipe | undefined {
+  return drinks.find((d) => d.id === order.drink_id) ?? drinks.find((d) => d.name === order.drink_name);
+}
+
+const MARK_KEYS: Partial<Record<OrderStatus, AdminMessageKey>> = {
+  preparing: 'board.markPreparing',
+  ready: 'board.markReady',
+  served: 'board.markServed',
+};
+
+function OrderCard({
+  order,
+  now,
+  flash,
+  onCancel,
+  onRecipe,
+}: {
+  order: AdminOrder;
+  now: number;
+  flash: boolean;
+  onCancel: (order: AdminOrder) => void;
+  onRecipe: (order: AdminOrder) => void;
+}) {
+  const { board, t } = useAdmin();
+  const next = nextStatus(order.status);
+  const band = ageBand(order.created_at, now);
+  const markKey = next ? MARK_KEYS[next] : undefined;
+  return (
+    <article className={`card age-${band}${flash ? ' flash' : ''}`} data-order-id={order.id} data-status={order.status} data-age={band}>
+      <div className="card-head">
+        <h3 className="drink">{order.drink_name}</h3>
+        <span className={`elapsed age-${band}`} title={t(`age.${band}` as AdminMessageKey)}>
+          <span className="visually-hidden">{t(`age.${band}` as AdminMessageKey)} </span>
+          {elapsedLabel(order.created_at, now)}
+        </span>
+      </div>
+      <p className="guest">{order.username}</p>
+      {order.notes && <p className="note">“{order.notes}”</p>}
+      <div className="card-actions">
+        {next && markKey && (
+          <button type="button" className="button primary big" onClick={() => board.move(order, next)}>
+            {t(markKey)}
+          </button>
+        )}
+        <button type="button" className="button" onClick={() => onRecipe(order)}>
+          {t('board.recipe')}
+        </button>
+        {canTransition(order.status, 'cancelled', 'host') && (
+          <button type="button" className="button danger" onClick={() => onCancel(order)}>
+            {t('board.cancel')}
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function UndoBar() {
+  const { board, t } = useAdmin();
+  return (
+    <div className="undo-bar" aria-live="polite">
+      {board.pending.slice(-3).map((change) => (
+        <div key={change.orderId} className="undo">
+          <span>{t('board.moved', { drink: change.drinkName, guest: change.username, status: t(`status.${change.to}` as AdminMessageKey) })}</span>
+          <button type="button" className="button" onClick={() => board.undo(change.orderId)}>
+            {t('board.undo')}
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function RecipeView({ drink }: { drink: DrinkWithRecipe }) {
+  const { t } = useAdmin();
+  const { recipe } = drink;
+  return (
+    <div className="recipe">
+      {recipe.ingredients.length > 0 ? (
+        <ul>
+          {recipe.ingredients.map((item, index) => (
+            <li key={index}>
+              <strong>{item.amount}</strong> {item.name}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <ul>
+          {drink.ingredients.map((item, index) => (
+            <li key={index}>{item}</li>
+          ))}
+        </ul>
+      )}
+      {recipe.steps.length > 0 && (
+        <ol>
+          {recipe.steps.map((step, index) => (
+            <li key={index}>{step}</li>
+          ))}
+        </ol>
+      )}
+      {recipe.glassware && <p>{t('recipe.glass', { glass: recipe.glassware })}</p>}
+      {recipe.garnish && <p>{t('recipe.garnish', { garnish: recipe.garnish })}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import type { AdminOrder } from '../../shared/schemas/orders.ts';
+import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import { isActiveStatus, type OrderStatus } from '../../shared/order-status.ts';
+
+/**
+ * The board's orders, keyed by id. Live events and REST answers can arrive in any order
+ * (an event overtakes the catch-up request, or the other way round), so every merge keeps
+ * whichever copy of an order has the higher `version`.
+ */
+export type BoardOrders = ReadonlyMap<string, AdminOrder>;
+
+export function isNewer(candidate: { version: string }, current: { version: string } | undefined): boolean {
+  return !current || BigInt(candidate.version) > BigInt(current.version);
+}
+
+export function mergeOrders(board: BoardOrders, incoming: readonly AdminOrder[]): BoardOrders {
+  const next = new Map(board);
+  for (const order of incoming) if (isNewer(order, next.get(order.id))) next.set(order.id, order);
+  return next;
+}
+
+/**
+ * A catch-up answer is the truth about which orders are open: an open order we hold that
+ * the server no longer lists was finished while we were away, unless a newer event for it
+ * arrived after the request was sent (then it is `keep`).
+ */
+export function applySnapshot(board: BoardOrders, open: readonly AdminOrder[], keep: ReadonlySet<string>): BoardOrders {
+  const listed = new Set(open.map((order) => order.id));
+  const next = new Map<string, AdminOrder>();
+  for (const [id, order] of board) {
+    if (listed.has(id) || keep.has(id) || !isActiveStatus(order.status)) next.set(id, order);
+  }
+  return mergeOrders(next, open);
+}
+
+export function applyNewOrder(board: BoardOrders, event: NewOrderEvent, drinkIdByName: (name: string) => string): BoardOrders {
+  const order: AdminOrder = {
+    id: event.order_id,
+    drink_id: board.get(event.order_id)?.drink_id ?? drinkIdByName(event.drink_name),
+    drink_name: event.drink_name,
+    notes: event.notes,
+    status: event.status,
+    created_at: event.created_at,
+    updated_at: event.created_at,
+    completed_at: null,
+    version: event.version,
+    user_key: event.user_key,
+    username: event.username,
+  };
+  return mergeOrders(board, [order]);
+}
+
+export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedEvent): BoardOrders {
+  const current = board.get(event.order_id);
+  if (!isNewer(event, current)) return board;
+  const order: AdminOrder = {
+    id: event.order_id,
+    drink_id: current?.drink_id ?? '',
+    drink_name: event.drink_name,
+    notes: current?.notes ?? null,
+    status: event.status,
+    created_at: current?.created_at ?? event.updated_at,
+    updated_at: event.updated_at,
+    completed_at: event.status === 'served' ? event.updated_at : (current?.completed_at ?? null),
+    version: event.version,
+    user_key: event.user_key ?? current?.user_key ?? '',
+    username: event.username ?? current?.username ?? '',
+  };
+  return new Map(board).set(order.id, order);
+}
+
+export const BOARD_COLUMNS = ['pending', 'preparing', 'ready'] as const satisfies readonly OrderStatus[];
+
+/** Open orders of one column, oldest first: the bar works first come, first served. */
+export function columnOrders(orders: Iterable<AdminOrder>, status: OrderStatus): AdminOrder[] {
+  return [...orders]
+    .filter((order) => order.status === status)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+}
+
+export interface DrinkGroup {
+  drinkName: string;
+  orders: AdminOrder[];
+}
+
+/** Identical drinks together ("3× Negroni"), groups ordered by their oldest order. */
+export function groupByDrink(orders: readonly AdminOrder[]): DrinkGroup[] {
+  const groups = new Map<string, DrinkGroup>();
+  for (const order of orders) {
+    const group = groups.get(order.drink_name) ?? { drinkName: order.drink_name, orders: [] };
+    group.orders.push(order);
+    groups.set(order.drink_name, group);
+  }
+  return [...groups.values()];
+}
+
+export type AgeBand = 'fresh' | 'waiting' | 'late';
+
+/** Under 5 minutes, 5–10, over 10: how urgently an order needs attention. */
+export function ageBand(createdAt: string, now: number): AgeBand {
+  const minutes = (now - Date.parse(createdAt)) / 60_000;
+  if (minutes < 5) return 'fresh';
+  if (minutes <= 10) return 'waiting';
+  return 'late';
+}
+
+export function elapsedLabel(createdAt: string, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - Date.parse(createdAt)) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}:${String(seconds % 60).padStart(2, '0')}`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}`;
+}
