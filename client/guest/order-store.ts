@@ -15,15 +15,21 @@ function newer(incoming: string, existing: string | null | undefined): boolean {
   return existing == null || BigInt(incoming) > BigInt(existing);
 }
 
-/** Stores server orders that are newer than what the phone has; returns those that changed. */
-export async function mergeServerOrders(orders: Order[]): Promise<Order[]> {
+export interface OrderChange {
+  order: Order;
+  /** The status the phone showed before; undefined for an order it did not know. */
+  previous: LocalOrder['status'] | undefined;
+}
+
+/** Stores server orders that are newer than what the phone has; returns what changed. */
+export async function mergeServerOrders(orders: Order[]): Promise<OrderChange[]> {
   return db.transaction('rw', db.orders, async () => {
-    const changed: Order[] = [];
+    const changed: OrderChange[] = [];
     for (const order of orders) {
       const existing = await db.orders.get(order.id);
       if (existing && !newer(order.version, existing.version)) continue;
       await db.orders.put({ ...order });
-      changed.push(order);
+      changed.push({ order, previous: existing?.status });
     }
     return changed;
   });
@@ -33,7 +39,7 @@ export async function mergeServerOrders(orders: Order[]): Promise<Order[]> {
  * GET /api/orders?since=<cursor>: what changed while the phone was not listening. The first
  * call (no cursor) fetches the whole history. Concurrent callers share one request.
  */
-export const catchUp = singleFlight(async (): Promise<Order[]> => {
+export const catchUp = singleFlight(async (): Promise<OrderChange[]> => {
   const cursor = await getMeta<string>(CURSOR_KEY);
   const query = cursor ? `?since=${encodeURIComponent(cursor)}` : '';
   const answer = await authedRequest<{ orders: Order[]; cursor: string }>(`/api/orders${query}`);

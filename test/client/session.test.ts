@@ -15,7 +15,7 @@ describe('the token session', () => {
   it('an expiring token is refreshed exactly once however many callers need it at the same moment', async () => {
     await saveSession({ access_token: 'old', refresh_token: 'refresh-1', expires_in: 10 }, USER);
     let rotations = 0;
-    const seen = installFakeServer(async (request) => {
+    const seen = installFakeServer(async () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       rotations += 1;
       return json(200, { access_token: `new-${rotations}`, refresh_token: `refresh-${rotations + 1}`, expires_in: 3600 });

@@ -1,0 +1,125 @@
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { loadSession } from '../lib/session.ts';
+import { navigate, usePath } from '../lib/router.ts';
+import { useLocale } from '../i18n/translator.ts';
+import { useT } from './i18n.ts';
+import { useLive } from './use-live.ts';
+import { connection, readyBanner, sessionEnded, startGuestRuntime } from './runtime.ts';
+import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
+import { JoinPage } from './join-page.tsx';
+import { MenuPage } from './menu-page.tsx';
+import { OrdersPage } from './orders-page.tsx';
+
+function useSignal<T>(signal: { value: T; subscribe: (listener: (value: T) => void) => () => void }): T {
+  return useSyncExternalStore(signal.subscribe, () => signal.value);
+}
+
+/** Installing, offline use and notifications need a secure context; say so on a LAN http origin. */
+function needsHttpsNotice(): boolean {
+  return location.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
+}
+
+function ConnectionStatus() {
+  const t = useT();
+  const state = useSignal(connection);
+  return (
+    <p role="status" className={`connection connection-${state}`} data-connection={state}>
+      <span className="dot" aria-hidden="true" />
+      {t(`connection.${state}`)}
+    </p>
+  );
+}
+
+function ReadyBanner() {
+  const t = useT();
+  const ready = useSignal(readyBanner);
+  if (!ready) return null;
+  return (
+    <div className="banner banner-ready" role="alert">
+      <a href={`/orders#${ready.id}`} onClick={(event) => { event.preventDefault(); navigate(`/orders#${ready.id}`); }}>
+        {t('ready.banner', { drink: ready.drink })}
+      </a>
+      <button type="button" className="ghost" onClick={() => readyBanner.set(null)}>{t('ready.dismiss')}</button>
+    </div>
+  );
+}
+
+function UpdatePrompt() {
+  const t = useT();
+  const { waiting, apply } = useServiceWorkerUpdate();
+  const [dismissed, setDismissed] = useState(false);
+  if (!waiting || dismissed) return null;
+  return (
+    <div className="banner" role="region" aria-label={t('update.available')}>
+      <span>{t('update.available')}</span>
+      <button type="button" onClick={apply}>{t('update.apply')}</button>
+      <button type="button" className="ghost" onClick={() => setDismissed(true)}>{t('update.later')}</button>
+    </div>
+  );
+}
+
+function NavLink({ to, label, active }: { to: string; label: string; active: boolean }) {
+  return (
+    <a href={to} aria-current={active ? 'page' : undefined} onClick={(event) => { event.preventDefault(); navigate(to); }}>
+      {label}
+    </a>
+  );
+}
+
+function SignedInApp({ userKey }: { userKey: string }) {
+  const t = useT();
+  const path = usePath();
+  const queryClient = useMemo(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: true, refetchOnReconnect: true } } }),
+    [],
+  );
+  useEffect(() => startGuestRuntime(queryClient), [queryClient, userKey]);
+  const onOrders = path.startsWith('/orders');
+  return (
+    <QueryClientProvider client={queryClient}>
+      <header className="top">
+        <span className="brand">{t('app.name')}</span>
+        <ConnectionStatus />
+      </header>
+      {needsHttpsNotice() && <p className="notice">{t('https.notice')}</p>}
+      <UpdatePrompt />
+      <ReadyBanner />
+      <main>{onOrders ? <OrdersPage /> : <MenuPage />}</main>
+      <nav className="tabs" aria-label={t('nav.label')}>
+        <NavLink to="/menu" label={t('nav.menu')} active={!onOrders} />
+        <NavLink to="/orders" label={t('nav.orders')} active={onOrders} />
+      </nav>
+    </QueryClientProvider>
+  );
+}
+
+function JoinNeeded({ ended }: { ended: boolean }) {
+  const t = useT();
+  return (
+    <main className="join">
+      <h1>{t('join.title')}</h1>
+      <p role="alert">{t(ended ? 'join.ended' : 'join.needed')}</p>
+    </main>
+  );
+}
+
+export function GuestApp() {
+  const path = usePath();
+  const locale = useLocale();
+  const session = useLive(loadSession, []);
+  const ended = useSignal(sessionEnded);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  useEffect(registerServiceWorker, []);
+
+  if (path.startsWith('/join')) return <JoinPage />;
+  if (session === undefined) return null;
+  if (!session) return <JoinNeeded ended={ended} />;
+  if (path === '/') {
+    navigate('/menu', { replace: true });
+    return null;
+  }
+  return <SignedInApp userKey={session.user.user_key} />;
+}

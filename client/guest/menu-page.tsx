@@ -1,0 +1,187 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { Drink } from '../../shared/schemas/menu.ts';
+import { ApiError } from '../lib/http.ts';
+import { navigate, usePath } from '../lib/router.ts';
+import { useT } from './i18n.ts';
+import { useLive } from './use-live.ts';
+import { fetchDrink, matchesSearch, readMenu, refreshMenu } from './menu-store.ts';
+import { enqueueOrder } from './outbox.ts';
+import { afterEnqueue } from './runtime.ts';
+
+const IMAGE_CACHE = 'barback-images';
+
+/**
+ * Puts every drink image in the worker's image cache now, so the menu looks complete offline
+ * even for drinks the guest never scrolled to.
+ */
+async function warmImages(drinks: Drink[]): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  const cache = await caches.open(IMAGE_CACHE);
+  for (const drink of drinks) {
+    if (!drink.image_url || (await cache.match(drink.image_url))) continue;
+    await cache.add(drink.image_url).catch(() => undefined);
+  }
+}
+
+function useMenuRevalidation() {
+  return useQuery({
+    queryKey: ['menu'],
+    queryFn: async () => {
+      await refreshMenu();
+      const menu = await readMenu();
+      void warmImages(menu.drinks);
+      return true;
+    },
+  });
+}
+
+function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
+  const t = useT();
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const titleId = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal?.();
+  }, []);
+
+  async function place(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    const trimmed = note.trim();
+    await enqueueOrder({ id: drink.id, name: drink.name }, trimmed === '' ? null : trimmed);
+    void afterEnqueue();
+    onClose();
+    navigate('/orders');
+  }
+
+  return (
+    <dialog ref={dialog} className="sheet" aria-labelledby={titleId} onCancel={onClose}>
+      <form onSubmit={place}>
+        <h2 id={titleId}>{t('sheet.title', { name: drink.name })}</h2>
+        <label htmlFor="order-note">{t('sheet.note')}</label>
+        <textarea id="order-note" maxLength={200} rows={2} placeholder={t('sheet.notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} />
+        <button type="submit" className="primary" disabled={busy}>{t('sheet.place')}</button>
+        <button type="button" className="ghost" onClick={onClose}>{t('sheet.cancel')}</button>
+      </form>
+    </dialog>
+  );
+}
+
+function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) => void }) {
+  const t = useT();
+  return (
+    <li className="drink" data-drink-id={drink.id} data-available="true">
+      {drink.image_url ? <img src={drink.image_url} alt="" width={88} height={88} loading="lazy" decoding="async" /> : <div className="drink-placeholder" aria-hidden="true">🍸</div>}
+      <div className="drink-body">
+        <h3>{drink.name}</h3>
+        {drink.ingredients.length > 0 && <p className="muted ingredients">{drink.ingredients.join(', ')}</p>}
+        <div className="drink-actions">
+          <a href={`/menu/${drink.id}`} className="ghost-link" onClick={(e) => { e.preventDefault(); navigate(`/menu/${drink.id}`); }} aria-label={`${t('menu.details')}: ${drink.name}`}>
+            {t('menu.details')}
+          </a>
+          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} onClick={() => onOrder(drink)}>
+            {t('menu.orderShort')}
+          </button>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onOrder: (drink: Drink) => void }) {
+  const t = useT();
+  const known = drinks.find((drink) => drink.id === id);
+  const detail = useQuery({ queryKey: ['drink', id], queryFn: () => fetchDrink(id), retry: false });
+  const drink = detail.data ?? known;
+  const gone = detail.error instanceof ApiError && detail.error.status === 404;
+  return (
+    <section className="detail">
+      <a href="/menu" className="ghost-link" onClick={(e) => { e.preventDefault(); navigate('/menu'); }}>← {t('menu.back')}</a>
+      {!drink || gone ? (
+        <p role={gone ? 'alert' : undefined}>{gone ? t('drink.notFound') : t('loading')}</p>
+      ) : (
+        <article data-drink-id={drink.id} data-available="true">
+          <h1>{drink.name}</h1>
+          {drink.image_url && <img className="hero" src={drink.image_url} alt="" width={320} height={320} />}
+          {drink.description && <p>{drink.description}</p>}
+          <h2>{t('drink.ingredients')}</h2>
+          <ul>
+            {(detail.data?.recipe.ingredients ?? drink.ingredients.map((name) => ({ name, amount: '' }))).map((item, index) => (
+              <li key={index}>{item.amount ? `${item.amount} ${item.name}` : item.name}</li>
+            ))}
+          </ul>
+          {detail.data && detail.data.recipe.steps.length > 0 && (
+            <>
+              <h2>{t('drink.steps')}</h2>
+              <ol>{detail.data.recipe.steps.map((step, index) => <li key={index}>{step}</li>)}</ol>
+            </>
+          )}
+          {detail.data?.recipe.garnish && <p className="muted">{t('drink.garnish', { garnish: detail.data.recipe.garnish })}</p>}
+          {detail.data?.recipe.glassware && <p className="muted">{t('drink.glass', { glass: detail.data.recipe.glassware })}</p>}
+          {known && (
+            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} onClick={() => onOrder(known)}>
+              {t('menu.orderShort')}
+            </button>
+          )}
+        </article>
+      )}
+    </section>
+  );
+}
+
+/** /menu and /menu/<drink id>: shown from the phone's copy at once, revalidated behind. */
+export function MenuPage() {
+  const t = useT();
+  const path = usePath();
+  const menu = useLive(readMenu, []);
+  const revalidation = useMenuRevalidation();
+  const [query, setQuery] = useState('');
+  const [ordering, setOrdering] = useState<Drink | null>(null);
+  const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
+
+  const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
+  if (detailId) {
+    return (
+      <>
+        <DrinkDetail id={detailId} drinks={menu?.drinks ?? []} onOrder={setOrdering} />
+        {sheet}
+      </>
+    );
+  }
+
+  let body;
+  if (!menu || (!menu.loaded && revalidation.isPending)) body = <p className="muted" aria-busy="true">{t('menu.loading')}</p>;
+  else if (!menu.loaded && revalidation.isError) body = <p role="alert" className="error">{t('menu.error')}</p>;
+  else if (menu.drinks.length === 0) body = <p className="muted">{t('menu.empty')}</p>;
+  else {
+    const visible = menu.drinks.filter((drink) => matchesSearch(drink, query));
+    if (visible.length === 0) body = <p className="muted">{t('menu.noMatch', { query })}</p>;
+    else
+      body = menu.sections
+        .map((section) => ({ section, drinks: visible.filter((drink) => drink.section_id === section.id) }))
+        .filter(({ drinks }) => drinks.length > 0)
+        .map(({ section, drinks }) => (
+          <section key={section.id} aria-labelledby={`section-${section.id}`}>
+            <h2 id={`section-${section.id}`}>{section.name}</h2>
+            <ul className="drinks">
+              {drinks.map((drink) => <DrinkCard key={drink.id} drink={drink} onOrder={setOrdering} />)}
+            </ul>
+          </section>
+        ));
+  }
+
+  return (
+    <>
+      <h1 className="visually-hidden">{t('menu.title')}</h1>
+      <div className="search">
+        <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
+        <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
+      </div>
+      {body}
+      {sheet}
+    </>
+  );
+}

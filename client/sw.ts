@@ -1,0 +1,93 @@
+/// <reference lib="webworker" />
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import { ExpirationPlugin } from 'workbox-expiration';
+import { OUTBOX_SYNC_TAG, drainOutbox } from './guest/outbox.ts';
+import { readyNotification } from './guest/ready-notification.ts';
+
+/**
+ * The service worker: the precached app shell (so a cold start with no network still opens),
+ * drink images cache-first (their URLs change with the image), the outbox drained on
+ * Background Sync, and the ready notification's click and push handlers.
+ */
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+// The first worker takes the open page at once, so images and the shell are cached from the
+// first visit; later versions still wait for the guest's tap (no skipWaiting here).
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+// Every app path opens the shell; the API, the event socket and images are never answered with HTML.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('index.html'), {
+    denylist: [/^\/api\//, /^\/event/, /^\/images\//, /^\/\.well-known\//],
+  }),
+);
+
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/images/') && request.method === 'GET',
+  new CacheFirst({
+    cacheName: 'barback-images',
+    plugins: [new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 30 * 24 * 3600 })],
+  }),
+);
+
+self.addEventListener('message', (event: ExtendableMessageEvent) => {
+  const data = event.data as { type?: string } | undefined;
+  if (data?.type === 'SKIP_WAITING') void self.skipWaiting();
+  if (data?.type === 'DRAIN_OUTBOX') event.waitUntil(drainOutbox().then(() => undefined));
+});
+
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+/**
+ * Background Sync: the browser wakes the worker when the network is back, even with the app
+ * closed. Rejecting asks the browser to try again later (it backs off by itself); a refusal by
+ * the server is not a reason to retry, the drain already recorded it as failed.
+ */
+self.addEventListener('sync', ((event: SyncEvent) => {
+  if (event.tag !== OUTBOX_SYNC_TAG) return;
+  event.waitUntil(
+    drainOutbox().then((result) => {
+      if (result.outcome === 'unreachable' || result.outcome === 'retry') throw new Error(`outbox not drained: ${result.outcome}`);
+    }),
+  );
+}) as EventListener);
+
+// ---------------------------------------------------------------------------------------------
+// Web Push (when the app is closed). The server sends {type:'ORDER_READY', order_id, drink_name};
+// this shows the same notification (same tag = order id) the page shows from the live event,
+// so a guest never gets two for one drink.
+// ---------------------------------------------------------------------------------------------
+self.addEventListener('push', (event: PushEvent) => {
+  let payload: { type?: string; order_id?: string; drink_name?: string } = {};
+  try {
+    payload = (event.data?.json() ?? {}) as typeof payload;
+  } catch {
+    return;
+  }
+  if (payload.type !== 'ORDER_READY' || !payload.order_id) return;
+  const { title, options } = readyNotification(payload.order_id, payload.drink_name ?? '');
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+self.addEventListener('notificationclick', (event: NotificationEvent) => {
+  event.notification.close();
+  const target = new URL((event.notification.data as { url?: string } | null)?.url ?? '/orders', self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (open) {
+        await open.focus();
+        open.postMessage({ type: 'OPEN', url: target });
+        return;
+      }
+      await self.clients.openWindow(target);
+    })(),
+  );
+});
