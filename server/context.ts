@@ -8,6 +8,7 @@ import type { GuestStatusCache } from './auth/guest-status.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
+import type { PushService } from './push/push.service.ts';
 
 /** Everything a route factory may use; built once in server.ts. */
 export interface AppContext {
@@ -23,6 +24,8 @@ export interface AppContext {
   menu: MenuService;
   /** The origin guests use when PUBLIC_URL is not set (LAN address and port). */
   publicOrigin(req?: { protocol: string; get(name: string): string | undefined }): string;
+  /** Web Push, set up with the other domains. */
+  push?: PushService;
   /** Extra fields for GET /api/config (e.g. push's VAPID key), added by later domains. */
   extraConfig?: () => Record<string, unknown>;
 }

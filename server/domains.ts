@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import type { RouteFactory } from './app.ts';
 import type { AppContext } from './context.ts';
+import { PushService } from './push/push.service.ts';
+import { pushRoutes } from './push/push.routes.ts';
 import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
 
@@ -14,6 +16,13 @@ export interface InstalledDomains {
   closers: (() => Promise<void> | void)[];
 }
 
-export async function installDomains(_ctx: AppContext): Promise<InstalledDomains> {
-  return { routes: [guestRoutes, orderRoutes], upgradeHandlers: [], closers: [] };
+export async function installDomains(ctx: AppContext): Promise<InstalledDomains> {
+  const push = new PushService(ctx.db, ctx.events, ctx.logger, { extraHosts: ctx.config.pushEndpointHosts });
+  await push.init();
+  ctx.push = push;
+  ctx.extraConfig = () => {
+    const key = push.publicKey();
+    return key ? { push: { vapid_public_key: key } } : {};
+  };
+  return { routes: [guestRoutes, orderRoutes, pushRoutes(push)], upgradeHandlers: [], closers: [() => push.close()] };
 }

@@ -37,7 +37,10 @@ function banner(config: Config, running: RunningServer): string {
       ? '  HTTPS:            on. Phones can install the app, get notifications and work offline.'
       : '  HTTPS:            off. On a LAN address, phones can order but cannot install the app,\n' +
         '                    run it offline or get notifications (browsers require HTTPS). See README: "HTTPS on a LAN".',
-    running.ctx.extraConfig?.().push ? '  Push:             on (needs internet access on this laptop)' : '  Push:             off',
+    running.ctx.push?.status.available
+      ? '  Push:             on: guests can be notified with the app closed.'
+      : `  Push:             off (${running.ctx.push?.status.available === false ? running.ctx.push.status.reason : 'unavailable'});\n` +
+        '                    guests are notified while the app is open.',
     '',
     running.setupToken
       ? `  No host account yet. Create it here (one time only):\n    ${scheme}://localhost:${running.port}/setup?token=${running.setupToken}`
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  await running.ctx.push?.ready;
   process.stdout.write(`${banner(config, running)}\n`);
 
   let stopping = false;

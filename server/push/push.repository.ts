@@ -1,0 +1,63 @@
+import type { Queryable } from '../db/database.ts';
+
+export interface PushSubscriptionRow {
+  id: string;
+  user_key: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+export interface VapidKeys {
+  publicKey: string;
+  privateKey: string;
+}
+
+export class PushRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Stores the keys unless another instance got there first; returns whichever won. */
+  async saveVapidKeysOnce(keys: VapidKeys): Promise<VapidKeys> {
+    await this.db.query(`INSERT INTO server_secrets (name, value) VALUES ('vapid', $1) ON CONFLICT (name) DO NOTHING`, [
+      JSON.stringify(keys),
+    ]);
+    const { rows } = await this.db.query<{ value: VapidKeys }>(`SELECT value FROM server_secrets WHERE name = 'vapid'`);
+    return rows[0]!.value;
+  }
+
+  async findVapidKeys(): Promise<VapidKeys | undefined> {
+    const { rows } = await this.db.query<{ value: VapidKeys }>(`SELECT value FROM server_secrets WHERE name = 'vapid'`);
+    return rows[0]?.value;
+  }
+
+  /** Returns true when the endpoint is new. An endpoint moves to the guest who registers it last. */
+  async upsert(userKey: string, endpoint: string, p256dh: string, auth: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ inserted: boolean }>(
+      `INSERT INTO push_subscriptions (user_key, endpoint, p256dh, auth) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (endpoint) DO UPDATE SET user_key = EXCLUDED.user_key, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth
+       RETURNING (xmax = 0) AS inserted`,
+      [userKey, endpoint, p256dh, auth],
+    );
+    return rows[0]!.inserted;
+  }
+
+  async delete(userKey: string, endpoint: string): Promise<void> {
+    await this.db.query('DELETE FROM push_subscriptions WHERE user_key = $1 AND endpoint = $2', [userKey, endpoint]);
+  }
+
+  async deleteById(id: string): Promise<void> {
+    await this.db.query('DELETE FROM push_subscriptions WHERE id = $1', [id]);
+  }
+
+  async forGuest(userKey: string): Promise<PushSubscriptionRow[]> {
+    const { rows } = await this.db.query<PushSubscriptionRow>(
+      'SELECT id, user_key, endpoint, p256dh, auth FROM push_subscriptions WHERE user_key = $1',
+      [userKey],
+    );
+    return rows;
+  }
+
+  async markDelivered(id: string): Promise<void> {
+    await this.db.query('UPDATE push_subscriptions SET last_success_at = now() WHERE id = $1', [id]);
+  }
+}

@@ -1,0 +1,171 @@
+import dns from 'node:dns/promises';
+import type { Agent } from 'node:https';
+import webpush from 'web-push';
+import type { Database } from '../db/database.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../logger.ts';
+import { AppError } from '../http/errors.ts';
+import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
+import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
+
+/**
+ * The server POSTs to whatever endpoint a guest registers, so an unchecked endpoint would
+ * let any guest aim the server at the party's LAN (SSRF). Only https endpoints on the
+ * browser vendors' push services are accepted, plus hosts the operator lists.
+ */
+const KNOWN_PUSH_HOSTS = [
+  'fcm.googleapis.com',
+  'android.googleapis.com',
+  'updates.push.services.mozilla.com',
+  '.push.services.mozilla.com',
+  'web.push.apple.com',
+  '.push.apple.com',
+  '.notify.windows.com',
+];
+
+export interface PushOptions {
+  extraHosts: string[];
+  /** Delays between attempts after a failure the push service may recover from. */
+  retryDelaysMs?: number[];
+  subject?: string;
+}
+
+export type PushStatus = { available: true } | { available: false; reason: string };
+
+export class PushService {
+  private readonly repo: PushRepository;
+  private keys: VapidKeys | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private unlisten: (() => void) | undefined;
+  status: PushStatus = { available: false, reason: 'not started' };
+  /** Settles once reachability of the push services is known (a DNS probe, at most 1.5 s). */
+  ready: Promise<void> = Promise.resolve();
+  /** An HTTPS agent for the push requests (tests trust their local push service through it). */
+  agent: Agent | undefined;
+
+  constructor(
+    db: Database,
+    private readonly events: EventBus,
+    private readonly logger: Logger,
+    private readonly options: PushOptions,
+  ) {
+    this.repo = new PushRepository(db);
+  }
+
+  async init(): Promise<void> {
+    this.keys = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(webpush.generateVAPIDKeys()));
+    this.ready = this.probe().then((status) => {
+      this.status = status;
+    });
+    this.unlisten = this.events.listen((event) => {
+      if (event.remote || event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
+      const payload = event.payload as { status: string; user_key?: string; order_id: string; drink_name: string };
+      if (payload.status !== 'ready' || !payload.user_key) return;
+      this.track(this.notifyReady(payload.user_key, { type: 'ORDER_READY', order_id: payload.order_id, drink_name: payload.drink_name }));
+    });
+  }
+
+  /** Push needs the push services on the internet; a party LAN without it gets live events only. */
+  private async probe(): Promise<PushStatus> {
+    if (this.options.extraHosts.length > 0) return { available: true };
+    try {
+      await Promise.race([
+        dns.lookup('fcm.googleapis.com'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_500).unref()),
+      ]);
+      return { available: true };
+    } catch {
+      return { available: false, reason: 'no internet access: the browser push services cannot be reached' };
+    }
+  }
+
+  publicKey(): string | undefined {
+    return this.status.available ? this.keys?.publicKey : undefined;
+  }
+
+  async subscribe(userKey: string, body: PushSubscriptionBody): Promise<'created' | 'updated'> {
+    this.checkEndpoint(body.endpoint);
+    const created = await this.repo.upsert(userKey, body.endpoint, body.keys.p256dh, body.keys.auth);
+    return created ? 'created' : 'updated';
+  }
+
+  async unsubscribe(userKey: string, endpoint: string): Promise<void> {
+    await this.repo.delete(userKey, endpoint);
+  }
+
+  private checkEndpoint(endpoint: string): void {
+    const invalid = () =>
+      new AppError(400, 'invalid_subscription', 'The endpoint must be an https URL of a browser push service.');
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw invalid();
+    }
+    if (url.protocol !== 'https:' || url.username || url.password) throw invalid();
+    const host = url.hostname.toLowerCase();
+    const known = KNOWN_PUSH_HOSTS.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
+    const extra = this.options.extraHosts.some((h) => h === host || h === url.host.toLowerCase());
+    if (!known && !extra) throw invalid();
+  }
+
+  private async notifyReady(userKey: string, message: OrderReadyPush): Promise<void> {
+    const subscriptions = await this.repo.forGuest(userKey);
+    await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
+  }
+
+  private async deliver(subscription: PushSubscriptionRow, message: OrderReadyPush): Promise<void> {
+    const delays = this.options.retryDelaysMs ?? [1_000, 5_000, 15_000];
+    const where = new URL(subscription.endpoint).host; // never log the path: it is the secret
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await webpush.sendNotification(
+          { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+          JSON.stringify(message),
+          {
+            vapidDetails: { subject: this.options.subject ?? 'mailto:host@barback.invalid', ...this.keys! },
+            TTL: 600,
+            urgency: 'high',
+            topic: message.order_id.replace(/-/g, ''),
+            contentEncoding: 'aes128gcm',
+            timeout: 10_000,
+            ...(this.agent ? { agent: this.agent } : {}),
+          },
+        );
+        await this.repo.markDelivered(subscription.id);
+        return;
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 404 || status === 410) {
+          await this.repo.deleteById(subscription.id);
+          this.logger.info({ push_host: where, status }, 'push subscription gone; deleted');
+          return;
+        }
+        const retryable = status === undefined || status === 429 || status >= 500;
+        const delay = delays[attempt];
+        if (!retryable || delay === undefined) {
+          this.logger.warn({ push_host: where, status, attempts: attempt + 1 }, 'push delivery failed');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const guarded = work.catch((error: unknown) => this.logger.warn({ err: String(error) }, 'push notification error'));
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
+  }
+
+  /** Resolves when every push under way has finished (tests, and shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    this.unlisten?.();
+    await Promise.race([this.idle(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** The browser's PushSubscription.toJSON(), as the guest app sends it. */
+export const pushSubscriptionBody = z.object({
+  endpoint: z.string().max(2048),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.object({
+    p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}={0,2}$/, 'must be a base64url P-256 public key'),
+    auth: z.string().regex(/^[A-Za-z0-9_-]{16,24}={0,2}$/, 'must be a base64url auth secret'),
+  }),
+});
+export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
+
+export const deletePushSubscriptionBody = z.object({ endpoint: z.string().max(2048) });
+
+/** What the service worker receives when a drink is ready and the app is closed. */
+export interface OrderReadyPush {
+  type: 'ORDER_READY';
+  order_id: string;
+  drink_name: string;
+}
