@@ -89,7 +89,7 @@ export async function kickDrain(): Promise<void> {
       if (result.outcome === 'signed-out') sessionEnded.set(true);
       if (result.outcome === 'unreachable' || result.outcome === 'retry') {
         retryTimer = setTimeout(() => void kickDrain(), retryDelay);
-        retryDelay = Math.min(retryDelay * 2, 30_000);
+        retryDelay = Math.min(retryDelay * 2, 15_000);
         return;
       }
       retryDelay = 2_000;

@@ -37,7 +37,7 @@ export async function probe(): Promise<boolean> {
 }
 
 /**
- * While unreachable, probe with growing pauses (2 s → 30 s) until the server answers;
+ * While unreachable, probe with growing pauses (2 s → 10 s) until the server answers;
  * stops itself when reachable again. Returns a stop function.
  */
 export function probeWhileUnreachable(): () => void {
@@ -48,7 +48,7 @@ export function probeWhileUnreachable(): () => void {
     if (reachable) return;
     timer = setTimeout(async () => {
       if (!(await probe())) {
-        delay = Math.min(delay * 2, 30_000);
+        delay = Math.min(delay * 2, 10_000);
         schedule();
       }
     }, delay);

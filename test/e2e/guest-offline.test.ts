@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { browserAvailable } from './support/chromium.ts';
+import { launchBrowser, phoneContext } from './support/browser.ts';
+import { E2eServer } from './support/e2e-server.ts';
+import { GuestPage } from './support/guest-page.ts';
+import { giveImage, menuDrinks, until } from './support/guest-fixtures.ts';
+
+/**
+ * Orders survive a LAN drop: the server is really stopped (so neither the page nor the service
+ * worker reaches it), and brought back on the same port and database.
+ */
+describe.skipIf(!browserAvailable())('guest app offline', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let guest: GuestPage;
+  let drinks: { id: string; name: string }[];
+  let imageUrl: string;
+
+  beforeAll(async () => {
+    server = await E2eServer.start({ MAX_ACTIVE_ORDERS: '20' });
+    drinks = await menuDrinks(server);
+    imageUrl = await giveImage(server, drinks[0]!.id);
+    browser = await launchBrowser();
+    context = await phoneContext(browser);
+    guest = await GuestPage.open(context, server.url);
+    await guest.join(await server.newJoinUrl(), 'Offline Olivia');
+    await guest.waitForServiceWorker();
+    // The first visit filled the caches; make sure the image is in the worker's cache.
+    await until(() => guest.page.evaluate(async (url) => Boolean(await (await caches.open('barback-images')).match(url)), imageUrl), 'the image cached');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('three orders placed with the server down are kept across a reload and reach the server exactly once when it returns', async () => {
+    await server.down();
+    const ids = [];
+    for (const drink of drinks.slice(0, 3)) ids.push(await guest.order(drink.name));
+    await guest.waitForConnection('offline');
+    expect(await guest.statuses()).toEqual(['queued', 'queued', 'queued']);
+
+    await guest.page.reload();
+    await guest.orders().first().waitFor();
+    expect((await guest.orderIds()).sort()).toEqual([...ids].sort());
+    expect(await guest.statuses()).toEqual(['queued', 'queued', 'queued']);
+    await guest.gotoMenu();
+    expect(await guest.drinks().count()).toBe(drinks.length);
+    const image = guest.drink(drinks[0]!.name).locator('img');
+    await until(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the image shown offline');
+
+    await server.up();
+    await guest.gotoOrders();
+    for (const id of ids) await guest.waitForStatus(id, 'pending', 30_000);
+    expect(await server.countOrders()).toBe(3);
+    const { rows } = await server.instance.db.query<{ id: string }>('SELECT id FROM orders ORDER BY id');
+    expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('closing the page in the middle of draining still creates each order exactly once', async () => {
+    await server.down();
+    const ids = [];
+    for (const drink of drinks.slice(0, 3)) ids.push(await guest.order(drink.name));
+    await guest.page.close();
+    await server.up();
+    const before = await server.countOrders();
+
+    guest = await GuestPage.open(context, server.url);
+    await guest.page.goto(`${server.url}/orders`);
+    await until(async () => (await server.countOrders()) > before, 'the first order to arrive', 30_000);
+    await guest.page.close();
+
+    guest = await GuestPage.open(context, server.url);
+    await guest.page.goto(`${server.url}/orders`);
+    for (const id of ids) await guest.waitForStatus(id, 'pending', 30_000);
+    const { rows } = await server.instance.db.query<{ n: string }>('SELECT count(*)::text AS n FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+    expect(Number(rows[0]!.n)).toBe(3);
+    expect(await server.countOrders()).toBe(6);
+  });
+
+  it('a queued order whose drink was switched off meanwhile ends as failed, with the reason shown', async () => {
+    const drink = drinks[3]!;
+    await server.down();
+    const id = await guest.order(drink.name);
+    await guest.waitForStatus(id, 'queued');
+    await server.up();
+    // The host switches the drink off before the phone gets through.
+    expect((await server.admin('PUT', `/api/admin/drinks/${drink.id}`, { is_active: false })).status).toBe(200);
+    await guest.waitForStatus(id, 'failed', 30_000);
+    await expect(guest.order$(id).textContent()).resolves.toMatch(/switched off/);
+    expect(await server.countOrders()).toBe(6);
+  });
+});
