@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { useTranslator } from '../i18n/translator.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLocale, useTranslator } from '../i18n/translator.ts';
+import { navigate, usePath, useSearch } from '../lib/router.ts';
 import { createAdminApi } from './admin-api.ts';
 import { AdminContext, useAdmin, type AdminContextValue } from './admin-context.ts';
 import { clearAdminSession, loadAdminSession, saveAdminSession, type AdminSession } from './admin-session.ts';
@@ -17,25 +18,11 @@ import './admin.css';
 
 /**
  * The host dashboard: every path under /admin and the /setup link. Loaded as its own chunk,
- * so guests' phones never download it. Navigation inside it is plain history.pushState.
+ * so guests' phones never download it.
  */
-function subscribeLocation(onChange: () => void): () => void {
-  window.addEventListener('popstate', onChange);
-  return () => window.removeEventListener('popstate', onChange);
-}
-const currentHref = () => location.pathname + location.search;
-
-function navigateTo(path: string): void {
-  if (path === currentHref()) return;
-  history.pushState(null, '', path);
-  window.dispatchEvent(new PopStateEvent('popstate'));
-  window.scrollTo(0, 0);
-}
-
 export default function AdminApp() {
   const t = useTranslator(adminMessages);
-  const href = useSyncExternalStore(subscribeLocation, currentHref, currentHref);
-  const url = new URL(href, location.origin);
+  const url = new URL(usePath() + useSearch(), location.origin);
   const [session, setSession] = useState<AdminSession | null | undefined>(undefined);
 
   useEffect(() => {
@@ -47,13 +34,17 @@ export default function AdminApp() {
 
   const signedIn = useCallback(async (tokens: { access_token: string; expires_in: number }) => {
     setSession(await saveAdminSession(tokens));
-    if (location.pathname.startsWith('/setup')) navigateTo('/admin');
+    if (location.pathname.startsWith('/setup')) navigate('/admin');
   }, []);
   const signOut = useCallback(() => {
     void clearAdminSession();
     setSession(null);
   }, []);
 
+  const locale = useLocale();
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   useEffect(() => {
     document.documentElement.classList.add('host');
     document.title = t('app.title');
@@ -81,7 +72,7 @@ function Dashboard({ session, url, onSignOut }: { session: AdminSession; url: UR
   const t = useTranslator(adminMessages);
   const api = useMemo(() => createAdminApi(session.access_token, onSignOut), [session.access_token, onSignOut]);
   const board = useBoard(api);
-  const value: AdminContextValue = { api, board, t, navigate: navigateTo, signOut: onSignOut };
+  const value: AdminContextValue = { api, board, t, navigate, signOut: onSignOut };
   const path = url.pathname.replace(/\/+$/, '') || '/admin';
 
   // The token's own expiry: sign out on time rather than after a wave of 401s.
@@ -102,7 +93,7 @@ function Dashboard({ session, url, onSignOut }: { session: AdminSession; url: UR
                 aria-current={path === item.path ? 'page' : undefined}
                 onClick={(event) => {
                   event.preventDefault();
-                  navigateTo(item.path);
+                  navigate(item.path);
                 }}
               >
                 {t(item.key)}

@@ -65,7 +65,7 @@ export function BoardPage() {
       </div>
       {board.error && (
         <p role="alert" className="alert">
-          {t('board.actionFailed')} <button type="button" className="link" onClick={board.dismissError}>{t('common.dismiss')}</button>
+          {t(board.error === 'load' ? 'board.loadFailed' : 'board.actionFailed')} <button type="button" className="link" onClick={board.dismissError}>{t('common.dismiss')}</button>
         </p>
       )}
       {!board.loaded && <p>{t('common.loading')}</p>}

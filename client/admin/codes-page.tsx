@@ -57,7 +57,7 @@ export function CodesPage() {
         {codes.map((code) => {
           const state = codeState(code);
           return (
-            <li key={code.code} className={`code-card state-${state}`} data-code={code.code} data-state={state}>
+            <li key={code.code} className="code-card" data-code={code.code} data-state={state}>
               <QrImage code={code.code} alt={t('codes.qrAlt')} />
               <div className="grow">
                 <p>

@@ -70,6 +70,7 @@ const en = {
   'board.moved': '{drink} for {guest} → {status}',
   'board.undo': 'Undo',
   'board.actionFailed': 'A change did not go through; the board was refreshed.',
+  'board.loadFailed': 'The orders could not be loaded. Check the connection.',
   'recipe.glass': 'Glass: {glass}',
   'recipe.garnish': 'Garnish: {garnish}',
 
@@ -228,6 +229,7 @@ const fr: Record<AdminMessageKey, string> = {
   'board.moved': '{drink} pour {guest} → {status}',
   'board.undo': 'Annuler l’action',
   'board.actionFailed': 'Un changement n’est pas passé ; le tableau a été actualisé.',
+  'board.loadFailed': 'Impossible de charger les commandes. Vérifiez la connexion.',
   'recipe.glass': 'Verre : {glass}',
   'recipe.garnish': 'Garniture : {garnish}',
 

@@ -28,7 +28,8 @@ export function computeNumbers(orders: readonly AdminOrder[], now: number, ready
   const buckets: Bucket[] = [];
   if (tonight.length > 0) {
     const first = Math.min(...tonight.map((o) => Date.parse(o.created_at)));
-    const startAt = Math.floor(first / BUCKET_MS) * BUCKET_MS;
+    // At least the last two hours, so one busy quarter does not fill the whole chart.
+    const startAt = Math.min(Math.floor(first / BUCKET_MS), Math.floor(now / BUCKET_MS) - 7) * BUCKET_MS;
     for (let start = startAt; start <= now; start += BUCKET_MS) buckets.push({ start, count: 0 });
     for (const order of tonight) {
       const index = Math.floor((Date.parse(order.created_at) - startAt) / BUCKET_MS);

@@ -28,7 +28,8 @@ export interface Board {
   flashing: ReadonlySet<string>;
   soundCount: number;
   pending: PendingChange[];
-  error: string | null;
+  /** `load`: the open orders could not be read; `action`: a tapped change was refused. */
+  error: 'load' | 'action' | null;
   drinks: DrinkWithRecipe[];
   move(order: AdminOrder, to: OrderStatus): void;
   undo(orderId: string): void;
@@ -53,7 +54,7 @@ export function useBoard(api: AdminApi): Board {
   const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
   const [soundCount, setSoundCount] = useState(0);
   const [pendingMap, setPendingMap] = useState<ReadonlyMap<string, Deferred>>(new Map());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<'load' | 'action' | null>(null);
   const [drinks, setDrinks] = useState<DrinkWithRecipe[]>([]);
   const deferred = useRef(new Map<string, Deferred>());
   // Ids touched by an event while a catch-up request was in flight: the answer may predate them.
@@ -69,13 +70,14 @@ export function useBoard(api: AdminApi): Board {
       const keep = touchedDuringCatchUp.current ?? new Set<string>();
       setOrders((board) => applySnapshot(board, open, keep));
       setLoaded(true);
+      setError((current) => (current === 'load' ? null : current));
     } finally {
       touchedDuringCatchUp.current = null;
     }
   }, [api]);
 
   useEffect(() => {
-    void catchUp().catch((e: unknown) => setError(messageOf(e)));
+    void catchUp().catch(() => setError('load'));
     void api.drinks().then(setDrinks, () => undefined);
   }, [api, catchUp]);
 
@@ -108,18 +110,25 @@ export function useBoard(api: AdminApi): Board {
         touchedDuringCatchUp.current?.add(event.order_id);
         setOrders((board) => applyStatusChange(board, event));
       };
-      try {
-        const created = await Promise.all([
-          live.subscribe<NewOrderEvent>(ADMIN_NEW_ORDERS, api.token, onNewOrder),
-          live.subscribe<OrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate),
-        ]);
-        if (closed) created.forEach((s) => s.close());
-        else subscriptions.push(...created);
-        await Promise.all(created.map((s) => s.ready));
-        // Orders placed between the first list and the subscription being live.
-        if (!closed) await catchUp();
-      } catch (e) {
-        if (!closed) setError(messageOf(e));
+      // The first connection may fail (server restarting, broker not up yet): try again,
+      // Amplify itself takes over reconnecting once a connection has been made.
+      for (let attempt = 0; !closed; attempt += 1) {
+        try {
+          const created = await Promise.all([
+            live.subscribe<NewOrderEvent>(ADMIN_NEW_ORDERS, api.token, onNewOrder),
+            live.subscribe<OrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate),
+          ]);
+          if (closed) created.forEach((s) => s.close());
+          else subscriptions.push(...created);
+          await Promise.all(created.map((s) => s.ready));
+          // Orders placed between the first list and the subscription being live.
+          if (!closed) await catchUp();
+          return;
+        } catch {
+          subscriptions.splice(0).forEach((s) => s.close());
+          if (!closed) setConnection('offline');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 2_000 * 2 ** attempt)));
+        }
       }
     })();
     return () => {
@@ -134,8 +143,8 @@ export function useBoard(api: AdminApi): Board {
       try {
         const order = await api.setOrderStatus(change.orderId, change.to);
         setOrders((board) => (BigInt(order.version) > BigInt(board.get(order.id)?.version ?? '0') ? new Map(board).set(order.id, order) : board));
-      } catch (e) {
-        setError(messageOf(e));
+      } catch {
+        setError('action');
         await catchUp().catch(() => undefined);
       }
     },
@@ -218,8 +227,4 @@ function withoutId(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {
   const next = new Set(ids);
   next.delete(id);
   return next;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
