@@ -5,6 +5,7 @@ import { PushService } from './push/push.service.ts';
 import { pushRoutes } from './push/push.routes.ts';
 import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
+import { installEvents } from './events/events-domain.ts';
 
 /**
  * The domains that join the core (guests, orders, events, push). Each may add routes,
@@ -24,5 +25,10 @@ export async function installDomains(ctx: AppContext): Promise<InstalledDomains>
     const key = push.publicKey();
     return key ? { push: { vapid_public_key: key } } : {};
   };
-  return { routes: [guestRoutes, orderRoutes, pushRoutes(push)], upgradeHandlers: [], closers: [() => push.close()] };
+  const events = installEvents(ctx);
+  return {
+    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes],
+    upgradeHandlers: [events.attach],
+    closers: [() => push.close(), events.close],
+  };
 }

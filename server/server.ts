@@ -11,7 +11,7 @@ import { SigningKeyStore } from './auth/signing-keys.ts';
 import { TokenService } from './auth/tokens.ts';
 import { GuestStatusCache } from './auth/guest-status.ts';
 import { createAuthGuards } from './auth/middleware.ts';
-import { LocalEventBus } from './events/event-bus.ts';
+import { createEventBus } from './events/pg-fanout.ts';
 import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
 import { buildApp } from './app.ts';
@@ -46,7 +46,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const tokens = new TokenService(keys);
     const guestStatus = new GuestStatusCache(db);
     const auth = createAuthGuards(tokens, guestStatus);
-    const events = new LocalEventBus();
+    const events = await createEventBus(db, logger);
     closers.push(() => events.close());
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
     const menu = new MenuService(db, events);

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { EventMap, EventType } from '../../shared/events.ts';
+import type { Database } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { LocalEventBus, type ChannelEvent, type ClientEvents, type EventBus, type InternalSignal, type InternalSignals } from './event-bus.ts';
+
+const NOTIFY_CHANNEL = 'barback_events';
+// PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; stay clear of the edge.
+const MAX_PAYLOAD_BYTES = 7_600;
+const CHUNK_CHARS = 5_000;
+const MAX_BACKOFF_MS = 5_000;
+
+type RelayItem = { e: ChannelEvent } | { c: ClientEvents } | { s: InternalSignal };
+
+/** One NOTIFY: whole items, or one piece of a message too large for a single NOTIFY. */
+type Wire =
+  | { o: string; q: number; b: RelayItem[] }
+  | { o: string; q: number; k: string; i: number; n: number; d: string };
+
+/**
+ * The bus for several instances on one PostgreSQL database. Local listeners get every event
+ * at once; other instances get it through LISTEN/NOTIFY. The NOTIFY is sent by this bus on
+ * its own pooled query after the caller's transaction committed, never inside it: a NOTIFY
+ * inside a request's transaction would serialize every order commit behind the notify queue
+ * lock, and a rolled-back change must never be announced anyway.
+ */
+export class PgFanoutBus extends LocalEventBus {
+  private readonly origin = randomUUID();
+  private sequence = 0;
+  private pending: RelayItem[] = [];
+  private flushScheduled = false;
+  private sending: Promise<void> = Promise.resolve();
+  private listener: pg.Client | undefined;
+  private backoffMs = 250;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly partial = new Map<string, { parts: string[]; received: number; started: number }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly connectionString: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  /** Resolves once LISTEN is in place, so a test or a second instance sees everything after start. */
+  async start(): Promise<void> {
+    await this.connectListener();
+  }
+
+  override publish<K extends EventType>(channel: string, type: K, payload: EventMap[K]): void {
+    super.publish(channel, type, payload);
+    this.enqueue({ e: { channel, type, payload } as ChannelEvent });
+  }
+
+  override publishClientEvents(channel: string, events: string[]): void {
+    super.publishClientEvents(channel, events);
+    this.enqueue({ c: { channel, events } });
+  }
+
+  override signal<K extends keyof InternalSignals>(kind: K, data: InternalSignals[K]): void {
+    super.signal(kind, data);
+    this.enqueue({ s: { kind, data } as InternalSignal });
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.flush();
+    await this.sending;
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
+    await super.close();
+  }
+
+  private enqueue(item: RelayItem): void {
+    if (this.closed) return;
+    this.pending.push(item);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Everything published in this turn of the event loop travels in as few NOTIFYs as fit.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const payloads = this.pack(this.pending);
+    this.pending = [];
+    // Chained, so notifications leave (and arrive) in publish order.
+    this.sending = this.sending.then(async () => {
+      try {
+        await this.db.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n', [
+          NOTIFY_CHANNEL,
+          payloads,
+        ]);
+      } catch (error) {
+        // Other instances miss these events; their clients catch up by cursor.
+        this.logger.warn({ err: (error as Error).message, count: payloads.length }, 'events: NOTIFY failed');
+      }
+    });
+  }
+
+  private pack(items: RelayItem[]): string[] {
+    const payloads: string[] = [];
+    let batch: string[] = [];
+    let batchBytes = 0;
+    const wrap = (parts: string[]) => `{"o":"${this.origin}","q":${this.sequence++},"b":[${parts.join(',')}]}`;
+    const overhead = 80;
+    for (const item of items) {
+      const json = JSON.stringify(item);
+      const bytes = Buffer.byteLength(json);
+      if (bytes + overhead > MAX_PAYLOAD_BYTES) {
+        if (batch.length) payloads.push(wrap(batch));
+        batch = [];
+        batchBytes = 0;
+        payloads.push(...this.chunk(wrap([json])));
+        continue;
+      }
+      if (batchBytes + bytes + 1 + overhead > MAX_PAYLOAD_BYTES) {
+        payloads.push(wrap(batch));
+        batch = [];
+        batchBytes = 0;
+      }
+      batch.push(json);
+      batchBytes += bytes + 1;
+    }
+    if (batch.length) payloads.push(wrap(batch));
+    return payloads;
+  }
+
+  /** A large client event (up to 240 KB) is split into base64 pieces and put together on arrival. */
+  private chunk(message: string): string[] {
+    const data = Buffer.from(message).toString('base64');
+    const key = randomUUID();
+    const n = Math.ceil(data.length / CHUNK_CHARS);
+    const pieces: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const wire: Wire = { o: this.origin, q: this.sequence++, k: key, i, n, d: data.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS) };
+      pieces.push(JSON.stringify(wire));
+    }
+    return pieces;
+  }
+
+  private receive(payload: string | undefined): void {
+    if (!payload) return;
+    let wire: Wire;
+    try {
+      wire = JSON.parse(payload) as Wire;
+    } catch {
+      return;
+    }
+    if (wire.o === this.origin) return;
+    if ('b' in wire) {
+      for (const item of wire.b) this.relay(item);
+      return;
+    }
+    const now = Date.now();
+    for (const [key, entry] of this.partial) if (now - entry.started > 30_000) this.partial.delete(key);
+    const entry = this.partial.get(wire.k) ?? { parts: new Array<string>(wire.n), received: 0, started: now };
+    this.partial.set(wire.k, entry);
+    if (entry.parts[wire.i] === undefined) entry.received++;
+    entry.parts[wire.i] = wire.d;
+    if (entry.received < wire.n) return;
+    this.partial.delete(wire.k);
+    this.receive(Buffer.from(entry.parts.join(''), 'base64').toString());
+  }
+
+  private relay(item: RelayItem): void {
+    if ('e' in item) this.deliver({ ...item.e, remote: true });
+    else if ('c' in item) this.deliverClientEvents(item.c);
+    else this.deliverSignal(item.s);
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('notification', (message) => {
+      if (message.channel === NOTIFY_CHANNEL) this.receive(message.payload);
+    });
+    const lost = (reason: string) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      this.logger.warn({ reason }, 'events: LISTEN connection lost, reconnecting');
+      this.scheduleReconnect();
+    };
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('ended'));
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.backoffMs = 250;
+    } catch (error) {
+      // Keep retrying in the background: this instance still serves its own clients meanwhile.
+      lost((error as Error).message);
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connectListener().catch(() => undefined);
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+}
+
+/** In-process delivery on the embedded database (its socket does not carry NOTIFY); fan-out on PostgreSQL. */
+export async function createEventBus(db: Database, logger: Logger): Promise<EventBus> {
+  if (db.kind !== 'postgres' || !db.connectionString) return new LocalEventBus();
+  const bus = new PgFanoutBus(db, db.connectionString, logger);
+  await bus.start();
+  return bus;
+}

@@ -1,0 +1,412 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { AccessClaims } from '../auth/tokens.ts';
+import type { AppContext } from '../context.ts';
+import { Broker, checkEvents, type Subscriber, type Subscription } from './broker.ts';
+import { mayPublish, maySubscribe, parseChannel, tokenFrom } from './channels.ts';
+
+export const REALTIME_PATH = '/event/realtime';
+const PROTOCOL = 'aws-appsync-event-ws';
+
+export interface RealtimeLimits {
+  /** A party shares one NAT address, so this is generous; it stops one machine hoarding sockets. */
+  connectionsPerAddress: number;
+  subscriptionsPerConnection: number;
+  /** A client that does not read its socket is cut off rather than buffered for without end. */
+  maxBufferedBytes: number;
+  initTimeoutMs: number;
+  keepAliveMs: number;
+}
+
+export const DEFAULT_LIMITS: RealtimeLimits = {
+  connectionsPerAddress: 200,
+  subscriptionsPerConnection: 100,
+  maxBufferedBytes: 1024 * 1024,
+  initTimeoutMs: 10_000,
+  keepAliveMs: 30_000,
+};
+
+// Five events of 240 KB, sent twice (Amplify repeats them under `payload`), plus envelope.
+const MAX_FRAME_BYTES = 3 * 1024 * 1024;
+const SUBSCRIPTION_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const SWEEP_INTERVAL_MS = 1_000;
+const CONNECTION_TIMEOUT_MS = 300_000;
+
+type Message = Record<string, unknown>;
+
+const errorsOf = (errorType: string, message: string) => [{ errorType, message }];
+
+/**
+ * The AppSync Events WebSocket protocol at /event/realtime, as the unmodified aws-amplify
+ * client speaks it. Every subscribe and publish carries its own token and is authorized on
+ * its own: the connection's token only opens the door.
+ */
+export class RealtimeServer {
+  private readonly wss: WebSocketServer;
+  private readonly perAddress = new Map<string, number>();
+  // Connections are spread over buckets so keep-alives and expiry checks cost a little each
+  // second instead of one long pause every 30 seconds.
+  private readonly buckets: Set<Connection>[];
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private nextBucket = 0;
+  private tick = 0;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly broker: Broker,
+    readonly limits: RealtimeLimits = DEFAULT_LIMITS,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: MAX_FRAME_BYTES,
+      // Browsers drop a connection whose subprotocol is not echoed, so choose it explicitly.
+      handleProtocols: (protocols) => (protocols.has(PROTOCOL) ? PROTOCOL : false),
+    });
+    const bucketCount = Math.max(1, Math.round(limits.keepAliveMs / SWEEP_INTERVAL_MS));
+    this.buckets = Array.from({ length: bucketCount }, () => new Set<Connection>());
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  get connectionCount(): number {
+    let count = 0;
+    for (const bucket of this.buckets) count += bucket.size;
+    return count;
+  }
+
+  attach(server: http.Server): void {
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== REALTIME_PATH) {
+        // Nobody else listens for upgrades: refuse instead of leaving the socket hanging.
+        if (server.listenerCount('upgrade') === 1) reject(socket, 404, 'Not Found');
+        return;
+      }
+      this.upgrade(req, socket, head).catch((error: unknown) => {
+        this.ctx.logger.warn({ err: (error as Error).message }, 'events: upgrade failed');
+        socket.destroy();
+      });
+    });
+  }
+
+  private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    if (this.closing) return reject(socket, 503, 'Service Unavailable');
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    if (!offered.includes(PROTOCOL)) return reject(socket, 400, 'Bad Request');
+    const address = this.clientAddress(req);
+    const open = this.perAddress.get(address) ?? 0;
+    if (open >= this.limits.connectionsPerAddress) return reject(socket, 429, 'Too Many Requests');
+    this.perAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.perAddress.delete(address);
+      else this.perAddress.set(address, left);
+    });
+    const header = offered.find((p) => p.startsWith('header-'));
+    const token = tokenFrom(decodeHeader(header?.slice('header-'.length)));
+    const claims = token ? await this.ctx.auth.verify(token) : null;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, claims));
+  }
+
+  private accept(ws: WebSocket, claims: AccessClaims | null): void {
+    const bucket = this.buckets[this.nextBucket++ % this.buckets.length]!;
+    const connection = new Connection(ws, claims, this);
+    bucket.add(connection);
+    if (claims?.role === 'guest') this.indexUser(claims.user_key, connection);
+    ws.once('close', () => {
+      bucket.delete(connection);
+      connection.dispose();
+    });
+  }
+
+  private clientAddress(req: http.IncomingMessage): string {
+    if (this.ctx.config.trustProxy) {
+      const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    return req.socket.remoteAddress ?? 'unknown';
+  }
+
+  verify(token: string | undefined): Promise<AccessClaims | null> {
+    return token ? this.ctx.auth.verify(token) : Promise.resolve(null);
+  }
+
+  publish(path: string, events: string[]): void {
+    this.ctx.events.publishClientEvents(path, events);
+  }
+
+  indexUser(userKey: string, connection: Connection): void {
+    let set = this.byUser.get(userKey);
+    if (!set) this.byUser.set(userKey, (set = new Set()));
+    set.add(connection);
+    connection.userKeys.add(userKey);
+  }
+
+  forgetUser(userKey: string, connection: Connection): void {
+    const set = this.byUser.get(userKey);
+    if (!set) return;
+    set.delete(connection);
+    if (set.size === 0) this.byUser.delete(userKey);
+  }
+
+  /** A revoked guest is cut off at once: their subscriptions end and their own sockets close. */
+  revoke(userKey: string): void {
+    for (const connection of [...(this.byUser.get(userKey) ?? [])]) connection.revoke(userKey);
+  }
+
+  private sweep(): void {
+    const bucket = this.buckets[this.tick++ % this.buckets.length]!;
+    const now = Date.now();
+    for (const connection of bucket) connection.sweep(now);
+  }
+
+  /** Cuts every socket without a closing handshake, as a lost network would. */
+  dropConnections(): void {
+    for (const bucket of this.buckets) for (const connection of bucket) connection.cut();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.sweepTimer);
+    const closed: Promise<void>[] = [];
+    for (const bucket of this.buckets) {
+      for (const connection of bucket) closed.push(connection.shutdown());
+    }
+    await Promise.all(closed);
+    this.wss.close();
+  }
+}
+
+/** One client's socket: its handshake state and its subscriptions. */
+class Connection implements Subscriber {
+  readonly subscriptions = new Map<string, Subscription>();
+  readonly userKeys = new Set<string>();
+  private initialized = false;
+  private alive = true;
+  private initTimer: NodeJS.Timeout | undefined;
+  // Messages are handled in order even though authorizing one may wait for the database.
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly claims: AccessClaims | null,
+    private readonly server: RealtimeServer,
+  ) {
+    this.initTimer = setTimeout(() => this.ws.close(4408, 'connection_init not received'), server.limits.initTimeoutMs);
+    ws.on('message', (data, isBinary) => {
+      this.queue = this.queue.then(() => this.onMessage(data, isBinary)).catch(() => this.ws.terminate());
+    });
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  send(frame: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(frame);
+    if (this.ws.bufferedAmount > this.server.limits.maxBufferedBytes) this.ws.terminate();
+  }
+
+  private reply(message: Message): void {
+    this.send(JSON.stringify(message));
+  }
+
+  private async onMessage(data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) return this.error(undefined, 'BadRequestException', 'Binary frames are not supported.');
+    let message: unknown;
+    try {
+      message = JSON.parse(rawText(data));
+    } catch {
+      return this.error(undefined, 'BadRequestException', 'The message is not valid JSON.');
+    }
+    if (!message || typeof message !== 'object' || Array.isArray(message)) {
+      return this.error(undefined, 'BadRequestException', 'The message must be a JSON object.');
+    }
+    const msg = message as Message;
+    const id = typeof msg.id === 'string' && SUBSCRIPTION_ID.test(msg.id) ? msg.id : undefined;
+    if (msg.type === 'connection_init') return this.init();
+    if (!this.initialized) return this.error(id, 'BadRequestException', 'Send connection_init first.');
+    switch (msg.type) {
+      case 'subscribe':
+        return this.subscribe(id, msg);
+      case 'unsubscribe':
+        return this.unsubscribe(id);
+      case 'publish':
+        return this.publish(id, msg);
+      default:
+        return this.error(id, 'UnsupportedOperation', `Unknown message type ${JSON.stringify(String(msg.type)).slice(0, 80)}.`);
+    }
+  }
+
+  private init(): void {
+    clearTimeout(this.initTimer);
+    if (!this.claims) {
+      this.reply({
+        type: 'connection_error',
+        errors: errorsOf('UnauthorizedException', 'The access token is missing, invalid or expired.'),
+      });
+      this.ws.close(4401, 'Unauthorized');
+      return;
+    }
+    this.initialized = true;
+    this.reply({ type: 'connection_ack', connectionTimeoutMs: CONNECTION_TIMEOUT_MS });
+  }
+
+  private async subscribe(id: string | undefined, msg: Message): Promise<void> {
+    if (!id) return this.error(undefined, 'BadRequestException', 'A subscribe needs an id of up to 128 letters, digits, _ . : -.');
+    const channel = parseChannel(msg.channel, true);
+    if (!channel) return this.refuse('subscribe_error', id, 'BadRequestException', 'Invalid channel.');
+    const limit = this.server.limits.subscriptionsPerConnection;
+    if (this.subscriptions.size >= limit && !this.subscriptions.has(id)) {
+      return this.refuse('subscribe_error', id, 'LimitExceededException', `At most ${limit} subscriptions per connection.`);
+    }
+    const claims = await this.server.verify(tokenFrom(msg.authorization));
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!claims) return this.refuse('subscribe_error', id, 'UnauthorizedException', 'The access token is missing, invalid or expired.');
+    if (!maySubscribe(claims, channel)) {
+      return this.refuse('subscribe_error', id, 'UnauthorizedException', `Not allowed to subscribe to ${channel.path}${channel.wildcard ? '/*' : ''}.`);
+    }
+    const previous = this.subscriptions.get(id);
+    if (previous) this.server.broker.remove(previous);
+    const userKey = claims.role === 'guest' ? claims.user_key : undefined;
+    const subscription: Subscription = {
+      id,
+      idJson: JSON.stringify(id),
+      channel,
+      expiresAt: claims.exp * 1000,
+      userKey,
+      subscriber: this,
+    };
+    this.subscriptions.set(id, subscription);
+    this.server.broker.add(subscription);
+    if (userKey) this.server.indexUser(userKey, this);
+    this.reply({ type: 'subscribe_success', id });
+  }
+
+  private unsubscribe(id: string | undefined): void {
+    const subscription = id ? this.subscriptions.get(id) : undefined;
+    if (!id || !subscription) return this.refuse('unsubscribe_error', id, 'BadRequestException', 'No such subscription.');
+    this.drop(subscription);
+    this.reply({ type: 'unsubscribe_success', id });
+  }
+
+  private async publish(id: string | undefined, msg: Message): Promise<void> {
+    if (!id) return this.error(undefined, 'BadRequestException', 'A publish needs an id.');
+    const channel = parseChannel(msg.channel, false);
+    if (!channel) return this.refuse('publish_error', id, 'BadRequestException', 'Invalid channel.');
+    const events = checkEvents(msg.events);
+    if ('problem' in events) return this.refuse('publish_error', id, 'BadRequestException', events.problem);
+    const claims = await this.server.verify(tokenFrom(msg.authorization));
+    if (!claims) return this.refuse('publish_error', id, 'UnauthorizedException', 'The access token is missing, invalid or expired.');
+    if (!mayPublish(claims)) return this.refuse('publish_error', id, 'UnauthorizedException', 'This account may not publish.');
+    this.server.publish(channel.path, events);
+    this.reply({
+      type: 'publish_success',
+      id,
+      successful: events.map((_, index) => ({ identifier: randomUUID(), index })),
+      failed: [],
+    });
+  }
+
+  private refuse(type: string, id: string | undefined, errorType: string, message: string): void {
+    this.reply({ type, id, errors: errorsOf(errorType, message) });
+  }
+
+  private error(id: string | undefined, errorType: string, message: string): void {
+    this.reply({ type: 'error', ...(id ? { id } : {}), errors: errorsOf(errorType, message) });
+  }
+
+  /**
+   * Amplify reads an `error` message's `event.errors`; UnauthorizedException / "Token
+   * expired" there makes it close the socket and fail that subscription, so the app
+   * subscribes again with a fresh token.
+   */
+  private authError(subscription: Subscription, message: string): void {
+    const errors = errorsOf('UnauthorizedException', message);
+    this.reply({ type: 'error', id: subscription.id, errors, event: { errors } });
+  }
+
+  expire(subscription: Subscription): void {
+    this.drop(subscription);
+    this.authError(subscription, 'Token expired');
+  }
+
+  revoke(userKey: string): void {
+    for (const subscription of [...this.subscriptions.values()]) {
+      if (subscription.userKey !== userKey) continue;
+      this.drop(subscription);
+      this.authError(subscription, 'Access revoked');
+    }
+    this.server.forgetUser(userKey, this);
+    this.userKeys.delete(userKey);
+    if (this.claims?.role === 'guest' && this.claims.user_key === userKey) this.ws.close(4403, 'Access revoked');
+  }
+
+  private drop(subscription: Subscription): void {
+    this.subscriptions.delete(subscription.id);
+    this.server.broker.remove(subscription);
+  }
+
+  sweep(now: number): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+    if (this.initialized) this.send('{"type":"ka"}');
+    for (const subscription of this.subscriptions.values()) if (subscription.expiresAt <= now) this.expire(subscription);
+  }
+
+  cut(): void {
+    this.ws.terminate();
+  }
+
+  shutdown(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.ws.terminate(), 1_000);
+      this.ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.ws.close(1001, 'Server shutting down');
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.initTimer);
+    for (const subscription of this.subscriptions.values()) this.server.broker.remove(subscription);
+    this.subscriptions.clear();
+    for (const userKey of this.userKeys) this.server.forgetUser(userKey, this);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
+}
+
+/** The `header-` subprotocol: base64url JSON of the auth headers. Anything odd is no auth. */
+function decodeHeader(encoded: string | undefined): unknown {
+  if (!encoded || encoded.length > 8192) return undefined;
+  try {
+    return JSON.parse(Buffer.from(encoded, 'base64url').toString());
+  } catch {
+    return undefined;
+  }
+}
+
+function reject(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
