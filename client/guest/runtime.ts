@@ -123,6 +123,8 @@ async function startLive(queryClient: QueryClient, signal: AbortSignal): Promise
     const wasLive = liveState === 'live';
     liveState = state;
     updateConnection();
+    // A dropped socket may be the server gone: ask, so the indicator can say "offline".
+    if (state !== 'live') void probe();
     if (state === 'live' && !wasLive) {
       // Back from a drop: whatever happened meanwhile, and the orders that waited.
       void runCatchUp();
@@ -204,6 +206,12 @@ export function startGuestRuntime(queryClient: QueryClient): () => void {
     window.removeEventListener('offline', onOffline);
     document.removeEventListener('visibilitychange', onVisible);
   });
+
+  // Without a live socket nothing else would notice the server leaving: a cheap heartbeat.
+  const heartbeat = setInterval(() => {
+    if (liveState !== 'live' && isReachable()) void probe();
+  }, 10_000);
+  stops.push(() => clearInterval(heartbeat));
 
   void kickDrain();
   void runCatchUp();
