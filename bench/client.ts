@@ -1,0 +1,131 @@
+/**
+ * `npm run bench -- client`: what a guest's phone pays before the menu shows.
+ * 1. The gzip size of the JavaScript loaded before the menu (the entry script and its
+ *    modulepreloads in dist/index.html; the host dashboard and the lazily loaded live
+ *    connection are listed apart, they are not on that path).
+ * 2. In Chromium with 4× CPU throttling: navigation → first drink visible, cold (no HTTP
+ *    cache, no service worker, no saved menu; only the guest's session kept) and warm (the
+ *    service worker and the saved menu in place), over several runs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import zlib from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { launchBrowser, phoneContext } from '../test/e2e/support/browser.ts';
+import { chromiumPath } from '../test/e2e/support/chromium.ts';
+import { E2eServer } from '../test/e2e/support/e2e-server.ts';
+
+const RUNS = 5;
+const DIST = path.resolve('dist');
+
+function gzipKb(file: string): number {
+  return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
+}
+
+function initialJs(): { files: string[]; kb: number; lazy: { name: string; kb: number }[] } {
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1] ?? m[2]!);
+  const files = [...new Set(refs)].filter((ref) => !/admin/.test(ref));
+  const kb = files.reduce((sum, ref) => sum + gzipKb(path.join(DIST, ref)), 0);
+  const all = fs.readdirSync(path.join(DIST, 'assets')).filter((name) => name.endsWith('.js'));
+  const lazy = all
+    .filter((name) => !files.some((ref) => ref.endsWith(name)))
+    .map((name) => ({ name, kb: gzipKb(path.join(DIST, 'assets', name)) }));
+  return { files, kb, lazy };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** navigation → first drink in the DOM, measured inside the page (performance.now is relative to navigation start). */
+async function timeMenu(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector('[data-drink-id]', { timeout: 60_000 });
+  return page.evaluate(() => (window as unknown as { __menuAt?: number }).__menuAt ?? performance.now());
+}
+
+export async function run(): Promise<{ markdown: string }> {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    const result = spawnSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('vite build failed');
+  }
+  const js = initialJs();
+  const lines = [
+    `| guest JS before the menu (gzip) | ${js.kb.toFixed(1)} KB | target ≤ 200 KB |`,
+    ...js.lazy.map((chunk) => `| not on that path: ${chunk.name.replace(/-[\w-]{8}\.js$/, '')} (gzip) | ${chunk.kb.toFixed(1)} KB | ${/admin/.test(chunk.name) ? 'host dashboard only' : 'loaded after the menu shows'} |`),
+  ];
+  if (!chromiumPath()) {
+    return { markdown: `${['| measure | value | note |', '|---|---|---|', ...lines].join('\n')}\n\nNo Chromium: load times not measured.\n` };
+  }
+
+  const server = await E2eServer.start();
+  const browser = await launchBrowser();
+  try {
+    const context = await phoneContext(browser);
+    await context.addInitScript(() => {
+      new MutationObserver((_records, observer) => {
+        if (document.querySelector('[data-drink-id]')) {
+          (window as unknown as { __menuAt?: number }).__menuAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const page = await context.newPage();
+    const joinUrl = await server.newJoinUrl();
+    await page.goto(joinUrl);
+    await page.getByLabel('Your name').fill('Bench');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.waitForSelector('[data-drink-id]');
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller));
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const origin = server.url;
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      // Cold: no worker, no caches, no saved menu — the session alone is kept so the menu can show.
+      await page.evaluate(async () => {
+        for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+        for (const name of await caches.keys()) await caches.delete(name);
+        await new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('barback');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('menu', 'readwrite');
+            tx.objectStore('menu').clear();
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        });
+      });
+      await cdp.send('Network.clearBrowserCache');
+      cold.push(await timeMenu(page, `${origin}/menu`));
+      // Let the new worker install and take the page, then measure warm loads.
+      await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), undefined, { timeout: 60_000 });
+      await page.waitForFunction(async () => (await caches.keys()).some((name) => name.includes('precache')), undefined, { timeout: 60_000 });
+      warm.push(await timeMenu(page, `${origin}/menu`));
+    }
+    const fmt = (values: number[]) => `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)})`;
+    lines.push(`| menu visible, cold, 4× CPU throttling (${RUNS} runs) | ${fmt(cold)} | no HTTP cache, no worker, no saved menu |`);
+    lines.push(`| menu visible, warm, 4× CPU throttling (${RUNS} runs) | ${fmt(warm)} | target ≤ 1 000 ms |`);
+  } finally {
+    await browser.close();
+    await server.dispose();
+  }
+  const markdown = [
+    'Chromium (headless, 360×740), barback on 127.0.0.1, time from navigation start to the first drink in the DOM.',
+    '',
+    '| measure | value | note |',
+    '|---|---|---|',
+    ...lines,
+    '',
+  ].join('\n');
+  return { markdown };
+}
