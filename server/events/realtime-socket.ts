@@ -169,6 +169,13 @@ export class RealtimeServer {
     for (const connection of bucket) connection.sweep(now);
   }
 
+  /** The ids of every live subscription on this instance. */
+  subscriptionIds(): string[] {
+    const ids: string[] = [];
+    for (const bucket of this.buckets) for (const connection of bucket) ids.push(...connection.subscriptions.keys());
+    return ids;
+  }
+
   /** Cuts every socket without a closing handshake, as a lost network would. */
   dropConnections(): void {
     for (const bucket of this.buckets) for (const connection of bucket) connection.cut();
