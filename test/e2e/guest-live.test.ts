@@ -77,6 +77,17 @@ describe.skipIf(!browserAvailable())('guest app live', () => {
     expect(await guest.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   });
 
+  it('a drink the host switches off leaves the open menu without a reload', async () => {
+    const drink = drinks[4]!;
+    await guest.gotoMenu();
+    await guest.waitForConnection('live');
+    await guest.drink(drink.name).waitFor();
+    expect((await server.admin('PUT', `/api/admin/drinks/${drink.id}`, { is_active: false })).status).toBe(200);
+    await guest.drink(drink.name).waitFor({ state: 'detached', timeout: 5_000 });
+    expect((await server.admin('PUT', `/api/admin/drinks/${drink.id}`, { is_active: true })).status).toBe(200);
+    await guest.drink(drink.name).waitFor({ timeout: 5_000 });
+  });
+
   it('cancelling a pending order reaches the server', async () => {
     const id = await guest.order(drinks[2]!.name);
     await guest.waitForStatus(id, 'pending');

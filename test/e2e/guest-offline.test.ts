@@ -81,6 +81,34 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     expect(await server.countOrders()).toBe(6);
   });
 
+  it('the service worker sends the outbox on Background Sync with no app page open', async () => {
+    await server.down();
+    const id = await guest.order(drinks[2]!.name);
+    await guest.page.close();
+    await server.up();
+    const before = await server.countOrders();
+
+    // A page of the origin that runs no app code, only to reach the worker through DevTools.
+    const bystander = await context.newPage();
+    await bystander.goto(`${server.url}/api/health`);
+    const cdp = await context.newCDPSession(bystander);
+    const registrationId = await new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const found = registrations.find((r: { scopeURL: string; isDeleted: boolean }) => r.scopeURL.startsWith(server.url) && !r.isDeleted);
+        if (found) resolve(found.registrationId);
+      });
+      void cdp.send('ServiceWorker.enable');
+    });
+    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId, tag: 'outbox', lastChance: false });
+    await until(async () => (await server.countOrders()) === before + 1, 'the worker to send the order');
+    const { rows } = await server.instance.db.query<{ id: string }>('SELECT id FROM orders WHERE id = $1', [id]);
+    expect(rows).toHaveLength(1);
+    await bystander.close();
+    guest = await GuestPage.open(context, server.url);
+    await guest.page.goto(`${server.url}/orders`);
+    await guest.waitForStatus(id, 'pending');
+  });
+
   it('a queued order whose drink was switched off meanwhile ends as failed, with the reason shown', async () => {
     const drink = drinks[3]!;
     await server.down();
@@ -91,6 +119,6 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     expect((await server.admin('PUT', `/api/admin/drinks/${drink.id}`, { is_active: false })).status).toBe(200);
     await guest.waitForStatus(id, 'failed', 30_000);
     await expect(guest.order$(id).textContent()).resolves.toMatch(/switched off/);
-    expect(await server.countOrders()).toBe(6);
+    expect(await server.countOrders()).toBe(7);
   });
 });
