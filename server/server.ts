@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -17,6 +18,7 @@ import { MenuService } from './menu/menu.service.ts';
 import { buildApp } from './app.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
+import { envelope } from './http/errors.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -85,6 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.headersTimeout = 15_000;
     server.requestTimeout = 60_000;
     server.keepAliveTimeout = 65_000;
+    server.on('clientError', answerUnreadableRequest);
     for (const attach of domains.upgradeHandlers) attach(server);
 
     await new Promise<void>((resolve, reject) => {
@@ -126,4 +129,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Requests Node cannot parse (oversized headers, a broken request line, a slow-header
+ * client cut off) never reach Express; answer them in the error envelope too instead of
+ * Node's empty-bodied default, then hang up.
+ */
+function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // An answer already under way on this socket cannot be followed by another one.
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request_timeout', 'The request took too long to arrive.']
+        : [400, 'Bad Request', 'bad_request', 'The request could not be read.'];
+  const body = JSON.stringify(envelope(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
