@@ -30,10 +30,17 @@ export function BoardPage() {
   // For the benchmark: how long from the open-orders answer to the board on screen.
   useLayoutEffect(() => {
     if (!board.loaded || performance.getEntriesByName('barback:board-rendered').length > 0) return;
-    requestAnimationFrame(() => {
-      performance.mark('barback:board-rendered');
-      performance.measure('barback:board-render', 'barback:board-snapshot', 'barback:board-rendered');
-    });
+    if (performance.getEntriesByName('barback:board-commit').length === 0) {
+      performance.measure('barback:board-commit', 'barback:board-snapshot');
+    }
+    // A task queued from the frame callback runs once that frame is painted.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (performance.getEntriesByName('barback:board-rendered').length > 0) return;
+        performance.mark('barback:board-rendered');
+        performance.measure('barback:board-render', 'barback:board-snapshot', 'barback:board-rendered');
+      }),
+    );
   }, [board.loaded]);
 
   const columns = BOARD_COLUMNS.map((status) => ({ status, orders: columnOrders(board.shown, status) }));

@@ -1,0 +1,93 @@
+/**
+ * The host dashboard's share of `npm run bench -- client` (bench/client.ts calls measureHost):
+ * 1. the gzip size of the host chunk (its JavaScript and CSS), which guests never download;
+ * 2. in Chromium without throttling, the time from the open-orders answer arriving to the
+ *    board with 200 open orders painted, measured inside the page by the board's own marks
+ *    (`barback:board-snapshot` → `barback:board-rendered`), over several reloads.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import zlib from 'node:zlib';
+import { launchBrowser, phoneContext } from '../test/e2e/support/browser.ts';
+import { chromiumPath } from '../test/e2e/support/chromium.ts';
+import { HostPage } from '../test/e2e/support/host-page.ts';
+import { adminToken, api, startTestServer, TEST_ADMIN } from '../test/support/server.ts';
+import { createGuestDirect } from '../test/support/guests.ts';
+
+const DIST = path.resolve('dist');
+const ORDERS = 200;
+const RUNS = 7;
+const TARGET_MS = 100;
+
+function hostChunkGzipKb(): { js: number; css: number } {
+  const assets = path.join(DIST, 'assets');
+  const sum = (ext: string) =>
+    fs
+      .readdirSync(assets)
+      .filter((name) => name.startsWith('admin-app-') && name.endsWith(ext))
+      .reduce((total, name) => total + zlib.gzipSync(fs.readFileSync(path.join(assets, name)), { level: 9 }).length / 1024, 0);
+  return { js: sum('.js'), css: sum('.css') };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+async function boardRenderTimes(): Promise<{ commit: number; painted: number }[]> {
+  // Ten open orders per guest, so 200 orders need only 20 guests.
+  const server = await startTestServer({ MAX_ACTIVE_ORDERS: '10', CLIENT_DIR: DIST });
+  const browser = await launchBrowser();
+  try {
+    const token = await adminToken(server);
+    const drinks = (await api(server, 'GET', '/api/drinks')).body.drinks as { id: string }[];
+    for (let g = 0; g < ORDERS / 10; g++) {
+      const guest = await createGuestDirect(server, `Guest ${g + 1}`);
+      for (let n = 0; n < 10; n++) {
+        const drink = drinks[(g + n) % drinks.length] as { id: string };
+        const placed = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { drink_id: drink.id, notes: n % 3 ? null : 'no ice' } });
+        if (placed.status !== 201) throw new Error(`order failed: ${placed.status}`);
+        const status = (['pending', 'pending', 'preparing', 'ready'] as const)[n % 4];
+        if (status !== 'pending') await api(server, 'PATCH', `/api/admin/orders/${placed.body.order.id}`, { token, body: { status } });
+      }
+    }
+    const context = await phoneContext(browser, { width: 1024, height: 768 });
+    const host = new HostPage(await context.newPage(), server.url);
+    await host.signIn(TEST_ADMIN.email, TEST_ADMIN.password);
+    const times: { commit: number; painted: number }[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      await host.page.reload();
+      await host.page.waitForFunction(() => performance.getEntriesByName('barback:board-render').length > 0, null, { timeout: 30_000 });
+      const cards = await host.page.locator('.board [data-order-id]').count();
+      if (cards !== ORDERS) throw new Error(`board shows ${cards} orders, expected ${ORDERS}`);
+      const [commit, painted] = await host.page.evaluate(() =>
+        ['barback:board-commit', 'barback:board-render'].map((name) => performance.getEntriesByName(name)[0]?.duration ?? NaN),
+      );
+      times.push({ commit: commit ?? NaN, painted: painted ?? NaN });
+    }
+    return times;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** A Markdown fragment (table rows and a note) for the Client section of docs/PERFORMANCE.md. */
+export async function measureHost(): Promise<string> {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    const result = spawnSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('vite build failed');
+  }
+  const size = hostChunkGzipKb();
+  const rows = [`| host dashboard chunk (gzip; JS + CSS) | ${size.js.toFixed(1)} KB + ${size.css.toFixed(1)} KB | guests never load it |`];
+  if (!chromiumPath()) return `${rows.join('\n')}\n\nNo Chromium: board render time not measured.\n`;
+  const runs = await boardRenderTimes();
+  const describe = (values: number[]) =>
+    `${median(values).toFixed(1)} ms (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)})`;
+  rows.push(
+    `| host board: ${ORDERS} open orders, answer → DOM committed (median of ${RUNS}, no CPU throttling) | ${describe(runs.map((r) => r.commit))} | React render + commit |`,
+    `| host board: ${ORDERS} open orders, answer → painted (median of ${RUNS}, no CPU throttling) | ${describe(runs.map((r) => r.painted))} | target ≤ ${TARGET_MS} ms |`,
+  );
+  return `${rows.join('\n')}\n`;
+}
