@@ -1,0 +1,264 @@
+/**
+ * Live events at party scale. barback runs as its own process on a fresh PostgreSQL database
+ * (so delivery goes through LISTEN/NOTIFY, as with several instances); 1,000 then 5,000 guests
+ * hold raw AppSync-protocol WebSockets, each subscribed to its own /orders/<user_key>, plus 5
+ * host sockets on /admin/*. The host changes order statuses through the REST API at a steady
+ * 200/s; latency runs from the change (the event's updated_at, stamped inside the committing
+ * transaction) to receipt. Baseline in the same run: a bare `ws` server that LISTENs on
+ * PostgreSQL and forwards each NOTIFY to the one socket it names (this file, BENCH_ROLE=baseline).
+ *
+ * All clients come from 127.0.0.1, so barback runs with TRUST_PROXY and each client sends its
+ * own X-Forwarded-For: the per-address connection limit (200) is for real NATs, not this rig.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { WebSocket, WebSocketServer } from 'ws';
+import { spawnBarback, spawnNode } from './support.ts';
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SIZES = [1_000, 5_000];
+const HOSTS = 5;
+const RATE = 200;
+const DURATION_S = 8;
+
+if (process.env.BENCH_ROLE === 'baseline') await serveBaseline();
+
+/** The bare baseline: LISTEN, and forward each notification to the socket whose key it names. */
+async function serveBaseline(): Promise<void> {
+  const sockets = new Map<string, WebSocket>();
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false });
+  wss.on('connection', (ws, req) => {
+    const key = new URL(req.url ?? '/', 'http://x').searchParams.get('key') ?? '';
+    sockets.set(key, ws);
+    ws.on('close', () => sockets.delete(key));
+  });
+  const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await listener.connect();
+  listener.on('notification', (message) => {
+    const payload = message.payload ?? '';
+    sockets.get(payload.slice(0, payload.indexOf('|')))?.send(payload);
+  });
+  await listener.query('LISTEN bench_events');
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const stats = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values), n: values.length });
+const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Guest {
+  userKey: string;
+  token: string;
+}
+
+async function createGuests(databaseUrl: string, count: number): Promise<{ guests: Guest[]; admin: string }> {
+  const { openDatabase } = await import('../server/db/database.ts');
+  const { createLogger } = await import('../server/logger.ts');
+  const { SigningKeyStore } = await import('../server/auth/signing-keys.ts');
+  const { TokenService } = await import('../server/auth/tokens.ts');
+  const db = await openDatabase({ databaseUrl, dataDir: 'unused', logger: createLogger('silent'), poolSize: 2 });
+  try {
+    const keys = new SigningKeyStore(db);
+    await keys.init();
+    const tokens = new TokenService(keys);
+    const { rows } = await db.query<{ user_key: string }>(
+      `INSERT INTO app_users (username) SELECT 'Bench guest ' || n FROM generate_series(1, $1) n RETURNING user_key`,
+      [count],
+    );
+    const guests: Guest[] = [];
+    for (const row of rows) guests.push({ userKey: row.user_key, token: await tokens.signGuest(row.user_key, 'Bench guest', 3_600) });
+    return { guests, admin: '' };
+  } finally {
+    await db.close();
+  }
+}
+
+/** A raw AppSync-protocol client: connect, init, subscribe; calls onEvent for each data message. */
+function appSyncClient(url: string, token: string, channel: string, index: number, onEvent: (event: string) => void): Promise<WebSocket> {
+  const header = `header-${Buffer.from(JSON.stringify({ Authorization: token, host: 'bench' })).toString('base64url')}`;
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/event/realtime`, ['aws-appsync-event-ws', header], {
+    headers: { 'x-forwarded-for': `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}` },
+    perMessageDeflate: false,
+  });
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => ws.send('{"type":"connection_init"}'));
+    ws.on('error', reject);
+    ws.on('message', (data) => {
+      const text = String(data);
+      if (text.startsWith('{"type":"data"')) return onEvent((JSON.parse(text) as { event: string }).event);
+      const frame = JSON.parse(text) as { type: string };
+      if (frame.type === 'connection_ack') ws.send(JSON.stringify({ type: 'subscribe', id: randomUUID(), channel, authorization: { Authorization: token } }));
+      else if (frame.type === 'subscribe_success') resolve(ws);
+      else if (frame.type !== 'ka') reject(new Error(text));
+    });
+  });
+}
+
+async function inBatches<T>(count: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0; start < count; start += batch) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - start) }, (_, k) => make(start + k)))));
+  }
+  return out;
+}
+
+/** Calls `send(i)` RATE times a second for DURATION_S, without bunching. */
+async function steady(send: (i: number) => Promise<unknown>): Promise<number> {
+  const total = RATE * DURATION_S;
+  const started = Date.now();
+  let sent = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
+    while (sent < due) {
+      const p: Promise<unknown> = send(sent++).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await sleep(2);
+  }
+  await Promise.all(inFlight);
+  return sent;
+}
+
+export async function run(): Promise<{ markdown: string }> {
+  const dbName = `barback_bench_events_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const databaseUrl = BASE_URL.replace(/\/[^/]*$/, `/${dbName}`);
+  const rows: string[] = [];
+  const rssRows: string[] = [];
+  try {
+    const barback = await spawnBarback({ DATABASE_URL: databaseUrl, TRUST_PROXY: 'true', MAX_ACTIVE_ORDERS: '1000' });
+    const baseline = await spawnNode('bench/events.ts', [], { BENCH_ROLE: 'baseline', DATABASE_URL: databaseUrl });
+    const notifier = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    try {
+      const { guests } = await createGuests(databaseUrl, Math.max(...SIZES));
+      const login = await fetch(`${barback.url}/api/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'bench@barback.test', password: 'bench password 123' }),
+      });
+      const adminToken = ((await login.json()) as { access_token: string }).access_token;
+      const drinks = (await (await fetch(`${barback.url}/api/drinks`)).json()) as { drinks: { id: string }[] };
+      const drinkId = drinks.drinks[0]!.id;
+      await sleep(1_000);
+      const rssIdle0 = rssMb(barback.child.pid!);
+      const baseRss0 = rssMb(baseline.child.pid!);
+
+      const guestLat: number[] = [];
+      const hostLat: number[] = [];
+      const baseLat: number[] = [];
+      const onGuest = (event: string) => {
+        const e = JSON.parse(event) as { type: string; updated_at?: string };
+        if (e.type === 'ORDER_STATUS_CHANGED') guestLat.push(Date.now() - Date.parse(e.updated_at!));
+      };
+      const onHost = (event: string) => {
+        const e = JSON.parse(event) as { type: string; updated_at?: string };
+        if (e.type === 'ORDER_STATUS_CHANGED') hostLat.push(Date.now() - Date.parse(e.updated_at!));
+      };
+      const sockets: WebSocket[] = [];
+      const baseSockets: WebSocket[] = [];
+      for (let i = 0; i < HOSTS; i++) sockets.push(await appSyncClient(barback.url, adminToken, '/admin/*', 60_000 + i, onHost));
+
+      for (const size of SIZES) {
+        const from = sockets.length - HOSTS;
+        sockets.push(...(await inBatches(size - from, 200, (k) => appSyncClient(barback.url, guests[from + k]!.token, `/orders/${guests[from + k]!.userKey}`, from + k, onGuest))));
+        const baseFrom = baseSockets.length;
+        baseSockets.push(
+          ...(await inBatches(size - baseFrom, 200, async (k) => {
+            const ws = new WebSocket(`${baseline.url.replace('http', 'ws')}/?key=${guests[baseFrom + k]!.userKey}`, { perMessageDeflate: false });
+            ws.on('message', (data) => {
+              const text = String(data);
+              baseLat.push(Date.now() - Number(text.slice(text.indexOf('|') + 1)));
+            });
+            await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+            return ws;
+          })),
+        );
+        await sleep(2_000);
+        if (size === Math.max(...SIZES)) {
+          const perK = ((rssMb(barback.child.pid!) - rssIdle0) / size) * 1000;
+          const basePerK = ((rssMb(baseline.child.pid!) - baseRss0) / size) * 1000;
+          rssRows.push(`| RSS per 1,000 idle connections (subscribed) | ${perK.toFixed(1)} MB | ${basePerK.toFixed(1)} MB |`);
+        }
+
+        // Orders of guests spread over the connected ones; each moves pending → preparing → ready → served.
+        const orderCount = Math.ceil((RATE * DURATION_S) / 3);
+        const orders = await inBatches(orderCount, 20, async (i) => {
+          const guest = guests[Math.floor((i * size) / orderCount)]!;
+          const res = await fetch(`${barback.url}/api/orders`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${guest.token}` },
+            body: JSON.stringify({ id: randomUUID(), drink_id: drinkId }),
+          });
+          return ((await res.json()) as { order: { id: string } }).order.id;
+        });
+        await sleep(500);
+        guestLat.length = 0;
+        hostLat.length = 0;
+        const steps = ['preparing', 'ready', 'served'];
+        let failures = 0;
+        await steady(async (i) => {
+          const res = await fetch(`${barback.url}/api/admin/orders/${orders[i % orderCount]}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+            body: JSON.stringify({ status: steps[Math.floor(i / orderCount)] ?? 'served' }),
+          });
+          if (!res.ok) failures++;
+          await res.arrayBuffer();
+        });
+        await sleep(1_000);
+        baseLat.length = 0;
+        await steady((i) => notifier.query('SELECT pg_notify($1, $2)', ['bench_events', `${guests[(i * 7919) % size]!.userKey}|${Date.now()}`]));
+        await sleep(1_000);
+        const g = stats(guestLat);
+        const h = stats(hostLat);
+        const b = stats(baseLat);
+        process.stdout.write(`events: ${size} guests: guest ${JSON.stringify(g)} host ${JSON.stringify(h)} baseline ${JSON.stringify(b)} failures ${failures}\n`);
+        rows.push(
+          `| ${size.toLocaleString('en')} | ${fmt(g.p50)} / ${fmt(g.p99)} / ${fmt(g.max)} (${g.n}) | ${fmt(h.p50)} / ${fmt(h.p99)} / ${fmt(h.max)} (${h.n}) | ${fmt(b.p50)} / ${fmt(b.p99)} / ${fmt(b.max)} (${b.n}) | ${(g.p99 / b.p99).toFixed(1)}× |`,
+        );
+      }
+      for (const ws of [...sockets, ...baseSockets]) ws.terminate();
+    } finally {
+      await notifier.end();
+      await baseline.stop();
+      await barback.stop();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+  const markdown = [
+    `Raw AppSync-protocol WebSockets, each guest on its own channel, ${HOSTS} hosts on \`/admin/*\`; the host changes`,
+    `${RATE} order statuses/s for ${DURATION_S} s through \`PATCH /api/admin/orders/:id\` on PostgreSQL (LISTEN/NOTIFY path).`,
+    'Latency (ms) from the change (`updated_at`, stamped in the committing transaction) to receipt, p50 / p99 / max (events).',
+    'Baseline: bare `ws` + `LISTEN`, forwarding each NOTIFY (sent at the same rate) to the one socket it names.',
+    '',
+    '| guests connected | barback → guest | barback → hosts | bare baseline | guest p99 ÷ baseline p99 |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    '| memory | barback | bare baseline |',
+    '|---|---|---|',
+    ...rssRows,
+    '',
+  ].join('\n');
+  return { markdown };
+}
