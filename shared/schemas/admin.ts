@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { storableString } from './common.ts';
 
 export const adminLoginBody = z.strictObject({
-  email: z.string().max(320),
+  email: storableString(320),
   password: z.string().max(1024),
 });
 export type AdminLoginBody = z.infer<typeof adminLoginBody>;

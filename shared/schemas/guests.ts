@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cleanText } from './common.ts';
+import { cleanText, storableString } from './common.ts';
 
 /** A guest's display name: NFC, trimmed, 2–50 code points, no control characters. */
 export const guestUsername = cleanText(2, 50);
@@ -43,7 +43,7 @@ export const createRegistrationCodeBody = z
     expires_at: z.iso.datetime({ offset: true }).optional(),
     expires_in_hours: z.number().positive().max(MAX_CODE_HOURS).optional(),
     max_uses: z.number().int().min(1).max(10_000),
-    notes: z.string().max(500).nullable().optional(),
+    notes: storableString(500).nullable().optional(),
   })
   .refine((body) => body.expires_at === undefined || body.expires_in_hours === undefined, {
     message: 'give expires_at or expires_in_hours, not both',

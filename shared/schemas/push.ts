@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { storableString } from './common.ts';
 
 /** The browser's PushSubscription.toJSON(), as the guest app sends it. */
 export const pushSubscriptionBody = z.object({
-  endpoint: z.string().max(2048),
+  endpoint: storableString(2048),
   expirationTime: z.number().nullable().optional(),
   keys: z.object({
     p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}={0,2}$/, 'must be a base64url P-256 public key'),
@@ -11,7 +12,7 @@ export const pushSubscriptionBody = z.object({
 });
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
 
-export const deletePushSubscriptionBody = z.object({ endpoint: z.string().max(2048) });
+export const deletePushSubscriptionBody = z.object({ endpoint: storableString(2048) });
 
 /** What the service worker receives when a drink is ready and the app is closed. */
 export interface OrderReadyPush {

@@ -53,7 +53,11 @@ interface Endpoint {
 }
 
 const anyJson = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' });
-const text = (max: number) => fc.oneof(fc.string({ maxLength: max, unit: 'binary' }), fc.string({ maxLength: max, unit: 'grapheme' }), anyJson);
+/** Characters that text columns and naive code trip over: NUL, unpaired surrogates, bidi overrides. */
+const nasty = fc.constantFrom('\u0000', '\ud800', '\udfff', '\u202e', '\u0007', '\ufeff', "'", '\\', '%00');
+const withNasty = (max: number) =>
+  fc.tuple(fc.string({ maxLength: max / 2 }), nasty, fc.string({ maxLength: max / 2, unit: 'grapheme' })).map(([a, b, c]) => `${a}${b}${c}`);
+const text = (max: number) => fc.oneof(fc.string({ maxLength: max, unit: 'binary' }), fc.string({ maxLength: max, unit: 'grapheme' }), withNasty(max), anyJson);
 /** A value known only once the server runs (the arbitraries are built when the file loads). */
 const later = (get: () => string) => fc.constant(0).map(get);
 const uuidish = () => fc.oneof(later(() => drinkId), fc.uuid(), fc.string({ maxLength: 40 }), anyJson);
