@@ -50,8 +50,8 @@ interface Session {
   waitFor(match: (frame: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown> | 'closed'>;
 }
 
-async function open(protocols: string[]): Promise<Session | 'refused'> {
-  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/event/realtime`, protocols);
+async function open(protocols: readonly string[]): Promise<Session | 'refused'> {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/event/realtime`, [...protocols]);
   const frames: Record<string, unknown>[] = [];
   const listeners = new Set<() => void>();
   let isClosed = false;
