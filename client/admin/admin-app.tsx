@@ -143,7 +143,7 @@ function Page({ path, url }: { path: string; url: URL }) {
 function ConnectionBadge() {
   const { board, t } = useAdmin();
   return (
-    <span role="status" className={`connection connection-${board.connection}`} data-connection={board.connection}>
+    <span role="status" className={`host-connection host-connection-${board.connection}`} data-connection={board.connection}>
       {t(`connection.${board.connection}` as AdminMessageKey)}
     </span>
   );

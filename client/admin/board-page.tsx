@@ -170,7 +170,7 @@ function OrderCard({
   return (
     <article className={`card age-${band}${flash ? ' flash' : ''}`} data-order-id={order.id} data-status={order.status} data-age={band}>
       <div className="card-head">
-        <h3 className="drink">{order.drink_name}</h3>
+        <h3 className="card-drink">{order.drink_name}</h3>
         <span className={`elapsed age-${band}`} title={t(`age.${band}` as AdminMessageKey)}>
           <span className="visually-hidden">{t(`age.${band}` as AdminMessageKey)} </span>
           {elapsedLabel(order.created_at, now)}

@@ -33,18 +33,18 @@ export function CodePrintPage({ code }: { code: string }) {
           {t('print.print')}
         </button>
       </div>
-      <div className="sheet">
+      <div className="print-sheet">
         <h1 id="print-title">{partyName}</h1>
-        <p className="sheet-lead">{t('print.lead')}</p>
+        <p className="print-sheet-lead">{t('print.lead')}</p>
         <div data-code={code}>
           <QrImage code={code} alt={t('codes.qrAlt')} className="qr-print" />
         </div>
-        <ol className="sheet-steps">
+        <ol className="print-sheet-steps">
           <li>{t('print.step1')}</li>
           <li>{t('print.step2')}</li>
           <li>{t('print.step3')}</li>
         </ol>
-        {found && <p className="sheet-url">{found.join_url}</p>}
+        {found && <p className="print-sheet-url">{found.join_url}</p>}
       </div>
     </section>
   );

@@ -52,10 +52,10 @@ describe.skipIf(!browserAvailable())('host dashboard: invite codes', () => {
     await host.page.getByLabel('Party name').fill("Mia's 30th");
     await host.page.emulateMedia({ media: 'print' });
     await host.page.getByRole('heading', { name: "Mia's 30th" }).waitFor();
-    const qr = host.page.locator(`.sheet [data-code="${code}"] img`);
+    const qr = host.page.locator(`.print-sheet [data-code="${code}"] img`);
     await qr.waitFor();
     await qr.evaluate((img: HTMLImageElement) => img.decode());
-    expect(await decodeQr(host.page.locator('.sheet'))).toBe(await joinUrlOf(code));
+    expect(await decodeQr(host.page.locator('.print-sheet'))).toBe(await joinUrlOf(code));
     expect(await host.page.getByRole('navigation').isVisible()).toBe(false);
     await host.page.emulateMedia({ media: 'screen' });
   });

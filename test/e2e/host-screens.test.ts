@@ -99,7 +99,7 @@ describe.skipIf(!browserAvailable())('host dashboard: every screen, for everyone
 
     await host.open('Invite codes');
     await host.page.locator('[data-code]').first().getByRole('link', { name: 'Print' }).click();
-    await host.page.locator('.sheet img').waitFor();
+    await host.page.locator('.print-sheet img').waitFor();
     expect(await seriousViolations(host.page)).toEqual([]);
   });
 
