@@ -291,3 +291,97 @@ export async function ordersInDatabase(databaseUrl: string, userKeys: string[]):
   for (const row of rows) byGuest.get(row.user_key)!.push(row.id);
   return byGuest;
 }
+
+export interface OrderState {
+  status: string;
+  version: bigint;
+}
+
+const authHeader = (token: string) => `header-${Buffer.from(JSON.stringify({ host: 'barback', Authorization: token })).toString('base64url')}`;
+
+/**
+ * A guest's live view of their orders, kept the way the app keeps it: events from
+ * `/orders/<user_key>` over a raw AppSync Events WebSocket, plus catch-up with
+ * GET /api/orders?since=<cursor> after every (re)connect. A change is applied only when its
+ * version is newer than what the view holds, so events and catch-up may overlap freely.
+ */
+export class LiveGuest {
+  readonly view = new Map<string, OrderState>();
+  cursor: string | undefined;
+  socket: import('ws').WebSocket | undefined;
+  eventsReceived = 0;
+  onClose: (() => void) | undefined;
+
+  constructor(
+    readonly userKey: string,
+    readonly token: string,
+  ) {}
+
+  apply(orderId: string, status: string, version: string): void {
+    const known = this.view.get(orderId);
+    const incoming = BigInt(version);
+    if (!known || incoming > known.version) this.view.set(orderId, { status, version: incoming });
+  }
+
+  async catchUp(baseUrl: string): Promise<void> {
+    const query = this.cursor === undefined ? '' : `?since=${this.cursor}`;
+    const res = await fetch(`${baseUrl}/api/orders${query}`, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(15_000) });
+    if (res.status !== 200) throw new Error(`catch-up: ${res.status}`);
+    const body = (await res.json()) as { orders: { id: string; status: string; version: string }[]; cursor: string };
+    for (const order of body.orders) this.apply(order.id, order.status, order.version);
+    this.cursor = body.cursor;
+  }
+
+  /** Opens the socket, subscribes, and only then catches up, so nothing falls in between. */
+  async connect(baseUrl: string): Promise<void> {
+    const { WebSocket } = await import('ws');
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/event/realtime`, ['aws-appsync-event-ws', authHeader(this.token)]);
+    this.socket = ws;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no subscribe_success within 15 s')), 15_000);
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string; event?: string };
+        if (frame.type === 'connection_ack') {
+          ws.send(JSON.stringify({ type: 'subscribe', id: 'orders', channel: `/orders/${this.userKey}`, authorization: { host: 'barback', Authorization: this.token } }));
+        } else if (frame.type === 'subscribe_success') {
+          clearTimeout(timer);
+          resolve();
+        } else if (frame.type === 'data' && frame.event) {
+          const event = JSON.parse(frame.event) as { order_id: string; status: string; version: string };
+          this.eventsReceived += 1;
+          this.apply(event.order_id, event.status, event.version);
+        } else if (frame.type.endsWith('error')) {
+          reject(new Error(`events: ${String(data)}`));
+        }
+      });
+      ws.once('open', () => ws.send('{"type":"connection_init"}'));
+      ws.once('error', reject);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        reject(new Error('closed before subscribing'));
+        this.onClose?.();
+      });
+    });
+    await this.catchUp(baseUrl);
+  }
+
+  close(): void {
+    this.onClose = undefined;
+    this.socket?.terminate();
+  }
+}
+
+/** What the database holds for one guest, in the same shape as a view. */
+export async function databaseView(databaseUrl: string, userKey: string): Promise<Map<string, OrderState>> {
+  const rows = await query<{ id: string; status: string; version: string }>(databaseUrl, 'SELECT id, status, version FROM orders WHERE user_key = $1', [userKey]);
+  return new Map(rows.map((r) => [r.id, { status: r.status, version: BigInt(r.version) }]));
+}
+
+export function sameView(a: Map<string, OrderState>, b: Map<string, OrderState>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, state] of a) {
+    const other = b.get(id);
+    if (!other || other.status !== state.status || other.version !== state.version) return false;
+  }
+  return true;
+}
