@@ -7,6 +7,7 @@
  *    cache, no service worker, no saved menu; only the guest's session kept) and warm (the
  *    service worker and the saved menu in place), over several runs.
  */
+import { measureHost } from './client-host.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -125,6 +126,12 @@ export async function run(): Promise<{ markdown: string }> {
     '| measure | value | note |',
     '|---|---|---|',
     ...lines,
+    '',
+    '### Host dashboard',
+    '',
+    '| measure | value | note |',
+    '|---|---|---|',
+    await measureHost(),
     '',
   ].join('\n');
   return { markdown };

@@ -46,10 +46,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const keys = new SigningKeyStore(db);
     await keys.init();
     const tokens = new TokenService(keys);
-    const guestStatus = new GuestStatusCache(db);
-    const auth = createAuthGuards(tokens, guestStatus);
     const events = await createEventBus(db, logger);
     closers.push(() => events.close());
+    const guestStatus = new GuestStatusCache(db);
+    // Revocations reach every instance through the bus (NOTIFY with PostgreSQL) within
+    // milliseconds; the cache's short lifetime is only the fallback should one be missed.
+    events.onSignal((signal) => {
+      if (signal.kind === 'guest_revoked') guestStatus.markRevoked(signal.data.user_key);
+    });
+    const auth = createAuthGuards(tokens, guestStatus);
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();

@@ -2,15 +2,16 @@ import type { Database } from '../db/database.ts';
 
 /**
  * Whether a guest is still allowed in. Checked on every guest request, so answers are
- * kept for one second: a revocation on this instance takes effect at once (forget()),
- * on other instances within a second.
+ * kept for a few seconds: a revocation is announced to every instance (markRevoked via the
+ * event bus's guest_revoked signal) and takes effect at once; the lifetime bounds how long
+ * a missed announcement could go unnoticed.
  */
 export class GuestStatusCache {
   private readonly cache = new Map<string, { active: boolean; until: number }>();
 
   constructor(
     private readonly db: Database,
-    private readonly ttlMs = 1_000,
+    private readonly ttlMs = 5_000,
   ) {}
 
   async isActive(userKey: string): Promise<boolean> {
