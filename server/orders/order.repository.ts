@@ -116,13 +116,18 @@ export class OrderRepository {
     return rows[0]!.v;
   }
 
+  /**
+   * updated_at is the moment of the UPDATE itself (clock_timestamp()), not now(), which is the
+   * start of the transaction and would date the change before its own row lock and version.
+   */
   async setStatus(id: string, status: OrderStatus, version: string): Promise<StoredOrder> {
     const { rows } = await this.db.query<OrderRow>(
       `WITH changed AS (
-         UPDATE orders SET status = $2, version = $3, updated_at = now(),
-                completed_at = CASE WHEN $2 = 'served' THEN now() ELSE completed_at END
+         UPDATE orders SET status = $2, version = $3, updated_at = t.at,
+                completed_at = CASE WHEN $2 = 'served' THEN t.at ELSE completed_at END
+           FROM (SELECT clock_timestamp() AS at) t
           WHERE id = $1
-          RETURNING *)
+          RETURNING orders.*)
        SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
               o.created_at, o.updated_at, o.completed_at, o.version
          FROM changed o
