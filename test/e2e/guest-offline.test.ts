@@ -114,9 +114,9 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     await server.down();
     const id = await guest.order(drink.name);
     await guest.waitForStatus(id, 'queued');
-    await server.up();
     // The host switches the drink off before the phone gets through.
-    expect((await server.admin('PUT', `/api/admin/drinks/${drink.id}`, { is_active: false })).status).toBe(200);
+    expect((await server.adminWhileDown('PUT', `/api/admin/drinks/${drink.id}`, { is_active: false })).status).toBe(200);
+    await server.up();
     await guest.waitForStatus(id, 'failed', 30_000);
     await expect(guest.order$(id).textContent()).resolves.toMatch(/switched off/);
     expect(await server.countOrders()).toBe(7);

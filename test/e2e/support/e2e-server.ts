@@ -67,6 +67,20 @@ export class E2eServer {
     return api(this, method, urlPath, { token: this.adminToken, ...(body === undefined ? {} : { body }) });
   }
 
+  /**
+   * A host action while the phone's server is down: a second instance on another port and
+   * the same database serves it, so the change is committed before the phone can get through.
+   */
+  async adminWhileDown(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> {
+    if (this.running) throw new Error('the server is up');
+    const side = await startTestServer({ ...this.env, PORT: '0' }, { testDb: this.testDb, ...(this.db ? { db: this.db } : {}) });
+    try {
+      return await api(side, method, urlPath, { token: this.adminToken, ...(body === undefined ? {} : { body }) });
+    } finally {
+      await side.stop();
+    }
+  }
+
   async newJoinUrl(): Promise<string> {
     const res = await this.admin('POST', '/api/admin/registration-codes', { max_uses: 50, expires_in_hours: 4 });
     if (res.status !== 201) throw new Error(`code creation failed: ${res.status} ${JSON.stringify(res.body)}`);
