@@ -14,7 +14,7 @@ function fail(message: string): never {
 function buildClientIfMissing(config: Config): void {
   // BARBACK_NO_BUILD=1 serves the API alone (benchmarks, API-only deployments).
   if (process.env.BARBACK_NO_BUILD === '1' || fs.existsSync(path.join(config.clientDir, 'index.html'))) return;
-  process.stdout.write('barback: building the app once (about a minute)…\n');
+  process.stdout.write('barback: building the app once (it takes a few seconds)…\n');
   const vite = path.resolve('node_modules/vite/bin/vite.js');
   const result = spawnSync(process.execPath, [vite, 'build'], { stdio: 'inherit' });
   if (result.status !== 0) fail('building the app failed; see the output above.');
