@@ -3,28 +3,92 @@
  * (so delivery goes through LISTEN/NOTIFY, as with several instances); 1,000 then 5,000 guests
  * hold raw AppSync-protocol WebSockets, each subscribed to its own /orders/<user_key>, plus 5
  * host sockets on /admin/*. The host changes order statuses through the REST API at a steady
- * 200/s; latency runs from the change (the event's updated_at, stamped inside the committing
- * transaction) to receipt. Baseline in the same run: a bare `ws` server that LISTENs on
- * PostgreSQL and forwards each NOTIFY to the one socket it names (this file, BENCH_ROLE=baseline).
+ * 200/s. Latency from the change's commit to receipt is bracketed by two clocks, because no
+ * client can see the commit itself:
+ *  - from `updated_at` (clock_timestamp() at the UPDATE, before the event insert and COMMIT):
+ *    at least the true figure, since the commit comes later;
+ *  - from the moment the PATCH response reached the bench (the server answers after COMMIT):
+ *    at most the true figure; it can be negative, as delivery may beat the HTTP answer.
+ * Baseline in the same run: a bare `ws` server that LISTENs on PostgreSQL and forwards each
+ * NOTIFY to the one socket it names (this file, BENCH_ROLE=baseline); its clock starts when the
+ * bench sends the autocommitted `pg_notify`, so it too includes the statement and its commit.
+ *
+ * The writes (PATCHes, or the baseline's pg_notify) come from a separate writer process
+ * (BENCH_ROLE=writer), so the HTTP client never shares an event loop with the receiving sockets.
+ * BENCH_EVENTS_SIZES=5000 runs only the given sizes.
  *
  * All clients come from 127.0.0.1, so barback runs with TRUST_PROXY and each client sends its
  * own X-Forwarded-For: the per-address connection limit (200) is for real NATs, not this rig.
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { WebSocket, WebSocketServer } from 'ws';
 import { spawnBarback, spawnNode } from './support.ts';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SIZES = [1_000, 5_000];
+const SIZES = (process.env.BENCH_EVENTS_SIZES ?? '1000,5000').split(',').map(Number);
 const HOSTS = 5;
 const RATE = 200;
 const DURATION_S = 8;
 
 if (process.env.BENCH_ROLE === 'baseline') await serveBaseline();
+if (process.env.BENCH_ROLE === 'writer') serveWriter();
+
+/** What the writer does for one phase, and what it reports back. */
+type WriterJob =
+  | { kind: 'patch'; url: string; token: string; orders: string[] }
+  | { kind: 'notify'; databaseUrl: string; keys: string[] };
+interface WriterResult {
+  /** `<order id> <status>` → when the PATCH's answer arrived (ms since the epoch). */
+  answered: [string, number][];
+  roundTrips: number[];
+  failures: number;
+}
+
+/** The load generator: runs one job per IPC message, at RATE for DURATION_S, and reports. */
+function serveWriter(): void {
+  const pools = new Map<string, pg.Pool>();
+  process.on('disconnect', () => {
+    void Promise.all([...pools.values()].map((pool) => pool.end())).finally(() => process.exit(0));
+  });
+  process.on('message', (job: WriterJob) => {
+    const result: WriterResult = { answered: [], roundTrips: [], failures: 0 };
+    let work: Promise<unknown>;
+    if (job.kind === 'notify') {
+      let pool = pools.get(job.databaseUrl);
+      if (!pool) pools.set(job.databaseUrl, (pool = new pg.Pool({ connectionString: job.databaseUrl, max: 4 })));
+      const notifier = pool;
+      // The baseline's clock starts here, as the autocommitted pg_notify leaves for PostgreSQL.
+      work = steady((i) => notifier.query('SELECT pg_notify($1, $2)', ['bench_events', `${job.keys[(i * 7919) % job.keys.length]!}|${Date.now()}`]));
+    } else {
+      const steps = ['preparing', 'ready', 'served'];
+      work = steady(async (i) => {
+        const id = job.orders[i % job.orders.length]!;
+        const status = steps[Math.floor(i / job.orders.length)] ?? 'served';
+        const sent = Date.now();
+        const res = await fetch(`${job.url}/api/admin/orders/${id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${job.token}` },
+          body: JSON.stringify({ status }),
+        });
+        const at = Date.now();
+        if (!res.ok) result.failures++;
+        result.answered.push([`${id} ${status}`, at]);
+        result.roundTrips.push(at - sent);
+        await res.arrayBuffer();
+      });
+    }
+    work.then(
+      () => process.send!(result),
+      (error: unknown) => process.send!({ ...result, failures: -1, error: String(error) }),
+    );
+  });
+}
 
 /** The bare baseline: LISTEN, and forward each notification to the socket whose key it names. */
 async function serveBaseline(): Promise<void> {
@@ -143,10 +207,17 @@ export async function run(): Promise<{ markdown: string }> {
   const databaseUrl = BASE_URL.replace(/\/[^/]*$/, `/${dbName}`);
   const rows: string[] = [];
   const rssRows: string[] = [];
+  const contextRows: string[] = [];
   try {
     const barback = await spawnBarback({ DATABASE_URL: databaseUrl, TRUST_PROXY: 'true', MAX_ACTIVE_ORDERS: '1000' });
     const baseline = await spawnNode('bench/events.ts', [], { BENCH_ROLE: 'baseline', DATABASE_URL: databaseUrl });
-    const notifier = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    const writer = fork('bench/events.ts', [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_ROLE: 'writer' } });
+    const write = (job: WriterJob) =>
+      new Promise<WriterResult>((resolve, reject) => {
+        writer.once('message', (result) => resolve(result as WriterResult));
+        writer.once('exit', (code) => reject(new Error(`bench writer exited with ${code}`)));
+        writer.send(job);
+      });
     try {
       const { guests } = await createGuests(databaseUrl, Math.max(...SIZES));
       const login = await fetch(`${barback.url}/api/admin/login`, {
@@ -161,17 +232,31 @@ export async function run(): Promise<{ markdown: string }> {
       const rssIdle0 = rssMb(barback.child.pid!);
       const baseRss0 = rssMb(baseline.child.pid!);
 
+      // Receipt times by `<order id> <status>`, matched after the run with the PATCH's answer.
+      type Change = { type: string; order_id?: string; status?: string; updated_at?: string };
       const guestLat: number[] = [];
       const hostLat: number[] = [];
       const baseLat: number[] = [];
+      const guestSeen = new Map<string, number>();
+      const hostSeen = new Map<string, number[]>();
       const onGuest = (event: string) => {
-        const e = JSON.parse(event) as { type: string; updated_at?: string };
-        if (e.type === 'ORDER_STATUS_CHANGED') guestLat.push(Date.now() - Date.parse(e.updated_at!));
+        const now = Date.now();
+        const e = JSON.parse(event) as Change;
+        if (e.type !== 'ORDER_STATUS_CHANGED') return;
+        guestLat.push(now - Date.parse(e.updated_at!));
+        guestSeen.set(`${e.order_id} ${e.status}`, now);
       };
       const onHost = (event: string) => {
-        const e = JSON.parse(event) as { type: string; updated_at?: string };
-        if (e.type === 'ORDER_STATUS_CHANGED') hostLat.push(Date.now() - Date.parse(e.updated_at!));
+        const now = Date.now();
+        const e = JSON.parse(event) as Change;
+        if (e.type !== 'ORDER_STATUS_CHANGED') return;
+        hostLat.push(now - Date.parse(e.updated_at!));
+        const key = `${e.order_id} ${e.status}`;
+        const seen = hostSeen.get(key);
+        if (seen) seen.push(now);
+        else hostSeen.set(key, [now]);
       };
+      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
       const sockets: WebSocket[] = [];
       const baseSockets: WebSocket[] = [];
       for (let i = 0; i < HOSTS; i++) sockets.push(await appSyncClient(barback.url, adminToken, '/admin/*', 60_000 + i, onHost));
@@ -212,32 +297,53 @@ export async function run(): Promise<{ markdown: string }> {
         await sleep(500);
         guestLat.length = 0;
         hostLat.length = 0;
-        const steps = ['preparing', 'ready', 'served'];
-        let failures = 0;
-        await steady(async (i) => {
-          const res = await fetch(`${barback.url}/api/admin/orders/${orders[i % orderCount]}`, {
-            method: 'PATCH',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-            body: JSON.stringify({ status: steps[Math.floor(i / orderCount)] ?? 'served' }),
-          });
-          if (!res.ok) failures++;
-          await res.arrayBuffer();
-        });
+        guestSeen.clear();
+        hostSeen.clear();
+        loopDelay.reset();
+        loopDelay.enable();
+        const patched = await write({ kind: 'patch', url: barback.url, token: adminToken, orders });
+        const answered = new Map(patched.answered);
+        const patchLat = patched.roundTrips;
+        const failures = patched.failures;
         await sleep(1_000);
+        loopDelay.disable();
+        const clientLagBarback = loopDelay.percentile(99) / 1e6;
+        const guestFromAnswer: number[] = [];
+        const hostFromAnswer: number[] = [];
+        for (const [key, at] of answered) {
+          const seen = guestSeen.get(key);
+          if (seen !== undefined) guestFromAnswer.push(seen - at);
+          for (const hostAt of hostSeen.get(key) ?? []) hostFromAnswer.push(hostAt - at);
+        }
         baseLat.length = 0;
-        await steady((i) => notifier.query('SELECT pg_notify($1, $2)', ['bench_events', `${guests[(i * 7919) % size]!.userKey}|${Date.now()}`]));
+        loopDelay.reset();
+        loopDelay.enable();
+        await write({ kind: 'notify', databaseUrl, keys: guests.slice(0, size).map((guest) => guest.userKey) });
         await sleep(1_000);
+        loopDelay.disable();
+        const clientLagBaseline = loopDelay.percentile(99) / 1e6;
         const g = stats(guestLat);
+        const ga = stats(guestFromAnswer);
         const h = stats(hostLat);
+        const ha = stats(hostFromAnswer);
         const b = stats(baseLat);
-        process.stdout.write(`events: ${size} guests: guest ${JSON.stringify(g)} host ${JSON.stringify(h)} baseline ${JSON.stringify(b)} failures ${failures}\n`);
+        const pl = stats(patchLat);
+        process.stdout.write(
+          `events: ${size} guests: guest ${JSON.stringify(g)} guest-from-answer ${JSON.stringify(ga)} host ${JSON.stringify(h)} host-from-answer ${JSON.stringify(ha)} ` +
+            `baseline ${JSON.stringify(b)} patch ${JSON.stringify(pl)} client-lag-p99 ${clientLagBarback.toFixed(1)}/${clientLagBaseline.toFixed(1)} failures ${failures}\n`,
+        );
+        const triple = (s: ReturnType<typeof stats>) => `${fmt(s.p50)} / ${fmt(s.p99)} / ${fmt(s.max)}`;
         rows.push(
-          `| ${size.toLocaleString('en')} | ${fmt(g.p50)} / ${fmt(g.p99)} / ${fmt(g.max)} (${g.n}) | ${fmt(h.p50)} / ${fmt(h.p99)} / ${fmt(h.max)} (${h.n}) | ${fmt(b.p50)} / ${fmt(b.p99)} / ${fmt(b.max)} (${b.n}) | ${(g.p99 / b.p99).toFixed(1)}× |`,
+          `| ${size.toLocaleString('en')} | ${triple(g)} (${g.n}) | ${triple(ga)} | ${triple(h)} (${h.n}) | ${triple(ha)} | ${triple(b)} (${b.n}) | ` +
+            `${(g.p99 / b.p99).toFixed(1)}× / ${(ga.p99 / b.p99).toFixed(1)}× |`,
+        );
+        contextRows.push(
+          `| ${size.toLocaleString('en')} | ${triple(pl)} | ${failures} | ${fmt(clientLagBarback)} | ${fmt(clientLagBaseline)} |`,
         );
       }
       for (const ws of [...sockets, ...baseSockets]) ws.terminate();
     } finally {
-      await notifier.end();
+      writer.disconnect();
       await baseline.stop();
       await barback.stop();
     }
@@ -248,12 +354,19 @@ export async function run(): Promise<{ markdown: string }> {
   const markdown = [
     `Raw AppSync-protocol WebSockets, each guest on its own channel, ${HOSTS} hosts on \`/admin/*\`; the host changes`,
     `${RATE} order statuses/s for ${DURATION_S} s through \`PATCH /api/admin/orders/:id\` on PostgreSQL (LISTEN/NOTIFY path).`,
-    'Latency (ms) from the change (`updated_at`, stamped in the committing transaction) to receipt, p50 / p99 / max (events).',
-    'Baseline: bare `ws` + `LISTEN`, forwarding each NOTIFY (sent at the same rate) to the one socket it names.',
+    'Latency (ms) to receipt, p50 / p99 / max (events), from two clocks that bracket the commit: **from `updated_at`**',
+    '(clock_timestamp() at the UPDATE, before the event insert and COMMIT: an upper bound) and **from the PATCH answer**',
+    "reaching the bench (sent after COMMIT: a lower bound, negative when delivery beats the HTTP answer).",
+    'Baseline: bare `ws` + `LISTEN`, forwarding each NOTIFY (sent at the same rate) to the one socket it names; its clock',
+    'starts when the bench sends the autocommitted `pg_notify`.',
     '',
-    '| guests connected | barback → guest | barback → hosts | bare baseline | guest p99 ÷ baseline p99 |',
-    '|---|---|---|---|---|',
+    '| guests connected | barback → guest, from updated_at | from PATCH answer | barback → hosts, from updated_at | from PATCH answer | bare baseline | guest p99 ÷ baseline p99 (updated_at / answer) |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    '| guests connected | PATCH round trip p50 / p99 / max | failed PATCHes | bench client event-loop delay p99, barback phase | … baseline phase |',
+    '|---|---|---|---|---|',
+    ...contextRows,
     '',
     '| memory | barback | bare baseline |',
     '|---|---|---|',
