@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- register`: registrations per second (50 clients, spread over 10 codes and
- * all on one code), access-token verification per second for RS256 (chosen) and EdDSA, and
+ * all on one code), access-token signing and verification per second for EdDSA (chosen) and RS256, and
  * the cost of GET /api/me for comparison. barback runs as its own process on a fresh
  * PostgreSQL database (created here, dropped afterwards); autocannon drives it from this one.
  */
@@ -246,7 +246,7 @@ export async function run(): Promise<{ markdown: string }> {
     process.stdout.write('GET /api/me…\n');
     await me(base, tokens.slice(0, 1), 2_000);
     const meCached = await me(base, tokens.slice(0, 1), 20_000);
-    // Every request a token the server has never seen: full RS256 verification plus the
+    // Every request a token the server has never seen: full EdDSA verification plus the
     // guest-status lookup (a primary-key query) on each request.
     const meFresh = await me(base, tokens.slice(1), tokens.length - 1);
 
@@ -283,15 +283,15 @@ export async function run(): Promise<{ markdown: string }> {
       row('POST /api/register, 10 codes', spread, `use_count total ${spreadUses} (target ≥ 1,000 req/s)`),
       row('POST /api/register, all on 1 code', single, `use_count ${counts.get(oneCode[0]!) ?? '?'}; one row lock`),
       row('GET /api/me, one token (verify cached)', meCached, `≈ ${meCost.toFixed(0)} µs of server per request`),
-      row('GET /api/me, every token new', meFresh, 'RS256 verify + status query each time'),
+      row('GET /api/me, every token new', meFresh, 'EdDSA verify + status query each time'),
       '',
       'Access-token verification in one process (jose 6, same machine, same run):',
       '',
       '| algorithm | sign/s | verify/s (one at a time) | verify/s (50 in flight) | verify cost vs GET /api/me |',
       '|---|---|---|---|---|',
-      `| RS256 (chosen) | ${rs.sign.toLocaleString('en')} | ${rs.verify.toLocaleString('en')} | ${rs.verifyParallel.toLocaleString('en')} | ${pct(us(rs.verify))} |`,
-      `| EdDSA | ${ed.sign.toLocaleString('en')} | ${ed.verify.toLocaleString('en')} | ${ed.verifyParallel.toLocaleString('en')} | ${pct(us(ed.verify))} |`,
-      `| TokenService.verifyUncached (RS256 + claim checks) | – | ${serviceRaw.toLocaleString('en')} | – | ${pct(us(serviceRaw))} |`,
+      `| EdDSA (chosen) | ${ed.sign.toLocaleString('en')} | ${ed.verify.toLocaleString('en')} | ${ed.verifyParallel.toLocaleString('en')} | ${pct(us(ed.verify))} |`,
+      `| RS256 | ${rs.sign.toLocaleString('en')} | ${rs.verify.toLocaleString('en')} | ${rs.verifyParallel.toLocaleString('en')} | ${pct(us(rs.verify))} |`,
+      `| TokenService.verifyUncached (EdDSA + claim checks) | – | ${serviceRaw.toLocaleString('en')} | – | ${pct(us(serviceRaw))} |`,
       `| TokenService.verify, cached token | – | ${serviceCached.toLocaleString('en')} | – | ${pct(us(serviceCached))} |`,
     ].join('\n');
     return { markdown };

@@ -2,13 +2,19 @@ import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 
 import type { Database } from '../db/database.ts';
 
 /**
- * RS256: every API call verifies a token while only sign-ins and refreshes sign one, and
- * RS256 verifies about twice as fast as EdDSA here (measured: 15k/s against 6.9k/s).
+ * EdDSA (Ed25519), chosen by measured cost (docs/PERFORMANCE.md, "Registration and tokens"):
+ * it signs about nine times faster than RS256, and signing is what bounds registrations and
+ * refreshes. RS256 verifies twice as fast, but TokenService verifies each token once and then
+ * remembers it, so verification is rarely paid. Keys made with another algorithm (an older
+ * installation) keep verifying with their own algorithm until they retire.
  */
-export const TOKEN_ALG = 'RS256';
+export const TOKEN_ALG = 'EdDSA';
+export const ACCEPTED_ALGS = ['EdDSA', 'RS256'] as const;
+export type TokenAlg = (typeof ACCEPTED_ALGS)[number];
 
 export interface SigningKey {
   kid: string;
+  alg: TokenAlg;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   publicJwk: JWK;
@@ -16,6 +22,7 @@ export interface SigningKey {
 
 interface KeyRow {
   kid: string;
+  alg: string;
   public_jwk: JWK;
   private_jwk: JWK;
   retired_at: Date | null;
@@ -74,20 +81,26 @@ export class SigningKeyStore {
   private async reload(): Promise<void> {
     this.lastReload = Date.now();
     const { rows } = await this.db.query<KeyRow>(
-      `SELECT kid, public_jwk, private_jwk, retired_at, created_at FROM signing_keys
+      `SELECT kid, alg, public_jwk, private_jwk, retired_at, created_at FROM signing_keys
         WHERE retired_at IS NULL OR retired_at > now() - interval '2 days'
         ORDER BY created_at`,
     );
     for (const row of rows) {
-      if (this.byKid.has(row.kid)) continue;
+      if (this.byKid.has(row.kid) || !isAcceptedAlg(row.alg)) continue;
       this.byKid.set(row.kid, {
         kid: row.kid,
+        alg: row.alg,
         publicJwk: row.public_jwk,
-        publicKey: (await importJWK(row.public_jwk, TOKEN_ALG)) as CryptoKey,
-        privateKey: (await importJWK(row.private_jwk, TOKEN_ALG)) as CryptoKey,
+        publicKey: (await importJWK(row.public_jwk, row.alg)) as CryptoKey,
+        privateKey: (await importJWK(row.private_jwk, row.alg)) as CryptoKey,
       });
     }
-    const newest = rows.filter((r) => !r.retired_at).at(-1);
+    // Sign only with a key of the chosen algorithm; keys of others only verify.
+    const newest = rows.filter((r) => !r.retired_at && r.alg === TOKEN_ALG).at(-1);
     if (newest) this.current = this.byKid.get(newest.kid);
   }
+}
+
+function isAcceptedAlg(alg: string): alg is TokenAlg {
+  return (ACCEPTED_ALGS as readonly string[]).includes(alg);
 }

@@ -1,5 +1,5 @@
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
-import { TOKEN_ALG, type SigningKeyStore } from './signing-keys.ts';
+import type { SigningKeyStore } from './signing-keys.ts';
 
 export const TOKEN_ISSUER = 'barback';
 export const TOKEN_AUDIENCE = 'barback';
@@ -42,7 +42,7 @@ export class TokenService {
     const key = this.keys.signingKey();
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ ...claims, token_type: 'access' })
-      .setProtectedHeader({ alg: TOKEN_ALG, kid: key.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
       .setSubject(subject)
@@ -53,9 +53,10 @@ export class TokenService {
   }
 
   /**
-   * Returns the claims of a valid access token, or null. Only RS256 with one of our kids
-   * is accepted: `none`, HMAC (a classic confusion attack signs with the public key's
-   * bytes), other issuers or audiences, expired tokens and refresh tokens all fail.
+   * Returns the claims of a valid access token, or null. Only one of our kids, with the one
+   * asymmetric algorithm that key was made for, is accepted: `none`, HMAC (a classic
+   * confusion attack signs with the public key's bytes), another algorithm under our kid,
+   * other issuers or audiences, expired tokens and refresh tokens all fail.
    */
   async verify(token: string): Promise<AccessClaims | null> {
     if (token.length > 4096) return null;
@@ -76,11 +77,11 @@ export class TokenService {
   async verifyUncached(token: string): Promise<AccessClaims | null> {
     try {
       const header = decodeProtectedHeader(token);
-      if (header.alg !== TOKEN_ALG || typeof header.kid !== 'string') return null;
+      if (typeof header.kid !== 'string') return null;
       const key = await this.keys.verificationKey(header.kid);
-      if (!key) return null;
+      if (!key || header.alg !== key.alg) return null;
       const { payload } = await jwtVerify(token, key.publicKey, {
-        algorithms: [TOKEN_ALG],
+        algorithms: [key.alg],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
         requiredClaims: ['exp', 'iat', 'sub'],

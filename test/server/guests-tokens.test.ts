@@ -38,7 +38,7 @@ function guestClaims(overrides: Record<string, unknown> = {}) {
 /** Signs with the server's real private key: only the claims are wrong. */
 async function signWithServerKey(claims: Record<string, unknown>): Promise<string> {
   const key = server.ctx.keys.signingKey();
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
 }
 
 async function expectRefused(token: string) {
@@ -58,7 +58,7 @@ describe('access tokens', () => {
     const header = JSON.parse(Buffer.from(guest.access_token.split('.')[0]!, 'base64url').toString());
     const jwks = await api(server, 'GET', '/.well-known/jwks.json');
     expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
-    expect(header.alg).toBe('RS256');
+    expect(header.alg).toBe('EdDSA');
     const claims = decodeJwt(guest.access_token);
     expect(claims).toMatchObject({ iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, token_type: 'access', role: 'guest', ...guest.user });
     expect(claims.exp! - claims.iat!).toBe(14_400);
@@ -82,7 +82,7 @@ describe('access tokens', () => {
     const jwks = await api(server, 'GET', '/.well-known/jwks.json');
     const jwk = jwks.body.keys[0];
     const pem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
-    for (const secret of [pem, pem.trim(), JSON.stringify(jwk), jwk.n]) {
+    for (const secret of [pem, pem.trim(), JSON.stringify(jwk), jwk.x, Buffer.from(jwk.x, 'base64url').toString('latin1')]) {
       const forged = await new SignJWT(guestClaims())
         .setProtectedHeader({ alg: 'HS256', kid: jwk.kid, typ: 'JWT' })
         .sign(new TextEncoder().encode(secret));
@@ -99,11 +99,13 @@ describe('access tokens', () => {
 
   it('refuses a token signed by another key, even with our kid', async () => {
     const { generateKeyPair } = await import('jose');
-    const other = await generateKeyPair('RS256');
-    const forged = await new SignJWT(guestClaims())
-      .setProtectedHeader({ alg: 'RS256', kid: server.ctx.keys.signingKey().kid })
-      .sign(other.privateKey);
-    await expectRefused(forged);
+    for (const alg of ['EdDSA', 'RS256', 'ES256'] as const) {
+      const other = await generateKeyPair(alg);
+      const forged = await new SignJWT(guestClaims())
+        .setProtectedHeader({ alg, kid: server.ctx.keys.signingKey().kid })
+        .sign(other.privateKey);
+      await expectRefused(forged);
+    }
   });
 
   it('refuses expired tokens, wrong aud, wrong iss, and token_type other than access', async () => {

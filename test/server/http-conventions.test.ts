@@ -79,7 +79,7 @@ describe('HTTP conventions every endpoint keeps', () => {
   it('publishes the token verification keys with a kid', async () => {
     const res = await api(server, 'GET', '/.well-known/jwks.json');
     expect(res.body.keys.length).toBeGreaterThan(0);
-    expect(res.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', kid: expect.any(String) });
+    expect(res.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', kid: expect.any(String) });
     expect(res.body.keys[0].d).toBeUndefined();
   });
 
