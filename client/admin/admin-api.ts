@@ -70,6 +70,8 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     },
 
     guests: () => call<{ guests: AdminGuest[] }>('/api/admin/guests').then((r) => r.guests),
+    /** Whether ready notifications can reach guests whose app is closed (Web Push). */
+    pushStatus: () => call<{ available: boolean; reason?: string }>('/api/admin/push'),
     revokeGuest: (userKey: string) => call<{ guest: AdminGuest }>(`/api/admin/guests/${id(userKey)}/revoke`, 'POST'),
 
     /**

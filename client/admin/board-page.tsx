@@ -19,6 +19,26 @@ function useNow(intervalMs = 5_000): number {
   return now;
 }
 
+/** "Push: off (reason)" when ready notifications cannot reach a closed guest app. */
+function PushStatus() {
+  const { api, t } = useAdmin();
+  const [off, setOff] = useState<string | null>(null);
+  useEffect(() => {
+    let stale = false;
+    api.pushStatus().then(
+      (status) => {
+        if (!stale && !status.available) setOff(status.reason ?? '?');
+      },
+      () => undefined,
+    );
+    return () => {
+      stale = true;
+    };
+  }, [api]);
+  if (off === null) return null;
+  return <span className="chip" data-push="off" title={t('board.pushOffHint')}>{t('board.pushOff', { reason: off })}</span>;
+}
+
 export function BoardPage() {
   const { board, t } = useAdmin();
   const now = useNow();
@@ -69,6 +89,7 @@ export function BoardPage() {
           />
           {t('board.group')}
         </label>
+        <PushStatus />
       </div>
       {board.error && (
         <p role="alert" className="alert">

@@ -107,7 +107,9 @@ function JoinNeeded({ ended }: { ended: boolean }) {
 export function GuestApp() {
   const path = usePath();
   const locale = useLocale();
-  const session = useLive(loadSession, []);
+  // null, not undefined, once read: undefined means "still loading", and a phone with no
+  // session (never joined, or the guest left) must see the join prompt, not a blank page.
+  const session = useLive(async () => (await loadSession()) ?? null, []);
   const ended = useSignal(sessionEnded);
   useEffect(() => {
     document.documentElement.lang = locale;

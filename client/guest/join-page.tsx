@@ -6,6 +6,7 @@ import type { StoredUser } from '../lib/db.ts';
 import { navigate, useSearch } from '../lib/router.ts';
 import { useT } from './i18n.ts';
 import type { GuestKey } from '../i18n/guest.ts';
+import { unsubscribeFromPush } from './push-subscription.ts';
 
 interface RegisterAnswer {
   user: StoredUser;
@@ -47,7 +48,8 @@ export function JoinPage() {
         headers: { 'x-registration-code': code },
         body: { username: name },
       });
-      // A new guest on this phone starts clean: someone else's orders are not theirs.
+      // A new guest on this phone starts clean: someone else's orders, and pushes for their drinks, are not theirs.
+      await unsubscribeFromPush().catch(() => undefined);
       await clearGuestData();
       await saveSession(answer, answer.user);
       // Ask the browser to keep the saved menu and orders (Safari evicts unused storage).

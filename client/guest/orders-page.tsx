@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { db, type LocalOrder } from '../lib/db.ts';
-import { ApiError } from '../lib/http.ts';
+import { clearGuestData, db, type LocalOrder } from '../lib/db.ts';
+import { ApiError, requestJson } from '../lib/http.ts';
+import { loadSession } from '../lib/session.ts';
 import type { GuestKey } from '../i18n/guest.ts';
 import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
 import { cancelOrder } from './order-store.ts';
+import { hasPushSubscription, pushAvailability, subscribeToPush, unsubscribeFromPush } from './push-subscription.ts';
 
 const FAILURE_KEYS: Record<string, GuestKey> = {
   drink_unavailable: 'failure.drink_unavailable',
@@ -18,18 +20,97 @@ function readOrders(): Promise<LocalOrder[]> {
   return db.orders.orderBy('created_at').reverse().toArray();
 }
 
+type NotifyState = 'idle' | 'checking' | 'working' | 'push' | 'open-only' | 'ios-install' | 'push-failed';
+
+const NOTIFY_ON_KEYS: Record<Exclude<NotifyState, 'idle' | 'checking' | 'working'>, GuestKey> = {
+  push: 'notify.onClosed',
+  'open-only': 'notify.onOpenOnly',
+  'ios-install': 'notify.iosInstall',
+  'push-failed': 'notify.pushFailed',
+};
+
+/** The live path shows notifications once permitted; push adds them while the app is closed. */
+async function enableNotifications(): Promise<NotificationPermission | NotifyState> {
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') return permission;
+  const availability = await pushAvailability().catch(() => ({ kind: 'open-only' }) as const);
+  if (availability.kind !== 'push') return availability.kind;
+  try {
+    await subscribeToPush(availability.vapidPublicKey);
+    return 'push';
+  } catch (error) {
+    // No push service reachable from this browser, or the server refused: the live path remains.
+    console.warn('push subscription failed', error);
+    return 'push-failed';
+  }
+}
+
 function NotifyMe() {
   const t = useT();
   const supported = typeof Notification !== 'undefined' && 'serviceWorker' in navigator;
   const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(supported ? Notification.permission : 'unsupported');
+  const [state, setState] = useState<NotifyState>(permission === 'granted' ? 'checking' : 'idle');
+  useEffect(() => {
+    // Permission granted earlier: say whether notifications also reach a closed app, and offer
+    // the button again when push is possible but this browser is not subscribed yet.
+    if (state !== 'checking') return;
+    let stale = false;
+    void pushAvailability()
+      .then(async (availability) => {
+        if (availability.kind !== 'push') return availability.kind;
+        return (await hasPushSubscription()) ? 'push' : 'idle';
+      })
+      .catch(() => 'open-only' as const)
+      .then((next) => {
+        if (!stale) setState(next);
+      });
+    return () => {
+      stale = true;
+    };
+  }, [state]);
+
   if (permission === 'unsupported') return <p className="muted">{t('notify.unsupported')}</p>;
-  if (permission === 'granted') return <p className="muted">{t('notify.on')}</p>;
   if (permission === 'denied') return <p className="muted">{t('notify.denied')}</p>;
+  if (state === 'checking') return null;
+  if (state !== 'idle' && state !== 'working') {
+    return <p className="muted" data-notify={state}>{t(NOTIFY_ON_KEYS[state])}</p>;
+  }
+  async function tap() {
+    setState('working');
+    const outcome = await enableNotifications();
+    if (outcome === 'default' || outcome === 'denied' || outcome === 'granted') {
+      setPermission(outcome);
+      setState('idle');
+    } else {
+      setPermission('granted');
+      setState(outcome);
+    }
+  }
   return (
     <div className="notify">
-      <p>{t('notify.lead')}</p>
-      <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>{t('notify.button')}</button>
+      <p>{t(permission === 'granted' ? 'notify.leadClosed' : 'notify.lead')}</p>
+      <button type="button" disabled={state === 'working'} onClick={() => void tap()}>{t('notify.button')}</button>
     </div>
+  );
+}
+
+/** Leaving the bar on this phone: no more pushes here, the refresh token dropped, the data gone. */
+function LeaveBar() {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  async function leave() {
+    if (!window.confirm(t('leave.confirm'))) return;
+    setBusy(true);
+    await unsubscribeFromPush().catch((error: unknown) => console.warn('push unsubscribe failed', error));
+    const session = await loadSession();
+    if (session) {
+      // Best effort: an unreachable server must not keep the guest from leaving this phone.
+      await requestJson('/api/auth/logout', { method: 'POST', body: { refresh_token: session.refresh_token } }).catch(() => undefined);
+    }
+    await clearGuestData();
+  }
+  return (
+    <button type="button" className="ghost leave" disabled={busy} onClick={() => void leave()}>{t('leave.button')}</button>
   );
 }
 
@@ -89,6 +170,7 @@ export function OrdersPage() {
           <ul className="orders">{orders.map((order) => <OrderItem key={order.id} order={order} />)}</ul>
         </>
       )}
+      <LeaveBar />
     </>
   );
 }
