@@ -19,7 +19,8 @@ describe.skipIf(!browserAvailable())('guest screens', () => {
   let drinks: { id: string; name: string }[];
 
   async function check(name: string): Promise<void> {
-    await guest.page.screenshot({ path: path.join(SCREENSHOTS, `guest-${name}.png`) });
+    // SCREENSHOTS=1 refreshes the pictures in docs/; a plain test run leaves the tree as it is.
+    if (process.env.SCREENSHOTS === '1') await guest.page.screenshot({ path: path.join(SCREENSHOTS, `guest-${name}.png`) });
     expect(await guest.axeViolations(AXE_SOURCE), `axe on ${name}`).toEqual([]);
   }
 

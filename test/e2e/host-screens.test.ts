@@ -25,7 +25,7 @@ describe.skipIf(!browserAvailable())('host dashboard: every screen, for everyone
   const guests: { user_key: string; access_token: string }[] = [];
 
   beforeAll(async () => {
-    if (process.env.HOST_SCREENSHOTS === '1') await fs.mkdir('docs/screenshots', { recursive: true });
+    if (process.env.SCREENSHOTS === '1') await fs.mkdir('docs/screenshots', { recursive: true });
     server = await startHostTestServer();
     browser = await launchBrowser();
     const setupPage = await (await phoneContext(browser, { width: 390, height: 844 })).newPage();
@@ -61,11 +61,11 @@ describe.skipIf(!browserAvailable())('host dashboard: every screen, for everyone
     await host.signIn(HOST.email, HOST.password);
     await host.page.locator('.board [data-order-id]').nth(5).waitFor();
     expect(await seriousViolations(host.page)).toEqual([]);
-    if (process.env.HOST_SCREENSHOTS === '1') await host.page.screenshot({ path: 'docs/screenshots/host-board-phone.png', fullPage: false });
+    if (process.env.SCREENSHOTS === '1') await host.page.screenshot({ path: 'docs/screenshots/host-board-phone.png', fullPage: false });
 
     await host.page.setViewportSize({ width: 1024, height: 768 });
     expect(await seriousViolations(host.page)).toEqual([]);
-    if (process.env.HOST_SCREENSHOTS === '1') await host.page.screenshot({ path: 'docs/screenshots/host-board-tablet.png' });
+    if (process.env.SCREENSHOTS === '1') await host.page.screenshot({ path: 'docs/screenshots/host-board-tablet.png' });
 
     await host.page.getByRole('switch', { name: 'Group identical drinks' }).check();
     await host.page.getByRole('heading', { name: /^\d× / }).first().waitFor();
@@ -89,7 +89,7 @@ describe.skipIf(!browserAvailable())('host dashboard: every screen, for everyone
       await host.open(section);
       await host.page.locator(ready).first().waitFor();
       expect(await seriousViolations(host.page), section).toEqual([]);
-      if (process.env.HOST_SCREENSHOTS === '1') await host.page.screenshot({ path: `docs/screenshots/host-${section.toLowerCase().replace(/ /g, '-')}.png` });
+      if (process.env.SCREENSHOTS === '1') await host.page.screenshot({ path: `docs/screenshots/host-${section.toLowerCase().replace(/ /g, '-')}.png` });
     }
     await host.open('Drinks');
     await host.page.locator('[data-drink-id]').first().getByRole('button', { name: /^Edit / }).click();
