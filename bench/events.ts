@@ -1,6 +1,7 @@
 /**
  * Live events at party scale. barback runs as its own process on a fresh PostgreSQL database
- * (so delivery goes through LISTEN/NOTIFY, as with several instances); 1,000 then 5,000 guests
+ * (the PostgreSQL bus: its own sockets get each event in-process right after COMMIT, and a
+ * NOTIFY goes out for other instances, as in production); 1,000 then 5,000 guests
  * hold raw AppSync-protocol WebSockets, each subscribed to its own /orders/<user_key>, plus 5
  * host sockets on /admin/*. The host changes order statuses through the REST API at a steady
  * 200/s. Latency from the change's commit to receipt is bracketed by two clocks, because no
@@ -353,7 +354,8 @@ export async function run(): Promise<{ markdown: string }> {
   }
   const markdown = [
     `Raw AppSync-protocol WebSockets, each guest on its own channel, ${HOSTS} hosts on \`/admin/*\`; the host changes`,
-    `${RATE} order statuses/s for ${DURATION_S} s through \`PATCH /api/admin/orders/:id\` on PostgreSQL (LISTEN/NOTIFY path).`,
+    `${RATE} order statuses/s for ${DURATION_S} s through \`PATCH /api/admin/orders/:id\`, sent by a separate writer process. One barback`,
+    'instance on PostgreSQL: it delivers to its own sockets in-process right after COMMIT and also sends the NOTIFY for other instances.',
     'Latency (ms) to receipt, p50 / p99 / max (events), from two clocks that bracket the commit: **from `updated_at`**',
     '(clock_timestamp() at the UPDATE, before the event insert and COMMIT: an upper bound) and **from the PATCH answer**',
     "reaching the bench (sent after COMMIT: a lower bound, negative when delivery beats the HTTP answer).",
