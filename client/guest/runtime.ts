@@ -150,8 +150,10 @@ async function startLive(queryClient: QueryClient, signal: AbortSignal): Promise
       try {
         const token = await accessToken();
         if (!token) return;
+        let current: { close(): void } | undefined;
         const failed = new Promise<void>((resolve) => {
           void live.subscribe(channel, token, onEvent, () => resolve()).then((subscription) => {
+            current = subscription;
             signal.addEventListener('abort', () => subscription.close());
             void subscription.ready.then(() => {
               delay = 2_000;
@@ -159,6 +161,8 @@ async function startLive(queryClient: QueryClient, signal: AbortSignal): Promise
           }, () => resolve());
         });
         await failed;
+        // The failed subscription is dropped before a fresh one (with a fresh token) replaces it.
+        current?.close();
       } catch (error) {
         handleError(error);
         if (error instanceof SessionEndedError) return;
