@@ -70,7 +70,3 @@ describe.skipIf(!postgres)('two instances on one PostgreSQL database (needs DATA
     expect(JSON.stringify(live.errors)).toMatch(/UnauthorizedException/);
   });
 });
-
-describe.runIf(!postgres)('two instances (skipped)', () => {
-  it.skip('needs PostgreSQL: set DATABASE_URL to run the cross-instance tests', () => undefined);
-});
