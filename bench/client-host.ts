@@ -7,15 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import zlib from 'node:zlib';
 import { launchBrowser, phoneContext } from '../test/e2e/support/browser.ts';
 import { chromiumPath } from '../test/e2e/support/chromium.ts';
 import { HostPage } from '../test/e2e/support/host-page.ts';
 import { adminToken, api, startTestServer, TEST_ADMIN } from '../test/support/server.ts';
 import { createGuestDirect } from '../test/support/guests.ts';
+import { DIST, ensureClientBuilt, gzipKb, median } from './support.ts';
 
-const DIST = path.resolve('dist');
 const ORDERS = 200;
 const RUNS = 7;
 const TARGET_MS = 100;
@@ -26,13 +24,8 @@ function hostChunkGzipKb(): { js: number; css: number } {
     fs
       .readdirSync(assets)
       .filter((name) => name.startsWith('admin-app-') && name.endsWith(ext))
-      .reduce((total, name) => total + zlib.gzipSync(fs.readFileSync(path.join(assets, name)), { level: 9 }).length / 1024, 0);
+      .reduce((total, name) => total + gzipKb(path.join(assets, name)), 0);
   return { js: sum('.js'), css: sum('.css') };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function boardRenderTimes(): Promise<{ commit: number; painted: number }[]> {
@@ -75,10 +68,7 @@ async function boardRenderTimes(): Promise<{ commit: number; painted: number }[]
 
 /** A Markdown fragment (table rows and a note) for the Client section of docs/PERFORMANCE.md. */
 export async function measureHost(): Promise<string> {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-    const result = spawnSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('vite build failed');
-  }
+  ensureClientBuilt();
   const size = hostChunkGzipKb();
   const rows = [`| host dashboard chunk (gzip; JS + CSS) | ${size.js.toFixed(1)} KB + ${size.css.toFixed(1)} KB | guests never load it |`];
   if (!chromiumPath()) return `${rows.join('\n')}\n\nNo Chromium: board render time not measured.\n`;

@@ -10,20 +10,13 @@
 import { measureHost } from './client-host.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { launchBrowser, phoneContext } from '../test/e2e/support/browser.ts';
 import { chromiumPath } from '../test/e2e/support/chromium.ts';
 import { E2eServer } from '../test/e2e/support/e2e-server.ts';
+import { DIST, ensureClientBuilt, gzipKb, median } from './support.ts';
 
 const RUNS = 5;
-const DIST = path.resolve('dist');
-
-function gzipKb(file: string): number {
-  return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
-}
-
 function initialJs(): { files: string[]; kb: number; lazy: { name: string; kb: number }[] } {
   const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
   const refs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1] ?? m[2]!);
@@ -36,11 +29,6 @@ function initialJs(): { files: string[]; kb: number; lazy: { name: string; kb: n
   return { files, kb, lazy };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /** navigation → first drink in the DOM, measured inside the page (performance.now is relative to navigation start). */
 async function timeMenu(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
@@ -49,10 +37,7 @@ async function timeMenu(page: Page, url: string): Promise<number> {
 }
 
 export async function run(): Promise<{ markdown: string }> {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-    const result = spawnSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('vite build failed');
-  }
+  ensureClientBuilt();
   const js = initialJs();
   const lines = [
     `| guest JS before the menu (gzip) | ${js.kb.toFixed(1)} KB | target ≤ 200 KB |`,

@@ -22,16 +22,15 @@
  * own X-Forwarded-For: the per-address connection limit (200) is for real NATs, not this rig.
  */
 import { fork } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { WebSocket, WebSocketServer } from 'ws';
-import { spawnBarback, spawnNode } from './support.ts';
+import { fakeAddress, subscribeAppSync } from './appsync-client.ts';
+import { adminLogin, createDatabase, createGuests, memory, percentile, sleep, spawnBarback, spawnNode } from './support.ts';
 
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SIZES = (process.env.BENCH_EVENTS_SIZES ?? '1000,5000').split(',').map(Number);
 const HOSTS = 5;
 const RATE = 200;
@@ -111,67 +110,14 @@ async function serveBaseline(): Promise<void> {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
 }
 
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 const stats = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values), n: values.length });
 const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Guest {
-  userKey: string;
-  token: string;
-}
-
-async function createGuests(databaseUrl: string, count: number): Promise<{ guests: Guest[]; admin: string }> {
-  const { openDatabase } = await import('../server/db/database.ts');
-  const { createLogger } = await import('../server/logger.ts');
-  const { SigningKeyStore } = await import('../server/auth/signing-keys.ts');
-  const { TokenService } = await import('../server/auth/tokens.ts');
-  const db = await openDatabase({ databaseUrl, dataDir: 'unused', logger: createLogger('silent'), poolSize: 2 });
-  try {
-    const keys = new SigningKeyStore(db);
-    await keys.init();
-    const tokens = new TokenService(keys);
-    const { rows } = await db.query<{ user_key: string }>(
-      `INSERT INTO app_users (username) SELECT 'Bench guest ' || n FROM generate_series(1, $1) n RETURNING user_key`,
-      [count],
-    );
-    const guests: Guest[] = [];
-    for (const row of rows) guests.push({ userKey: row.user_key, token: await tokens.signGuest(row.user_key, 'Bench guest', 3_600) });
-    return { guests, admin: '' };
-  } finally {
-    await db.close();
-  }
-}
-
-/** A raw AppSync-protocol client: connect, init, subscribe; calls onEvent for each data message. */
-function appSyncClient(url: string, token: string, channel: string, index: number, onEvent: (event: string) => void): Promise<WebSocket> {
-  const header = `header-${Buffer.from(JSON.stringify({ Authorization: token, host: 'bench' })).toString('base64url')}`;
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/event/realtime`, ['aws-appsync-event-ws', header], {
-    headers: { 'x-forwarded-for': `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}` },
-    perMessageDeflate: false,
-  });
-  return new Promise((resolve, reject) => {
-    ws.on('open', () => ws.send('{"type":"connection_init"}'));
-    ws.on('error', reject);
-    ws.on('message', (data) => {
-      const text = String(data);
-      if (text.startsWith('{"type":"data"')) return onEvent((JSON.parse(text) as { event: string }).event);
-      const frame = JSON.parse(text) as { type: string };
-      if (frame.type === 'connection_ack') ws.send(JSON.stringify({ type: 'subscribe', id: randomUUID(), channel, authorization: { Authorization: token } }));
-      else if (frame.type === 'subscribe_success') resolve(ws);
-      else if (frame.type !== 'ka') reject(new Error(text));
-    });
-  });
+/** A subscribed raw AppSync client on `channel`, from its own forwarded address; onEvent gets each data message's event. */
+async function appSyncClient(url: string, token: string, channel: string, index: number, onEvent: (event: string) => void): Promise<WebSocket> {
+  const { socket, subscribed } = subscribeAppSync({ url, token, channel, onEvent, headers: { 'x-forwarded-for': fakeAddress(index) } });
+  await subscribed;
+  return socket;
 }
 
 async function inBatches<T>(count: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {
@@ -201,11 +147,8 @@ async function steady(send: (i: number) => Promise<unknown>): Promise<number> {
 }
 
 export async function run(): Promise<{ markdown: string }> {
-  const dbName = `barback_bench_events_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const databaseUrl = BASE_URL.replace(/\/[^/]*$/, `/${dbName}`);
+  const database = await createDatabase(`barback_bench_events_${Date.now()}`);
+  const databaseUrl = database.url;
   const rows: string[] = [];
   const rssRows: string[] = [];
   const contextRows: string[] = [];
@@ -220,18 +163,13 @@ export async function run(): Promise<{ markdown: string }> {
         writer.send(job);
       });
     try {
-      const { guests } = await createGuests(databaseUrl, Math.max(...SIZES));
-      const login = await fetch(`${barback.url}/api/admin/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'bench@barback.test', password: 'bench password 123' }),
-      });
-      const adminToken = ((await login.json()) as { access_token: string }).access_token;
+      const guests = await createGuests(databaseUrl, Math.max(...SIZES));
+      const adminToken = await adminLogin(barback.url);
       const drinks = (await (await fetch(`${barback.url}/api/drinks`)).json()) as { drinks: { id: string }[] };
       const drinkId = drinks.drinks[0]!.id;
       await sleep(1_000);
-      const rssIdle0 = rssMb(barback.child.pid!);
-      const baseRss0 = rssMb(baseline.child.pid!);
+      const rssIdle0 = memory(barback.child.pid!).rss;
+      const baseRss0 = memory(baseline.child.pid!).rss;
 
       // Receipt times by `<order id> <status>`, matched after the run with the PATCH's answer.
       type Change = { type: string; order_id?: string; status?: string; updated_at?: string };
@@ -279,8 +217,8 @@ export async function run(): Promise<{ markdown: string }> {
         );
         await sleep(2_000);
         if (size === Math.max(...SIZES)) {
-          const perK = ((rssMb(barback.child.pid!) - rssIdle0) / size) * 1000;
-          const basePerK = ((rssMb(baseline.child.pid!) - baseRss0) / size) * 1000;
+          const perK = ((memory(barback.child.pid!).rss - rssIdle0) / size) * 1000;
+          const basePerK = ((memory(baseline.child.pid!).rss - baseRss0) / size) * 1000;
           rssRows.push(`| RSS per 1,000 idle connections (subscribed) | ${perK.toFixed(1)} MB | ${basePerK.toFixed(1)} MB |`);
         }
 
@@ -349,8 +287,7 @@ export async function run(): Promise<{ markdown: string }> {
       await barback.stop();
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
   const markdown = [
     `Raw AppSync-protocol WebSockets, each guest on its own channel, ${HOSTS} hosts on \`/admin/*\`; the host changes`,

@@ -10,13 +10,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createDatabase, createGuests, startApiBarback, stopProcess, summarise, waitForHttp, withClient, type BenchGuest, type LoadResult } from './support.ts';
 
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = 50;
 const DURATION_S = 10;
 const ROUNDS = 3;
@@ -43,54 +40,6 @@ async function serveBare(): Promise<void> {
   app.listen(BARE_PORT, '127.0.0.1');
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not answer within 60 s`);
-}
-
-async function startBarback(databaseUrl: string): Promise<ChildProcess> {
-  // An empty client dir keeps main.ts from building the PWA; only the API is measured.
-  const clientDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-client-'));
-  await fs.writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>bench</title>');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(BARBACK_PORT),
-      HOST: '127.0.0.1',
-      MAX_ACTIVE_ORDERS: '1000',
-      ADMIN_EMAIL: 'bench@barback.test',
-      ADMIN_PASSWORD: 'bench password 1234',
-      LOG_LEVEL: 'warn',
-      CLIENT_DIR: clientDir,
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForHttp(`http://127.0.0.1:${BARBACK_PORT}/api/health`, child);
-  return child;
-}
-
 async function startBare(databaseUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/orders.ts'], {
     env: { ...process.env, BARBACK_BENCH_ROLE: 'bare', DATABASE_URL: databaseUrl, NODE_ENV: 'production' },
@@ -100,56 +49,8 @@ async function startBare(databaseUrl: string): Promise<ChildProcess> {
   return child;
 }
 
-interface Guest {
-  userKey: string;
-  token: string;
-}
-
-/** Guests straight in SQL, with tokens signed by barback's own key store on the same database. */
-async function createGuests(databaseUrl: string, count: number): Promise<Guest[]> {
-  const { openDatabase } = await import('../server/db/database.ts');
-  const { createLogger } = await import('../server/logger.ts');
-  const { SigningKeyStore } = await import('../server/auth/signing-keys.ts');
-  const { TokenService } = await import('../server/auth/tokens.ts');
-  const db = await openDatabase({ databaseUrl, dataDir: 'unused', logger: createLogger('silent'), poolSize: 2 });
-  try {
-    const keys = new SigningKeyStore(db);
-    await keys.init();
-    const tokens = new TokenService(keys);
-    const { rows } = await db.query<{ user_key: string }>(
-      `INSERT INTO app_users (username) SELECT 'Bench guest ' || n FROM generate_series(1, $1) n RETURNING user_key`,
-      [count],
-    );
-    const guests: Guest[] = [];
-    for (const row of rows) guests.push({ userKey: row.user_key, token: await tokens.signGuest(row.user_key, 'Bench guest', 3_600) });
-    return guests;
-  } finally {
-    await db.close();
-  }
-}
-
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  other: number;
-  errors: number;
-}
-
-function summarise(result: autocannon.Result): LoadResult {
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok: result['2xx'],
-    other: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
 /** 50 connections POSTing orders with fresh ids, guests taken in turn. */
-async function postOrders(url: string, guests: Guest[], drinkIds: string[], seconds: number): Promise<LoadResult> {
+async function postOrders(url: string, guests: BenchGuest[], drinkIds: string[], seconds: number): Promise<LoadResult> {
   let turn = 0;
   const result = await autocannon({
     url,
@@ -182,14 +83,11 @@ async function getLoad(url: string, token: string, seconds: number): Promise<Loa
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
 
 export async function run(): Promise<{ markdown: string }> {
-  const name = `barback_bench_orders_${randomBytes(4).toString('hex')}`;
-  await withClient(BASE_URL, (c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await createDatabase(`barback_bench_orders_${randomBytes(4).toString('hex')}`);
+  const databaseUrl = database.url;
   const children: ChildProcess[] = [];
   try {
-    children.push(await startBarback(databaseUrl));
+    children.push(await startApiBarback(BARBACK_PORT, { DATABASE_URL: databaseUrl, MAX_ACTIVE_ORDERS: '1000' }));
     await withClient(databaseUrl, async (c) => {
       await c.query('CREATE SEQUENCE bare_version_seq');
       await c.query(`CREATE TABLE bare_orders (LIKE orders INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
@@ -266,7 +164,7 @@ export async function run(): Promise<{ markdown: string }> {
     const ratio = b1.rps / b0.rps;
     const p99Ratio = b1.p99 / b0.p99;
     const row = (label: string, r: LoadResult) =>
-      `| ${label} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.ok} | ${r.other} | ${r.errors} |`;
+      `| ${label} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.ok} | ${r.non2xx} | ${r.errors} |`;
     const markdown = [
       `barback as its own process on a fresh PostgreSQL database, MAX_ACTIVE_ORDERS=1000, ${GUESTS} guests with signed tokens,`,
       `autocannon from the bench process: ${CONNECTIONS} connections, ${DURATION_S} s, a fresh order id per request. The median of ${ROUNDS}`,
@@ -298,8 +196,7 @@ export async function run(): Promise<{ markdown: string }> {
     ].join('\n');
     return { markdown };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((r) => child.once('exit', r)))));
-    await withClient(BASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await Promise.all(children.map((child) => stopProcess(child)));
+    await database.drop();
   }
 }

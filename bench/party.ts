@@ -14,28 +14,18 @@
  * server's CPU time and RSS from /proc. Baseline in the same run: the same two latencies for
  * one guest on the idle server before the guests arrive.
  */
-import fs from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { WebSocket } from 'ws';
-import { spawnBarback } from './support.ts';
+import type { WebSocket } from 'ws';
+import { fakeAddress, subscribeAppSync } from './appsync-client.ts';
+import { adminLogin, cpuSeconds, createDatabase, memory, percentile, sleep, spawnBarback, withClient } from './support.ts';
 
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const GUESTS = Number(process.env.PARTY_GUESTS ?? 2_000);
 const EVENING_MS = Number(process.env.PARTY_SECONDS ?? 120) * 1_000;
 const ORDERS_EACH = 3;
 const CODES = 4;
 const HOSTS = 3;
 const DROP_SHARE = 0.1;
-const ADMIN = { email: 'bench@barback.test', password: 'bench password 123' };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 1 : 0)} ms` : '–');
 
 async function call(url: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
@@ -53,22 +43,10 @@ async function call(url: string, method: string, path: string, options: { token?
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as any) : undefined }; // wire JSON, checked by the caller
 }
 
-/** /proc/<pid>/stat utime + stime, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-function memory(pid: number): { rss: number; hwm: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, hwm: Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024 };
-}
-
 interface OrderState {
   status: string;
   version: bigint;
 }
-
-const authProtocol = (token: string) => `header-${Buffer.from(JSON.stringify({ host: 'barback', Authorization: token })).toString('base64url')}`;
 
 /** One phone: token, outbox, live socket and the view built from events and catch-ups. */
 class Guest {
@@ -87,7 +65,7 @@ class Guest {
     readonly index: number,
     private readonly party: Party,
   ) {
-    this.address = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
+    this.address = fakeAddress(index);
   }
 
   apply(id: string, status: string, version: string): void {
@@ -124,34 +102,22 @@ class Guest {
 
   /** Connect, subscribe, then catch up: nothing can fall between the two. */
   async connect(): Promise<void> {
-    const ws = new WebSocket(`${this.party.url.replace(/^http/, 'ws')}/event/realtime`, ['aws-appsync-event-ws', authProtocol(this.token)], {
+    const { socket, subscribed } = subscribeAppSync({
+      url: this.party.url,
+      token: this.token,
+      channel: `/orders/${this.userKey}`,
       headers: this.headers(),
+      subscriptionId: 'orders',
+      timeoutMs: 30_000,
+      onEvent: (text) => {
+        const event = JSON.parse(text) as { order_id: string; status: string; version: string; updated_at: string };
+        this.party.deliveries.push(Date.now() - Date.parse(event.updated_at));
+        this.apply(event.order_id, event.status, event.version);
+      },
     });
-    this.socket = ws;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no subscribe_success in 30 s')), 30_000);
-      ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string; event?: string };
-        if (frame.type === 'data' && frame.event) {
-          const event = JSON.parse(frame.event) as { order_id: string; status: string; version: string; updated_at: string };
-          this.party.deliveries.push(Date.now() - Date.parse(event.updated_at));
-          this.apply(event.order_id, event.status, event.version);
-        } else if (frame.type === 'connection_ack') {
-          ws.send(JSON.stringify({ type: 'subscribe', id: 'orders', channel: `/orders/${this.userKey}`, authorization: { host: 'barback', Authorization: this.token } }));
-        } else if (frame.type === 'subscribe_success') {
-          clearTimeout(timer);
-          resolve();
-        } else if (frame.type !== 'ka') {
-          reject(new Error(`events: ${String(data).slice(0, 200)}`));
-        }
-      });
-      ws.once('open', () => ws.send('{"type":"connection_init"}'));
-      ws.once('error', (error) => reject(error));
-      ws.once('close', () => {
-        this.online = false;
-        reject(new Error('closed before subscribe_success'));
-      });
-    });
+    this.socket = socket;
+    socket.once('close', () => (this.online = false));
+    await subscribed;
     this.online = true;
     await this.catchUp();
   }
@@ -219,16 +185,6 @@ async function hostLoop(url: string, token: string, share: number, until: () => 
   }
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The same two latencies for one guest on the idle server: the in-run baseline. */
 async function idleBaseline(url: string, code: string, drinkId: string, admin: string): Promise<{ userKey: string; creation: number[]; delivery: number[] }> {
   const probeParty: Party = { url, creations: [], deliveries: [], browses: [], retries: 0, catchUps: 0, refusalCodes: [] };
@@ -249,15 +205,12 @@ async function idleBaseline(url: string, code: string, drinkId: string, admin: s
 }
 
 export async function run(): Promise<{ markdown: string }> {
-  const dbName = `barback_party_${randomBytes(4).toString('hex')}`;
-  await withClient(BASE_URL, (c) => c.query(`CREATE DATABASE ${dbName}`));
-  const dbUrl = new URL(BASE_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const server = await spawnBarback({ DATABASE_URL: dbUrl.toString(), MAX_ACTIVE_ORDERS: '3', TRUST_PROXY: 'true', LOG_LEVEL: 'error' });
+  const database = await createDatabase(`barback_party_${randomBytes(4).toString('hex')}`);
+  const server = await spawnBarback({ DATABASE_URL: database.url, MAX_ACTIVE_ORDERS: '3', TRUST_PROXY: 'true', LOG_LEVEL: 'error' });
   const pid = server.child.pid!;
   try {
     const url = server.url;
-    const admin = (await call(url, 'POST', '/api/admin/login', { body: ADMIN })).body.access_token as string;
+    const admin = await adminLogin(url);
     const codes: string[] = [];
     for (let i = 0; i < CODES; i++) {
       codes.push((await call(url, 'POST', '/api/admin/registration-codes', { token: admin, body: { max_uses: Math.ceil(GUESTS / CODES) + 10, notes: `table ${i}` } })).body.code);
@@ -311,7 +264,7 @@ export async function run(): Promise<{ markdown: string }> {
     const counters = { changes: 0, conflicts: 0 };
     const deadline = started + EVENING_MS + 120_000;
     const openOrders = async () =>
-      withClient(dbUrl.toString(), async (c) => (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status IN ('pending','preparing','ready')")).rows[0]!.n);
+      withClient(database.url, async (c) => (await c.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status IN ('pending','preparing','ready')")).rows[0]!.n);
     let allServed = false;
     const hosts = Array.from({ length: HOSTS }, (_, share) => hostLoop(url, admin, share, () => allServed || Date.now() > deadline, counters));
     await Promise.all(evening);
@@ -324,7 +277,7 @@ export async function run(): Promise<{ markdown: string }> {
     const mem = memory(pid);
 
     // Exactly once: every placed id is one row of its guest, and no guest has a row it did not place.
-    const rows = await withClient(dbUrl.toString(), async (c) =>
+    const rows = await withClient(database.url, async (c) =>
       (await c.query<{ id: string; user_key: string; status: string; version: string }>('SELECT id, user_key, status, version FROM orders WHERE user_key <> $1', [baseline.userKey])).rows,
     );
     const byGuest = new Map<string, typeof rows>();
@@ -404,6 +357,6 @@ export async function run(): Promise<{ markdown: string }> {
     return { markdown };
   } finally {
     await server.stop();
-    await withClient(BASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
+    await database.drop().catch(() => undefined);
   }
 }

@@ -4,77 +4,19 @@
  * the cost of GET /api/me for comparison. barback runs as its own process on a fresh
  * PostgreSQL database (created here, dropped afterwards); autocannon drives it from this one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { SignJWT, generateKeyPair, jwtVerify } from 'jose';
-import pg from 'pg';
 import { openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
 import { SigningKeyStore } from '../server/auth/signing-keys.ts';
 import { TokenService } from '../server/auth/tokens.ts';
+import { BASE_URL, adminLogin, createDatabase, freePort, startApiBarback, stopProcess, summarise, withClient, type LoadResult } from './support.ts';
 
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ADMIN = { email: 'bench@barback.test', password: 'bench password 123' };
+// This bench alone also falls back to DATABASE_URL for the server it creates its database on.
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? BASE_URL;
 const CONNECTIONS = 50;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: BASE_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function startBarback(databaseUrl: string, port: number): Promise<ChildProcess> {
-  // An empty client dir keeps main.ts from building the PWA; this benchmark needs only the API.
-  const clientDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-client-'));
-  await fs.writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>bench</title>');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
-      CLIENT_DIR: clientDir,
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`barback exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error('barback did not start within 60 s');
-}
 
 async function json(url: string, init: RequestInit & { token?: string } = {}): Promise<any> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -82,26 +24,6 @@ async function json(url: string, init: RequestInit & { token?: string } = {}): P
   const res = await fetch(url, { ...init, headers });
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-/** The host account is created just after the server starts listening: retry briefly. */
-async function adminLogin(base: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return (await json(`${base}/api/admin/login`, { method: 'POST', body: JSON.stringify(ADMIN) })).access_token as string;
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-interface LoadResult {
-  rps: number;
-  ok: number;
-  other: number;
-  p50: number;
-  p99: number;
 }
 
 /** Fires `amount` registrations with 50 connections, cycling over `codes`; collects the tokens issued. */
@@ -129,18 +51,6 @@ async function registrations(base: string, codes: string[], amount: number, toke
     ],
   });
   return summarise(result);
-}
-
-function summarise(result: autocannon.Result): LoadResult {
-  const ok = result['2xx'];
-  const elapsed = result.duration;
-  return {
-    rps: Math.round((ok + result.non2xx) / elapsed),
-    ok,
-    other: result.non2xx + result.errors + result.timeouts,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
 }
 
 async function me(base: string, tokens: string[], amount: number): Promise<LoadResult> {
@@ -206,16 +116,13 @@ async function joseFigures(alg: 'RS256' | 'EdDSA') {
 }
 
 export async function run(): Promise<{ markdown: string }> {
-  const name = `barback_bench_${randomBytes(5).toString('hex')}`;
-  await withAdminClient((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await createDatabase(`barback_bench_${randomBytes(5).toString('hex')}`, SERVER_URL);
+  const databaseUrl = database.url;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   try {
-    child = await startBarback(databaseUrl, port);
+    child = await startApiBarback(port, { DATABASE_URL: databaseUrl });
     const admin = await adminLogin(base);
     const newCode = async () =>
       (await json(`${base}/api/admin/registration-codes`, { method: 'POST', token: admin, body: JSON.stringify({ max_uses: 10_000 }) }))
@@ -232,15 +139,9 @@ export async function run(): Promise<{ markdown: string }> {
     const spread = await registrations(base, tenCodes, 8_000, tokens);
     process.stdout.write('registrations on one code…\n');
     const single = await registrations(base, oneCode, 5_000, tokens);
-    const counts = await withAdminClient(async () => {
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      try {
-        const { rows } = await c.query<{ code: string; use_count: number }>('SELECT code, use_count FROM registration_codes');
-        return new Map(rows.map((r) => [r.code, r.use_count]));
-      } finally {
-        await c.end();
-      }
+    const counts = await withClient(databaseUrl, async (c) => {
+      const { rows } = await c.query<{ code: string; use_count: number }>('SELECT code, use_count FROM registration_codes');
+      return new Map(rows.map((r) => [r.code, r.use_count]));
     });
 
     process.stdout.write('GET /api/me…\n');
@@ -269,11 +170,11 @@ export async function run(): Promise<{ markdown: string }> {
     }
 
     const us = (perSecond: number) => (perSecond > 0 ? 1e6 / perSecond : Infinity);
-    const meCost = us(meCached.rps);
+    const meCost = us(meCached.answeredRps);
     const pct = (value: number) => `${((value / meCost) * 100).toFixed(1)} %`;
     const spreadUses = tenCodes.reduce((sum, c) => sum + (counts.get(c) ?? 0), 0);
     const row = (what: string, r: LoadResult, extra: string) =>
-      `| ${what} | ${r.rps.toLocaleString('en')} | ${r.ok} / ${r.ok + r.other} | ${r.p50} / ${r.p99} | ${extra} |`;
+      `| ${what} | ${r.answeredRps.toLocaleString('en')} | ${r.ok} / ${r.ok + r.non2xx + r.errors} | ${r.p50} / ${r.p99} | ${extra} |`;
 
     const markdown = [
       `barback as its own process on a fresh PostgreSQL database; autocannon, ${CONNECTIONS} connections, from the bench process.`,
@@ -296,19 +197,7 @@ export async function run(): Promise<{ markdown: string }> {
     ].join('\n');
     return { markdown };
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          child!.kill('SIGKILL');
-          resolve(undefined);
-        }, 5_000);
-        child!.once('exit', () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-      });
-    }
-    await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    if (child) await stopProcess(child, 5_000);
+    await database.drop();
   }
 }
