@@ -1,19 +1,9 @@
-import net from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../support/server.ts';
+import { freePort } from '../../support/net.ts';
 
 export const HOST = { email: 'bar@party.test', password: 'shaken not stirred' };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A barback with no host account yet (so it has a setup link), on a known port with
