@@ -96,7 +96,9 @@ export async function startApiBarback(port: number, env: Record<string, string>)
   // An empty client dir keeps main.ts from building the PWA; only the API is measured.
   const clientDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-client-'));
   await fs.writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>bench</title>');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under test.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     env: {
       ...process.env,
       PORT: String(port),
