@@ -71,13 +71,15 @@ describe('revoking a guest', () => {
     }
   });
 
-  it('another instance on the same database refuses the revoked guest within a second', async () => {
+  // Several instances exist only on PostgreSQL (the embedded database is one process); the
+  // revocation reaches the other instance through the bus's NOTIFY relay.
+  it.skipIf(!process.env.DATABASE_URL)('another instance on the same database refuses the revoked guest within a second (PostgreSQL)', async () => {
     const guest = await joinAs(server, 'Roamer');
     const other = await startTestServer({}, { testDb: server.testDb, db: server.db });
     try {
       expect((await api(other, 'GET', '/api/me', { token: guest.access_token })).status).toBe(200);
       await api(server, 'POST', `/api/admin/guests/${guest.user.user_key}/revoke`, { token: admin });
-      await expect.poll(async () => (await api(other, 'GET', '/api/me', { token: guest.access_token })).status, { timeout: 3_000 }).toBe(401);
+      await expect.poll(async () => (await api(other, 'GET', '/api/me', { token: guest.access_token })).status, { timeout: 1_000 }).toBe(401);
     } finally {
       await other.stop();
     }
