@@ -1,4 +1,3 @@
-import { useEffect, useRef } from 'react';
 import { useAdmin } from './admin-context.ts';
 import { computeNumbers, type Bucket } from './numbers.ts';
 import { ErrorAlert, useResource } from './ui.tsx';
@@ -6,8 +5,7 @@ import { ErrorAlert, useResource } from './ui.tsx';
 export function NumbersPage() {
   const { api, board, t } = useAdmin();
   const { data, error } = useResource(() => api.orders(), [api, board.orders]);
-  const readyAt = useReadyTimes();
-  const numbers = computeNumbers(data ?? [], Date.now(), readyAt);
+  const numbers = computeNumbers(data ?? [], Date.now());
   const minutes = numbers.averageToReadyMs === null ? null : numbers.averageToReadyMs / 60_000;
 
   return (
@@ -43,20 +41,6 @@ export function NumbersPage() {
   );
 }
 
-/**
- * When this browser saw each order turn ready, from the live board: the API keeps only the
- * latest change time, which for served orders is the serving, not the ready.
- */
-function useReadyTimes(): ReadonlyMap<string, string> {
-  const { board } = useAdmin();
-  const seen = useRef(new Map<string, string>());
-  useEffect(() => {
-    for (const order of board.orders.values()) {
-      if (order.status === 'ready' && !seen.current.has(order.id)) seen.current.set(order.id, order.updated_at);
-    }
-  }, [board.orders]);
-  return seen.current;
-}
 
 /** A dozen lines of SVG instead of a chart library: the host chunk stays small. */
 function BarChart({ buckets, label }: { buckets: Bucket[]; label: string }) {

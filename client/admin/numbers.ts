@@ -18,12 +18,8 @@ export interface Numbers {
   readySamples: number;
 }
 
-/**
- * Tonight's figures from the host's order list. The API keeps no per-step timestamps, so
- * "time to ready" uses what it can prove: an order still `ready` was marked ready at its
- * `updated_at`, and the board remembers when it saw other orders turn ready (`readyAt`).
- */
-export function computeNumbers(orders: readonly AdminOrder[], now: number, readyAt: ReadonlyMap<string, string> = new Map()): Numbers {
+/** Tonight's figures from the host's order list; "time to ready" comes from each order's `ready_at`. */
+export function computeNumbers(orders: readonly AdminOrder[], now: number): Numbers {
   const tonight = orders.filter((o) => now - Date.parse(o.created_at) <= WINDOW_MS);
   const buckets: Bucket[] = [];
   if (tonight.length > 0) {
@@ -46,7 +42,7 @@ export function computeNumbers(orders: readonly AdminOrder[], now: number, ready
 
   const waits: number[] = [];
   for (const order of tonight) {
-    const at = order.status === 'ready' ? order.updated_at : readyAt.get(order.id);
+    const at = order.ready_at;
     if (at) waits.push(Date.parse(at) - Date.parse(order.created_at));
   }
   const averageToReadyMs = waits.length > 0 ? waits.reduce((a, b) => a + b, 0) / waits.length : null;

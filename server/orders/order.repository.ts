@@ -14,6 +14,7 @@ interface OrderRow {
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
+  ready_at?: Date | null;
   /** int8 arrives as a decimal string (see database.ts). */
   version: string;
 }
@@ -22,7 +23,7 @@ export type StoredOrder = AdminOrder;
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
 const ORDER_SELECT = `SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-       o.created_at, o.updated_at, o.completed_at, o.version
+       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version
   FROM orders o
   JOIN drinks d ON d.id = o.drink_id
   JOIN app_users u ON u.user_key = o.user_key`;
@@ -40,12 +41,13 @@ function toStoredOrder(row: OrderRow): StoredOrder {
     version: row.version,
     user_key: row.user_key,
     username: row.username,
+    ...(row.ready_at === undefined ? {} : { ready_at: row.ready_at ? row.ready_at.toISOString() : null }),
   };
 }
 
 /** The guest's view: the same order without who placed it. */
 export function guestView(order: StoredOrder): Order {
-  const { user_key: _userKey, username: _username, ...rest } = order;
+  const { user_key: _userKey, username: _username, ready_at: _readyAt, ...rest } = order;
   return rest;
 }
 
@@ -124,12 +126,13 @@ export class OrderRepository {
     const { rows } = await this.db.query<OrderRow>(
       `WITH changed AS (
          UPDATE orders SET status = $2, version = $3, updated_at = t.at,
-                completed_at = CASE WHEN $2 = 'served' THEN t.at ELSE completed_at END
+                completed_at = CASE WHEN $2 = 'served' THEN t.at ELSE completed_at END,
+                ready_at = CASE WHEN $2 = 'ready' THEN t.at ELSE ready_at END
            FROM (SELECT clock_timestamp() AS at) t
           WHERE id = $1
           RETURNING orders.*)
        SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-              o.created_at, o.updated_at, o.completed_at, o.version
+              o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version
          FROM changed o
          JOIN drinks d ON d.id = o.drink_id
          JOIN app_users u ON u.user_key = o.user_key`,

@@ -55,7 +55,12 @@ export const orderSchema = z.object({
 });
 export type Order = z.infer<typeof orderSchema>;
 
-export const adminOrderSchema = orderSchema.extend({ user_key: z.string(), username: z.string() });
+export const adminOrderSchema = orderSchema.extend({
+  user_key: z.string(),
+  username: z.string(),
+  /** When the order became ready (a barback extension for the host's numbers); null before. */
+  ready_at: z.string().nullable().optional(),
+});
 export type AdminOrder = z.infer<typeof adminOrderSchema>;
 
 export const orderResponse = z.object({ order: orderSchema });

@@ -183,7 +183,7 @@ describe("the host's queue", () => {
     const all = await api(server, 'GET', '/api/admin/orders', { token: admin });
     const mine = all.body.orders.filter((o: { user_key: string }) => o.user_key === guest.user_key);
     expect(mine.map((o: { id: string }) => o.id)).toEqual([first.id, second.id, third.id]);
-    expect(mine[0]).toEqual({ ...first, user_key: guest.user_key, username: 'Queue' });
+    expect(mine[0]).toEqual({ ...first, user_key: guest.user_key, username: 'Queue', ready_at: null });
 
     const open = await api(server, 'GET', '/api/admin/orders?status=pending,ready', { token: admin });
     const openMine = open.body.orders.filter((o: { user_key: string }) => o.user_key === guest.user_key);
