@@ -1,5 +1,5 @@
 import { useAdmin } from './admin-context.ts';
-import { computeNumbers, type Bucket } from './numbers.ts';
+import { computeNumbers, type Bucket, type Numbers } from './numbers.ts';
 import { ErrorAlert, useResource } from './ui.tsx';
 
 export function NumbersPage() {
@@ -12,6 +12,19 @@ export function NumbersPage() {
     <section aria-labelledby="numbers-title">
       <h1 id="numbers-title">{t('numbers.title')}</h1>
       <ErrorAlert error={error} />
+      {data === undefined && !error ? (
+        <p role="status">{t('common.loading')}</p>
+      ) : (
+        <NumbersView numbers={numbers} minutes={minutes} />
+      )}
+    </section>
+  );
+}
+
+function NumbersView({ numbers, minutes }: { numbers: Numbers; minutes: number | null }) {
+  const { t } = useAdmin();
+  return (
+    <>
       <dl className="stats">
         <div>
           <dt>{t('numbers.total')}</dt>
@@ -37,10 +50,9 @@ export function NumbersPage() {
           ))}
         </ol>
       )}
-    </section>
+    </>
   );
 }
-
 
 /** A dozen lines of SVG instead of a chart library: the host chunk stays small. */
 function BarChart({ buckets, label }: { buckets: Bucket[]; label: string }) {
