@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { configureFromServer, post, subscribe } from '../support/amplify.ts';
 import { createGuestDirect } from '../support/guests.ts';
 import { adminToken, startTestServer, type TestServer } from '../support/server.ts';
+import { selfSignedCert, type SelfSignedCert } from '../support/tls.ts';
 
 /**
  * Over HTTPS the Amplify client needs no shim: its wss:// URL is right. The certificate is
@@ -14,25 +13,21 @@ import { adminToken, startTestServer, type TestServer } from '../support/server.
  * owner accepted the warning would.
  */
 let server: TestServer;
-let dir: string;
+let tls: SelfSignedCert;
 let previousTlsSetting: string | undefined;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'barback-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  tls = selfSignedCert();
   previousTlsSetting = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  server = await startTestServer({ TLS_CERT: path.join(dir, 'cert.pem'), TLS_KEY: path.join(dir, 'key.pem') });
+  server = await startTestServer({ TLS_CERT: tls.certFile, TLS_KEY: tls.keyFile });
   (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 });
 afterAll(async () => {
   await server?.stop();
   if (previousTlsSetting === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previousTlsSetting;
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(tls.certFile), { recursive: true, force: true });
 });
 
 it('Amplify subscribes over wss:// and hears what the host posts over https://', async () => {
