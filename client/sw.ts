@@ -5,6 +5,7 @@ import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { OUTBOX_SYNC_TAG, drainOutbox } from './guest/outbox.ts';
 import { readyNotification } from './guest/ready-notification.ts';
+import { renewPushSubscription } from './guest/push-subscription.ts';
 
 /**
  * The service worker: the precached app shell (so a cold start with no network still opens),
@@ -73,6 +74,14 @@ self.addEventListener('push', (event: PushEvent) => {
   if (payload.type !== 'ORDER_READY' || !payload.order_id) return;
   const { title, options } = readyNotification(payload.order_id, payload.drink_name ?? '');
   event.waitUntil(self.registration.showNotification(title, options));
+});
+
+// The browser replaced (or expired) the subscription: subscribe again and tell the server,
+// so ready drinks keep reaching a closed app.
+self.addEventListener('pushsubscriptionchange', (event: Event) => {
+  (event as ExtendableEvent).waitUntil(
+    renewPushSubscription({ resubscribe: true }, self.registration).catch((error: unknown) => console.warn('push renewal failed', error)),
+  );
 });
 
 self.addEventListener('notificationclick', (event: NotificationEvent) => {

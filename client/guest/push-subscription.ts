@@ -90,6 +90,23 @@ export async function subscribeToPush(vapidPublicKey: string, registration?: Pus
   return body;
 }
 
+/**
+ * Keeps the server's copy of this browser's subscription current, without ever prompting:
+ * on start-up (the server may have lost it, or the guest changed) and when the browser
+ * replaces the subscription (`pushsubscriptionchange`, where `resubscribe` makes a new one,
+ * since the old one is gone). Does nothing when the server offers no push or, unless
+ * resubscribing, when this browser holds no subscription.
+ */
+export async function renewPushSubscription(options: { resubscribe: boolean }, registration?: PushRegistration): Promise<boolean> {
+  const { pushManager } = registration ?? (await workerRegistration());
+  if (!options.resubscribe && !(await pushManager.getSubscription())) return false;
+  const config = await requestJson<{ push?: { vapid_public_key?: string } }>('/api/config');
+  const key = config.push?.vapid_public_key;
+  if (!key) return false;
+  await subscribeToPush(key, { pushManager });
+  return true;
+}
+
 /** Whether this browser already holds a push subscription (so the guest need not tap again). */
 export async function hasPushSubscription(registration?: PushRegistration): Promise<boolean> {
   const { pushManager } = registration ?? (await workerRegistration());

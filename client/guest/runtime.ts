@@ -7,6 +7,7 @@ import type { ConnectionState } from '../lib/live-events.ts';
 import { OUTBOX_SYNC_TAG, drainOutbox } from './outbox.ts';
 import { applyStatusEvent, catchUp, type OrderChange } from './order-store.ts';
 import { readyNotification } from './ready-notification.ts';
+import { renewPushSubscription } from './push-subscription.ts';
 
 /**
  * What keeps the guest app honest while it is open: it drains the outbox whenever the server
@@ -219,6 +220,9 @@ export function startGuestRuntime(queryClient: QueryClient): () => void {
 
   void kickDrain();
   void runCatchUp();
+  if ('Notification' in window && Notification.permission === 'granted' && 'PushManager' in window) {
+    void renewPushSubscription({ resubscribe: false }).catch((error: unknown) => console.warn('push renewal', error));
+  }
   // After the first paint: the live connection is not needed to show the menu.
   const timer = setTimeout(() => void startLive(queryClient, abort.signal).catch((error: unknown) => console.error('live connection', error)), 0);
   stops.push(() => clearTimeout(timer));

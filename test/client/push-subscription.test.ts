@@ -3,7 +3,7 @@ import { createECDH, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../client/lib/db.ts';
 import { saveSession } from '../../client/lib/session.ts';
-import { base64UrlToBytes, isIosBrowserTab, subscribeToPush, unsubscribeFromPush } from '../../client/guest/push-subscription.ts';
+import { base64UrlToBytes, isIosBrowserTab, renewPushSubscription, subscribeToPush, unsubscribeFromPush } from '../../client/guest/push-subscription.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -127,6 +127,30 @@ describe('subscribing to push', () => {
     expect(stale.unsubscribed).toBe(true);
     expect(manager.current).not.toBe(stale);
     expect(await storedEndpoints(guest.user_key)).toEqual([manager.current!.endpoint]);
+  });
+
+  it('on start-up re-registers an existing subscription with the server (which may have lost it), and never subscribes on its own', async () => {
+    const none = new FakePushManager();
+    expect(await renewPushSubscription({ resubscribe: false }, registrationWith(none))).toBe(false);
+    expect(none.subscribeCalls).toHaveLength(0);
+    expect(posted).toEqual([]);
+
+    const manager = new FakePushManager();
+    await subscribeToPush(vapidKey, registrationWith(manager));
+    await server.db.query('DELETE FROM push_subscriptions WHERE user_key = $1', [guest.user_key]);
+    expect(await renewPushSubscription({ resubscribe: false }, registrationWith(manager))).toBe(true);
+    expect(manager.subscribeCalls).toHaveLength(1);
+    expect(await storedEndpoints(guest.user_key)).toEqual([manager.current!.endpoint]);
+  });
+
+  it('when the browser replaces the subscription (pushsubscriptionchange) it subscribes again and registers the new endpoint', async () => {
+    const manager = new FakePushManager();
+    await subscribeToPush(vapidKey, registrationWith(manager));
+    const old = manager.current!;
+    manager.current = null; // the browser dropped it
+    expect(await renewPushSubscription({ resubscribe: true }, registrationWith(manager))).toBe(true);
+    expect(manager.current!.endpoint).not.toBe(old.endpoint);
+    expect(await storedEndpoints(guest.user_key)).toContain(manager.current!.endpoint);
   });
 
   it('leaving deletes the subscription on the server and in the browser', async () => {
