@@ -19,7 +19,6 @@ export type RouteFactory = (ctx: AppContext) => Router;
  * form or text content types, so this alone keeps forms from posting to the API.
  */
 const requireJsonBody: express.RequestHandler = (req, _res, next) => {
-  if (req.method === 'PUT' && /^\/admin\/drinks\/[^/]+\/image$/.test(req.path)) return next();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody || req.is('application/json')) return next();
   next(new AppError(415, 'unsupported_media_type', 'Send the body as application/json.'));
@@ -31,26 +30,26 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false);
   const pageHeaders = helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'", 'ws:', 'wss:', ...(ctx.config.eventsUpstreamUrl ? [new URL(ctx.config.eventsUpstreamUrl).origin] : [])],
-          workerSrc: ["'self'"],
-          manifestSrc: ["'self'"],
-          mediaSrc: ["'self'", 'data:'],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          upgradeInsecureRequests: null,
-        },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:', ...(ctx.config.eventsUpstreamUrl ? [new URL(ctx.config.eventsUpstreamUrl).origin] : [])],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        mediaSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
       },
-      // Plain-http LAN parties are a supported setup: no HSTS unless we speak TLS ourselves.
-      strictTransportSecurity: ctx.config.tlsCert ? undefined : false,
-      crossOriginEmbedderPolicy: false,
+    },
+    // Plain-http LAN parties are a supported setup: no HSTS unless we speak TLS ourselves.
+    strictTransportSecurity: ctx.config.tlsCert ? undefined : false,
+    crossOriginEmbedderPolicy: false,
   });
   // JSON answers need only a few of helmet's headers; setting them directly keeps the
   // hottest endpoints (the menu) close to bare Express.

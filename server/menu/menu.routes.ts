@@ -72,25 +72,6 @@ export function menuRoutes(ctx: AppContext): Router {
     res.status(204).end();
   });
 
-  router.put(
-    '/api/admin/drinks/:id/image',
-    auth.admin,
-    (req, _res, next) => {
-      if (!req.is(['image/jpeg', 'image/png', 'image/webp'])) {
-        return next(new AppError(415, 'unsupported_image', 'Send a JPEG, PNG or WebP image of at most 8 MiB.'));
-      }
-      next();
-    },
-    express.raw({ type: ['image/jpeg', 'image/png', 'image/webp'], limit: MAX_IMAGE_BYTES }),
-    async (req, res) => {
-      const id = pathId(req.params.id, 'drink');
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-        throw new AppError(415, 'unsupported_image', 'The image is empty.');
-      }
-      res.json({ drink: await menu.setDrinkImage(id, req.body) });
-    },
-  );
-
   router.get('/api/admin/sections', auth.admin, async (_req, res) => {
     res.json({ sections: await menu.listSections() });
   });
@@ -112,9 +93,32 @@ export function menuRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** Drink images by content hash: the URL changes when the image does, so caching is for ever. */
+/**
+ * Drink images: uploads as raw bytes (mounted before the API's JSON-only body rule), and
+ * serving by content hash, where the URL changes when the image does, so caching is for ever.
+ */
 export function imageRoutes(ctx: AppContext): Router {
   const router = Router();
+
+  router.put(
+    '/api/admin/drinks/:id/image',
+    ctx.auth.admin,
+    (req, _res, next) => {
+      if (!req.is(['image/jpeg', 'image/png', 'image/webp'])) {
+        return next(new AppError(415, 'unsupported_image', 'Send a JPEG, PNG or WebP image of at most 8 MiB.'));
+      }
+      next();
+    },
+    express.raw({ type: ['image/jpeg', 'image/png', 'image/webp'], limit: MAX_IMAGE_BYTES }),
+    async (req, res) => {
+      const id = pathId(req.params.id, 'drink');
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw new AppError(415, 'unsupported_image', 'The image is empty.');
+      }
+      res.json({ drink: await ctx.menu.setDrinkImage(id, req.body) });
+    },
+  );
+
   const widths = new Set<number>(IMAGE_WIDTHS);
   router.get('/images/:file', async (req, res) => {
     const match = /^([0-9a-f]{32})-(\d{2,4})\.webp$/.exec(req.params.file);
