@@ -29,6 +29,7 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false);
+  app.use(ctx.https.redirect);
   const pageHeaders = helmet({
     contentSecurityPolicy: {
       directives: {

@@ -19,6 +19,7 @@ import { buildApp } from './app.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
 import { envelope } from './http/errors.ts';
+import { HttpsService } from './https/https.service.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -58,6 +59,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();
+    const httpsService = new HttpsService(config, db, logger);
+    await httpsService.start();
+    closers.push(() => httpsService.close());
 
     let listeningPort = config.port;
     const scheme = config.tlsCert ? 'https' : 'http';
@@ -72,8 +76,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       events,
       hostAccounts,
       menu,
+      https: httpsService,
       publicOrigin(req) {
         if (config.publicUrl) return config.publicUrl;
+        const secure = httpsService.origin();
+        if (secure) return secure;
         const host = req?.get('host');
         if (req && host && !isLoopbackHost(host)) return `${req.protocol}://${host}`;
         return `${scheme}://${lanAddress() ?? 'localhost'}:${listeningPort}`;
@@ -94,6 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.keepAliveTimeout = 65_000;
     server.on('clientError', answerUnreadableRequest);
     for (const attach of domains.upgradeHandlers) attach(server);
+    if (!config.tlsCert) httpsService.attach(server as http.Server);
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
