@@ -108,8 +108,9 @@ async function waitUntilVisible(options: IssueOptions, recordName: string, value
  * after its retries (a TypeError remains), and "no internet" is the likeliest failure at a party.
  */
 async function checkReachable(directoryUrl: string, ca: string, agent: https.Agent): Promise<void> {
-  const { status } = await request(directoryUrl, { service: `the ACME server (${ca})`, agent, timeoutMs: 30_000 });
-  if (status !== 200) throw new HttpsSetupError(`The ACME server (${ca}) answered HTTP ${status} for its directory; check ACME_DIRECTORY_URL.`);
+  const service = ca === new URL(directoryUrl).host ? 'the ACME server' : ca;
+  const { status } = await request(directoryUrl, { service, agent, timeoutMs: 30_000 });
+  if (status !== 200) throw new HttpsSetupError(`The ACME server ${ca} answered HTTP ${status} for its directory; check ACME_DIRECTORY_URL.`);
 }
 
 /** acme-client's errors (the CA's problem documents, a lost connection) as one sentence for the host. */

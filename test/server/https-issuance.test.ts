@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lanAddress } from '../../server/network.ts';
 import { startAcmeTestbed, type AcmeTestbed } from '../support/acme-testbed.ts';
 import { DUCKDNS_TOKEN, startCloudflareStandIn, startDuckDnsStandIn, type CloudflareStandIn, type DuckDnsStandIn } from '../support/dns-stand-ins.ts';
+import { freePort } from '../support/net.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { httpsRequest, inState, tlsHandshake, waitForHttps } from './https-support.ts';
 
@@ -120,5 +121,49 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
     const status = await waitForHttps(server, token, inState('active', 'failed'));
     expect(status).toMatchObject({ status: 'active', provider: 'manual', resolves_to_lan: true });
     await tlsHandshake(server.port, 'manual-test.duckdns.org', testbed.rootPem);
+  });
+
+  describe('bad input gives one clear line, keeps serving plain HTTP, writes no certificate and does not retry in a loop', () => {
+    const cases: [string, () => Record<string, string>, RegExp][] = [
+      ['a wrong DuckDNS token', () => duckdns.env('party.duckdns.org', '00000000-0000-4000-8000-000000000000'), /^DuckDNS refused the update: DUCKDNS_TOKEN is wrong, or party\.duckdns\.org is not one of that account's domains\.$/],
+      ['a Cloudflare token without DNS edit rights', () => cloudflare.env('bar.example.com', READ_TOKEN), /^Cloudflare refused to change DNS records in example\.com \(Authentication error\): CLOUDFLARE_API_TOKEN needs the Zone › DNS › Edit permission\.$/],
+      ['a name outside the zone of the token', () => cloudflare.env('bar.other.org', EDIT_TOKEN), /^CLOUDFLARE_API_TOKEN gives no access to a zone containing bar\.other\.org/],
+      ['an ACME server that refuses the name', () => duckdns.env('refused.duckdns.org'), /^127\.0\.0\.1:\d+ refused the certificate: .*forbidden by policy/],
+    ];
+    for (const [what, env, reason] of cases) {
+      it(what, async () => {
+        const { server, token } = await start(env());
+        const lines: string[] = [];
+        server.ctx.https.onStep((line) => lines.push(line));
+        const status = await waitForHttps(server, token, inState('active', 'failed'));
+        expect(status.status).toBe('failed');
+        expect(status.reason).toMatch(reason);
+        expect(status.expires_at).toBeNull();
+        expect(lines.filter((line) => line.startsWith('HTTPS is off:'))).toEqual([expect.stringMatching(/Guests use plain HTTP meanwhile; next try at /)]);
+        expect(lines.every((line) => !line.includes('\n'))).toBe(true);
+        expect(await certificateRows(server)).toBe(0);
+
+        // Still up, on plain HTTP: links say http, TLS is not offered, nothing is retried right away.
+        const calls = duckdns.calls.length + cloudflare.calls.length;
+        expect((await api(server, 'GET', '/api/health')).status).toBe(200);
+        const code = await api(server, 'POST', '/api/admin/registration-codes', { token, body: { max_uses: 1 } });
+        expect(code.body.join_url).toMatch(/^http:\/\//);
+        await expect(tlsHandshake(server.port, status.domain, testbed.rootPem)).rejects.toThrow();
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(duckdns.calls.length + cloudflare.calls.length).toBe(calls);
+        expect((await api(server, 'GET', '/api/admin/https', { token })).body).toMatchObject({ status: 'failed', reason: status.reason });
+      });
+    }
+
+    it('an unreachable ACME server with no stored certificate: starts on plain HTTP and says why', async () => {
+      const closed = await freePort();
+      const { server, token } = await start({ ...duckdns.env('party.duckdns.org'), ACME_DIRECTORY_URL: `https://127.0.0.1:${closed}/directory` });
+      const status = await waitForHttps(server, token, inState('active', 'failed'));
+      expect(status).toMatchObject({ status: 'failed', domain: 'party.duckdns.org', resolves_to_lan: true });
+      expect(status.reason).toBe(`Could not reach the ACME server at 127.0.0.1:${closed} (connection refused).`);
+      const lan = await plainRequest(server.port, 'GET', '/api/health', `${LAN}:${server.port}`);
+      expect(lan.status).toBe(200);
+      expect(await certificateRows(server)).toBe(0);
+    });
   });
 });
