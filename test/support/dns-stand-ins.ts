@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AcmeTestbed } from './acme-testbed.ts';
@@ -14,7 +15,7 @@ interface StandIn {
   stop(): Promise<void>;
 }
 
-async function serve(testbed: AcmeTestbed, handler: (req: https.IncomingMessage, body: string) => Promise<{ status: number; body: string }>): Promise<StandIn> {
+async function serve(testbed: AcmeTestbed, handler: (req: IncomingMessage, body: string) => Promise<{ status: number; body: string }>): Promise<StandIn> {
   const server = https.createServer({ cert: testbed.ca.serverCert.cert, key: testbed.ca.serverCert.key }, (req, res) => {
     let body = '';
     req.setEncoding('utf8');
