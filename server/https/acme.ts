@@ -59,6 +59,7 @@ export async function obtainCertificate(options: IssueOptions): Promise<IssuedCe
     backoffMax: 10_000,
   });
   await checkReachable(options.directoryUrl, ca, options.agent);
+  await findAccount(client, options.email);
   const keyPem = await newPrivateKey();
   const [, csr] = await acme.crypto.createCsr({ altNames: [options.domain] }, keyPem);
   options.report(`Asking ${ca} for a certificate for ${options.domain}…`);
@@ -111,6 +112,20 @@ async function checkReachable(directoryUrl: string, ca: string, agent: https.Age
   const service = ca === new URL(directoryUrl).host ? 'the ACME server' : ca;
   const { status } = await request(directoryUrl, { service, agent, timeoutMs: 30_000 });
   if (status !== 200) throw new HttpsSetupError(`The ACME server ${ca} answered HTTP ${status} for its directory; check ACME_DIRECTORY_URL.`);
+}
+
+/**
+ * Looks the account key's account up first. Left to itself, auto mode "re-registers" an
+ * existing account as an update that some CAs (Pebble) refuse as empty; a key with no
+ * account yet simply registers in auto mode.
+ */
+async function findAccount(client: acme.Client, email: string | undefined): Promise<void> {
+  try {
+    await client.createAccount({ onlyReturnExisting: true });
+  } catch {
+    return;
+  }
+  if (email) await client.updateAccount({ contact: [`mailto:${email}`] });
 }
 
 /** acme-client's errors (the CA's problem documents, a lost connection) as one sentence for the host. */

@@ -9,12 +9,12 @@ export function renewsAt(certificate: { notBefore: Date; notAfter: Date }): Date
 
 /**
  * Whether a stored certificate may be served for `domain`: from the configured CA (after a
- * switch from staging to production the staging one is not), still valid for a minute at
- * least, for this name, and with the key that belongs to it.
+ * switch from staging to production the staging one is not), still valid, for this name,
+ * and with the key that belongs to it.
  */
 export function servable(certificate: StoredCertificate, domain: string, directoryUrl: string, now = new Date()): boolean {
   if (certificate.directoryUrl !== directoryUrl) return false;
-  if (certificate.notAfter.getTime() - now.getTime() < 60_000) return false;
+  if (certificate.notAfter.getTime() <= now.getTime()) return false;
   try {
     const leaf = new X509Certificate(certificate.certificatePem);
     return leaf.checkHost(domain) !== undefined && leaf.checkPrivateKey(createPrivateKey(certificate.keyPem));
