@@ -1,10 +1,15 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpsBannerLines } from '../../server/https/banner.ts';
 import { lanAddress } from '../../server/network.ts';
 import { startAcmeTestbed, type AcmeTestbed } from '../support/acme-testbed.ts';
 import { DUCKDNS_TOKEN, startCloudflareStandIn, startDuckDnsStandIn, type CloudflareStandIn, type DuckDnsStandIn } from '../support/dns-stand-ins.ts';
+import { startBarback } from '../faults/support.ts';
 import { freePort } from '../support/net.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { httpsRequest, inState, tlsHandshake, waitForHttps } from './https-support.ts';
@@ -20,7 +25,7 @@ const servers: TestServer[] = [];
 
 beforeAll(async () => {
   testbed = await startAcmeTestbed({ blockedDomains: ['refused.duckdns.org'] });
-  duckdns = await startDuckDnsStandIn(testbed, { accounts: { [DUCKDNS_TOKEN]: ['party', 'refused', 'manual-test'] } });
+  duckdns = await startDuckDnsStandIn(testbed, { accounts: { [DUCKDNS_TOKEN]: ['party', 'refused', 'manual-test', 'banner'] } });
   cloudflare = await startCloudflareStandIn(testbed, {
     zones: ['example.com', 'other.org'],
     tokens: { [EDIT_TOKEN]: { zones: ['example.com'], dnsEdit: true }, [READ_TOKEN]: { zones: ['example.com'], dnsEdit: false } },
@@ -121,6 +126,58 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
     const status = await waitForHttps(server, token, inState('active', 'failed'));
     expect(status).toMatchObject({ status: 'active', provider: 'manual', resolves_to_lan: true });
     await tlsHandshake(server.port, 'manual-test.duckdns.org', testbed.rootPem);
+  });
+
+  it('npm start shows each step, then a banner with HTTPS on and the https:// address for guests', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'barback-banner-'));
+    const barback = await startBarback({ DATA_DIR: dataDir, ...testbed.env, ...duckdns.env('banner.duckdns.org') });
+    try {
+      const output = barback.output();
+      const steps = [
+        `  https: DNS record set (DuckDNS): banner.duckdns.org → ${LAN}.`,
+        `  https: Router check: banner.duckdns.org resolves to ${LAN} from this laptop.`,
+        '  https: Getting a certificate…',
+        /  https: Asking 127\.0\.0\.1:\d+ for a certificate for banner\.duckdns\.org…/,
+        '  https: DNS challenge published (DuckDNS); waiting until _acme-challenge.banner.duckdns.org is visible…',
+        /  https: 127\.0\.0\.1:\d+ is checking the DNS challenge…/,
+        /  https: Certificate obtained for banner\.duckdns\.org, valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC\./,
+        '  barback is open.',
+        `  For guests:       https://banner.duckdns.org:${barback.port}  (invite codes carry this address)`,
+        /  HTTPS: {12}on for banner\.duckdns\.org, certificate valid until .* UTC \(renewed by itself\)\./,
+      ];
+      const lines = output.split('\n');
+      let at = 0;
+      for (const step of steps) {
+        const found = lines.findIndex((line, index) => index >= at && (typeof step === 'string' ? line === step : step.test(line)));
+        expect(found, `${step} in order in:\n${output}`).toBeGreaterThanOrEqual(0);
+        at = found + 1;
+      }
+    } finally {
+      await barback.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the router trap: when the name does not resolve to the LAN address from this laptop, the board and the banner say so and what to do', async () => {
+    // A DuckDNS that records the address, seen through a resolver that drops answers pointing at private addresses.
+    const filtered = await startDuckDnsStandIn(testbed, { accounts: { [DUCKDNS_TOKEN]: ['trap'] }, publishAddresses: false });
+    try {
+      const { server, token } = await start(filtered.env('trap.duckdns.org'));
+      const lines: string[] = [];
+      server.ctx.https.onStep((line) => lines.push(line));
+      const status = await waitForHttps(server, token, (s) => s.status !== 'issuing' && s.resolves_to_lan !== null);
+      // The certificate does not need the A record: HTTPS works for phones that can resolve the name.
+      expect(status).toMatchObject({ status: 'active', resolves_to_lan: false, resolved_to: [], lan_address: LAN, reason: null });
+      expect(filtered.calls).toContainEqual({ domains: 'trap', ip: LAN });
+      expect(lines).toContain(
+        `Router check: From this laptop trap.duckdns.org should resolve to ${LAN}, but it does not resolve. Many routers block public names ` +
+          `that point at a home address (DNS-rebinding protection): allow trap.duckdns.org in the router's DNS settings, or have phones ` +
+          'use a public DNS (Android: Settings › Private DNS › dns.google) or their mobile data.',
+      );
+      expect(httpsBannerLines(status).join('\n')).toContain(`Router check:     trap.duckdns.org does not resolve to ${LAN} from this laptop`);
+    } finally {
+      await filtered.stop();
+    }
   });
 
   describe('bad input gives one clear line, keeps serving plain HTTP, writes no certificate and does not retry in a loop', () => {
