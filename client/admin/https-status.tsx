@@ -70,7 +70,7 @@ export function HttpsStatusPanel() {
           <p>
             {status.provider === 'files'
               ? t('https.filesDetail', { domain, date: when(status.expires_at) })
-              : t('https.activeDetail', { domain, date: when(status.expires_at), renews: when(status.renews_at) })}
+              : t('https.activeDetail', { origin: status.origin ?? `https://${domain}`, date: when(status.expires_at), renews: when(status.renews_at) })}
           </p>
         )}
         {status.status === 'active' && status.reason && <p className="https-warning">{t('https.renewalFailed', { reason: status.reason })}</p>}

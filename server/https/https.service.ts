@@ -122,6 +122,7 @@ export class HttpsService {
       provider: this.file ? 'files' : (settings?.dns.provider ?? null),
       step: this.step,
       renews_at: this.current ? renewsAt(this.current).toISOString() : null,
+      origin: this.origin() ?? null,
       lan_address: settings ? (this.lan ?? null) : null,
       resolved_to: this.resolution?.addresses ?? null,
     };

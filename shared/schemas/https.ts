@@ -17,6 +17,8 @@ export const httpsStatus = z.object({
   /** What is happening now, or what the host must do (manual DNS records); null when idle. */
   step: z.string().nullable(),
   renews_at: z.string().nullable(),
+  /** https://HTTPS_DOMAIN[:PORT], what join links carry, while a certificate is active. */
+  origin: z.string().nullable(),
   lan_address: z.string().nullable(),
   /** What the name resolved to in the router check. */
   resolved_to: z.array(z.string()).nullable(),

@@ -73,7 +73,10 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
   it('DuckDNS: the name is pointed at the LAN address, a certificate obtained by DNS-01, and HTTPS served that a client trusting only Pebble verifies for the name', async () => {
     const { server, token } = await start(duckdns.env('party.duckdns.org'));
     const status = await waitForHttps(server, token, inState('active', 'failed'));
-    expect(status).toMatchObject({ status: 'active', domain: 'party.duckdns.org', reason: null, provider: 'duckdns', resolves_to_lan: true, lan_address: LAN });
+    expect(status).toMatchObject({
+      status: 'active', domain: 'party.duckdns.org', reason: null, provider: 'duckdns', resolves_to_lan: true, lan_address: LAN,
+      origin: `https://party.duckdns.org:${server.port}`, step: null,
+    });
     expect(duckdns.calls).toContainEqual({ domains: 'party', ip: LAN });
 
     const peer = await tlsHandshake(server.port, 'party.duckdns.org', testbed.rootPem);
