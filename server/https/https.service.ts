@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type http from 'node:http';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import type { RequestHandler } from 'express';
@@ -10,16 +11,11 @@ import { isLoopbackHost, lanAddress } from '../network.ts';
 import type { HttpsStatus } from '../../shared/schemas/https.ts';
 import { CertificateRepository, type StoredCertificate } from './certificate.repository.ts';
 import { describeCertificateFile, renewsAt, servable } from './certificate-rules.ts';
-import { NameLookup, type LanResolution } from './lan-resolution.ts';
+import type { LanResolution } from './lan-resolution.ts';
 import { HttpsSetupError, trustedAgent } from './outbound.ts';
 import { runRenewals } from './renewal-scheduler.ts';
 import { SamePortTls } from './same-port-tls.ts';
 import type { HttpsSettings } from './settings.ts';
-
-export interface HttpsOptions {
-  /** How long a router check that misses keeps asking before it warns (a changed record may lag). */
-  routerCheckSettleMs?: number;
-}
 
 /** "2027-03-01 14:05 UTC": the banner and logs are read by people. */
 export const formatTime = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -32,8 +28,7 @@ export const formatTime = (date: Date) => `${date.toISOString().slice(0, 16).rep
 export class HttpsService {
   readonly ready: Promise<void>;
   readonly repository: CertificateRepository;
-  readonly lookup: NameLookup | undefined;
-  readonly agent;
+  readonly agent: https.Agent;
   private resolveReady!: () => void;
   private state: HttpsStatus['status'] = 'off';
   private reason: string | null = null;
@@ -53,12 +48,10 @@ export class HttpsService {
     private readonly config: Config,
     db: Database,
     private readonly logger: Logger,
-    readonly options: HttpsOptions = {},
   ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.repository = new CertificateRepository(db);
     this.agent = trustedAgent(config.https?.extraCaPem);
-    this.lookup = config.https ? new NameLookup(config.https.resolver) : undefined;
   }
 
   get settings(): HttpsSettings | undefined {
@@ -80,7 +73,11 @@ export class HttpsService {
     if (!settings) return this.resolveReady();
     this.state = 'issuing';
     const stored = await this.repository.load(settings.domain);
-    if (stored && servable(stored, settings.domain, settings.directoryUrl)) this.activate(stored, 'stored');
+    if (stored && servable(stored, settings.domain, settings.directoryUrl)) {
+      this.activate(stored, 'stored');
+      // Serving is settled; DNS and renewal news (maybe slow without internet) follow the banner.
+      this.resolveReady();
+    }
     this.loop = runRenewals(this, settings).catch((error: unknown) => this.logger.error({ err: error }, 'https: renewals stopped'));
   }
 

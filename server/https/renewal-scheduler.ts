@@ -2,11 +2,13 @@ import { newPrivateKey, obtainCertificate } from './acme.ts';
 import { renewsAt, retryDelayMs, servable } from './certificate-rules.ts';
 import { createDnsProvider, type DnsProvider } from './dns-provider.ts';
 import type { HttpsService } from './https.service.ts';
-import { checkLanResolution, routerTrapAdvice, type LanResolution } from './lan-resolution.ts';
+import { checkLanResolution, NameLookup, routerTrapAdvice, type LanResolution } from './lan-resolution.ts';
 import type { HttpsSettings } from './settings.ts';
 
 /** The loop wakes at least this often: the laptop may have moved to another network. */
 const RECHECK_MS = 5 * 60_000;
+/** How long a router check that misses keeps asking before it warns: a record just set may lag. */
+const ROUTER_CHECK_SETTLE_MS = 15_000;
 
 /**
  * Keeps the name pointed at the laptop and the certificate fresh: renews at two thirds of
@@ -17,6 +19,7 @@ const RECHECK_MS = 5 * 60_000;
 export async function runRenewals(https: HttpsService, settings: HttpsSettings): Promise<void> {
   const signal = https.signal;
   const dns = createDnsProvider(settings.dns, { agent: https.agent, tell: (text) => https.progress(text, true) });
+  const lookup = new NameLookup(settings.resolver);
   let pointedAt: string | undefined | null = null;
   let failures = 0;
   let retryAt = 0;
@@ -29,10 +32,10 @@ export async function runRenewals(https: HttpsService, settings: HttpsSettings):
     if (attempt || repoint) {
       try {
         if (repoint) {
-          await pointName(https, settings, dns, lan);
+          await pointName(https, lookup, settings, dns, lan);
           pointedAt = lan;
         }
-        if (attempt) await renew(https, settings, dns);
+        if (attempt) await renew(https, lookup, settings, dns);
         if (failures) https.recovered();
         failures = 0;
         retryAt = 0;
@@ -44,7 +47,7 @@ export async function runRenewals(https: HttpsService, settings: HttpsSettings):
       }
     } else if (lan && https.status().resolves_to_lan === false) {
       // The host may have fixed the router meanwhile: the board should say so.
-      await checkRouter(https, settings, lan, 0);
+      await checkRouter(https, lookup, settings, lan, 0);
     }
     https.firstRoundDone();
     const certificate = https.certificate;
@@ -59,8 +62,7 @@ export async function runRenewals(https: HttpsService, settings: HttpsSettings):
 }
 
 /** Points the name at the LAN address when it does not resolve there yet, then checks for the router trap. */
-async function pointName(https: HttpsService, settings: HttpsSettings, dns: DnsProvider, lan: string | undefined): Promise<void> {
-  const lookup = https.lookup!;
+async function pointName(https: HttpsService, lookup: NameLookup, settings: HttpsSettings, dns: DnsProvider, lan: string | undefined): Promise<void> {
   if (!lan) {
     https.resolved(undefined, 'No LAN address found: guests need this laptop on the same Wi-Fi.');
     return;
@@ -69,14 +71,14 @@ async function pointName(https: HttpsService, settings: HttpsSettings, dns: DnsP
   if (!resolution.resolvesToLan) {
     await dns.setAddress(settings.domain, lan);
     if (settings.dns.provider !== 'manual') https.progress(`DNS record set (${dns.label}): ${settings.domain} → ${lan}.`);
-    await checkRouter(https, settings, lan, https.options.routerCheckSettleMs ?? 15_000);
+    await checkRouter(https, lookup, settings, lan, ROUTER_CHECK_SETTLE_MS);
   } else {
     https.resolved(resolution, routerLine(settings.domain, lan, resolution));
   }
 }
 
-async function checkRouter(https: HttpsService, settings: HttpsSettings, lan: string, settleMs: number): Promise<void> {
-  const resolution = await checkLanResolution(https.lookup!, settings.domain, lan, { settleMs, signal: https.signal });
+async function checkRouter(https: HttpsService, lookup: NameLookup, settings: HttpsSettings, lan: string, settleMs: number): Promise<void> {
+  const resolution = await checkLanResolution(lookup, settings.domain, lan, { settleMs, signal: https.signal });
   https.resolved(resolution, routerLine(settings.domain, lan, resolution));
 }
 
@@ -86,7 +88,7 @@ const routerLine = (domain: string, lan: string, resolution: LanResolution) =>
     : `Router check: ${routerTrapAdvice(domain, lan, resolution)}`;
 
 /** One renewal under the issuer lock; another instance may have done it while this one waited. */
-async function renew(https: HttpsService, settings: HttpsSettings, dns: DnsProvider): Promise<void> {
+async function renew(https: HttpsService, lookup: NameLookup, settings: HttpsSettings, dns: DnsProvider): Promise<void> {
   const { repository, signal } = https;
   if (!https.certificate) https.progress('Getting a certificate…');
   await repository.withIssuerLock(async () => {
@@ -101,7 +103,7 @@ async function renew(https: HttpsService, settings: HttpsSettings, dns: DnsProvi
       accountKeyPem: await repository.accountKey(settings.directoryUrl, newPrivateKey),
       domain: settings.domain,
       dns,
-      lookup: https.lookup!,
+      lookup,
       agent: https.agent,
       report: (text) => https.progress(text),
       signal,
