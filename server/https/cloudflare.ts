@@ -46,7 +46,7 @@ export function cloudflare(settings: { token: string; apiUrl: string }, context:
       const { status, answer } = await call<{ id: string; name: string }[]>('GET', `/zones?${new URLSearchParams({ name: candidate })}`);
       if (!answer.success) {
         throw new HttpsSetupError(
-          status === 401 || status === 403
+          status === 400 || status === 401 || status === 403
             ? `Cloudflare refused CLOUDFLARE_API_TOKEN (${why(answer)}): check that the token is complete and not expired.`
             : `Cloudflare could not list zones (HTTP ${status}: ${why(answer)}).`,
         );

@@ -188,6 +188,7 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
       ['a wrong DuckDNS token', () => duckdns.env('party.duckdns.org', '00000000-0000-4000-8000-000000000000'), /^DuckDNS refused the update: DUCKDNS_TOKEN is wrong, or party\.duckdns\.org is not one of that account's domains\.$/],
       ['a Cloudflare token without DNS edit rights', () => cloudflare.env('bar.example.com', READ_TOKEN), /^Cloudflare refused to change DNS records in example\.com \(Authentication error\): CLOUDFLARE_API_TOKEN needs the Zone › DNS › Edit permission\.$/],
       ['a name outside the zone of the token', () => cloudflare.env('bar.other.org', EDIT_TOKEN), /^CLOUDFLARE_API_TOKEN gives no access to a zone containing bar\.other\.org/],
+      ['a Cloudflare token Cloudflare does not know', () => cloudflare.env('bar.example.com', 'cf-unknown-token-0123456789abcdefghij'), /^Cloudflare refused CLOUDFLARE_API_TOKEN \(Invalid request headers\): check that the token is complete and not expired\.$/],
       ['an ACME server that refuses the name', () => duckdns.env('refused.duckdns.org'), /^127\.0\.0\.1:\d+ refused the certificate: .*forbidden by policy/],
     ];
     for (const [what, env, reason] of cases) {
