@@ -24,6 +24,8 @@ import { SocketFleet, type Receipts } from './socket-fleet.ts';
 import {
   POOL_SIZES,
   QUICK,
+  bestOf,
+  medianOf,
   ROUNDS,
   ROUND_SECONDS,
   adminLogin,
@@ -209,8 +211,7 @@ export async function run(): Promise<{ markdown: string }> {
           `${r.guestDelivered}/${r.changes} delivered, ${r.failures} failed, fleet lag p99 ${r.fleetLagP99.toFixed(1)} ms`,
       );
       // The bare side at its best: the pool with the lowest median PATCH p99.
-      const medianOf = (name: string, pick: (r: EventRound) => number) => spread(results[name]!.map(pick)).median;
-      const bestPool = POOL_SIZES.reduce((best, pool) => (medianOf(bareName(pool), (r) => r.patch.p99) < medianOf(bareName(best), (r) => r.patch.p99) ? pool : best));
+      const bestPool = bestOf(POOL_SIZES, (pool) => medianOf(results[bareName(pool)]!, (r) => r.patch.p99), true);
       const ours = results.barback!;
       const base = results[bareName(bestPool)]!;
       const cell = (rounds: EventRound[], pick: (r: EventRound) => number) => showSpread(spread(rounds.map(pick)), 1);

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { epochMs, HelperProcess, serveHelper, sleep } from './support.ts';
+import { epochMs, HelperProcess, serveHelper, showSpread, sleep, spread } from './support.ts';
 
 export type RequestPlan =
   | { kind: 'fixed'; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }
@@ -59,6 +59,19 @@ export interface PacedJob {
 export interface PacedResult {
   /** Per request: key, sent and answered (epoch ms, sub-ms), HTTP status (0: network error). */
   timings: [key: string, sent: number, answered: number, status: number][];
+}
+
+/** One round in the console: throughput, p99, and anything that was not a 2xx. */
+export const describeLoad = (r: LoadResult) =>
+  `${Math.round(r.rps)}/s, p99 ${r.p99} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`;
+
+/** A table row over the rounds: req/s, p50 and p99 as median (min–max), then 2xx / non-2xx / errors of all rounds. */
+export function loadRow(label: string, rounds: LoadResult[]): string {
+  const total = (pick: (r: LoadResult) => number) => rounds.reduce((n, r) => n + pick(r), 0);
+  return (
+    `| ${label} | ${showSpread(spread(rounds.map((r) => r.rps)))} | ${showSpread(spread(rounds.map((r) => r.p50)))} | ` +
+    `${showSpread(spread(rounds.map((r) => r.p99)))} | ${total((r) => r.ok)} / ${total((r) => r.non2xx)} / ${total((r) => r.errors)} |`
+  );
 }
 
 /** The bench's handle on a load generator process. */

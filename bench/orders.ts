@@ -10,10 +10,12 @@
  * runs in the load generator process; rounds are interleaved.
  * Then GET /api/orders?since= for a guest with 1,000 past orders against one with 10.
  */
-import { LoadGenerator, type LoadResult } from './load-generator.ts';
+import { LoadGenerator, describeLoad, loadRow as row } from './load-generator.ts';
 import {
   CONNECTIONS,
   POOL_SIZES,
+  bestOf,
+  medianOf,
   ROUNDS,
   ROUND_SECONDS,
   createDatabase,
@@ -21,27 +23,14 @@ import {
   interleave,
   roundRatios,
   showRatio,
-  showSpread,
   spawnBarback,
   spawnServer,
-  spread,
   withClient,
   type SpawnedProcess,
 } from './support.ts';
 
 const GUESTS = 200;
 const SINCE_CONNECTIONS = 10;
-
-const describe = (r: LoadResult) => `${Math.round(r.rps)}/s, p99 ${r.p99} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`;
-
-/** A table row: medians (min–max) over the rounds, and every answer that was not a 2xx. */
-function row(label: string, rounds: LoadResult[]): string {
-  const total = (pick: (r: LoadResult) => number) => rounds.reduce((n, r) => n + pick(r), 0);
-  return (
-    `| ${label} | ${showSpread(spread(rounds.map((r) => r.rps)))} | ${showSpread(spread(rounds.map((r) => r.p50)))} | ` +
-    `${showSpread(spread(rounds.map((r) => r.p99)))} | ${total((r) => r.ok)} / ${total((r) => r.non2xx)} / ${total((r) => r.errors)} |`
-  );
-}
 
 export async function run(): Promise<{ markdown: string }> {
   const database = await createDatabase('orders');
@@ -65,11 +54,9 @@ export async function run(): Promise<{ markdown: string }> {
         { name: 'barback', measure: post(`${barback.url}/api/orders`) },
         ...POOL_SIZES.map((size) => ({ name: bareName(size), measure: post(`${bare.url}/bare/${size}/orders`) })),
       ],
-      describe,
+      describeLoad,
     );
-    const bestSize = POOL_SIZES.reduce((best, size) =>
-      spread(results[bareName(size)]!.map((r) => r.rps)).median > spread(results[bareName(best)]!.map((r) => r.rps)).median ? size : best,
-    );
+    const bestSize = bestOf(POOL_SIZES, (size) => medianOf(results[bareName(size)]!, (r) => r.rps));
     const ours = results.barback!;
     const best = results[bareName(bestSize)]!;
     const throughput = roundRatios(
@@ -128,7 +115,7 @@ export async function run(): Promise<{ markdown: string }> {
         { name: 'since, 10 past', measure: read(sinceUrl, small!.token) },
         { name: 'full list, 1,000 past', measure: read(ordersUrl, big!.token) },
       ],
-      describe,
+      describeLoad,
     );
     const flat = roundRatios(
       reads['since, 1,000 past']!.map((r) => r.rps),

@@ -15,10 +15,12 @@ import { openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
 import { SigningKeyStore } from '../server/auth/signing-keys.ts';
 import { TokenService } from '../server/auth/tokens.ts';
-import { LoadGenerator, type LoadResult } from './load-generator.ts';
+import { LoadGenerator, describeLoad, loadRow, type LoadResult } from './load-generator.ts';
 import {
   CONNECTIONS,
   POOL_SIZES,
+  bestOf,
+  medianOf,
   ROUNDS,
   ROUND_SECONDS,
   adminLogin,
@@ -128,11 +130,9 @@ export async function run(): Promise<{ markdown: string }> {
     process.stdout.write('POST /api/register over 10 codes vs the bare registration…\n');
     const results = await interleave(
       [{ name: 'barback', measure: register(`${barback.url}/api/register`, tenCodes) }, ...bareContenders],
-      (r: LoadResult) => `${Math.round(r.rps)}/s, p99 ${r.p99} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+      describeLoad,
     );
-    const bestSize = POOL_SIZES.reduce((best, size) =>
-      spread(results[bareName(size)]!.map((r) => r.rps)).median > spread(results[bareName(best)]!.map((r) => r.rps)).median ? size : best,
-    );
+    const bestSize = bestOf(POOL_SIZES, (size) => medianOf(results[bareName(size)]!, (r) => r.rps));
     const ours = results.barback!;
     const versus = roundRatios(
       ours.map((r) => r.rps),
@@ -185,13 +185,6 @@ export async function run(): Promise<{ markdown: string }> {
     const us = (perSecond: number) => (perSecond > 0 ? 1e6 / perSecond : Infinity);
     const meCost = us(meCached.rps);
     const pct = (value: number) => `${((value / meCost) * 100).toFixed(1)} %`;
-    const roundsRow = (label: string, rounds: LoadResult[]) => {
-      const total = (pick: (r: LoadResult) => number) => rounds.reduce((n, r) => n + pick(r), 0);
-      return (
-        `| ${label} | ${showSpread(spread(rounds.map((r) => r.rps)))} | ${showSpread(spread(rounds.map((r) => r.p50)))} | ` +
-        `${showSpread(spread(rounds.map((r) => r.p99)))} | ${total((r) => r.ok)} / ${total((r) => r.non2xx)} / ${total((r) => r.errors)} |`
-      );
-    };
     const onceRow = (what: string, r: LoadResult, extra: string) =>
       `| ${what} | ${Math.round(r.rps).toLocaleString('en')} | ${r.ok} / ${r.ok + r.non2xx + r.errors} | ${r.p50} / ${r.p99} | ${extra} |`;
 
@@ -203,8 +196,8 @@ export async function run(): Promise<{ markdown: string }> {
       '',
       '| POST /api/register, 10 codes | registrations/s | p50 ms | p99 ms | 2xx / non-2xx / errors |',
       '|---|---|---|---|---|',
-      roundsRow('barback', ours),
-      ...POOL_SIZES.map((size) => roundsRow(`bare Express + pg + jose, pool ${size}${size === bestSize ? ' (best: the baseline)' : ''}`, results[bareName(size)]!)),
+      loadRow('barback', ours),
+      ...POOL_SIZES.map((size) => loadRow(`bare Express + pg + jose, pool ${size}${size === bestSize ? ' (best: the baseline)' : ''}`, results[bareName(size)]!)),
       '',
       `barback: ${showSpread(spread(ours.map((r) => r.rps)))} registrations/s (target ≥ 1,200/s on this kind of machine, quiet); ` +
         `vs the best bare (pool ${bestSize}), round by round: ${showRatio(versus)}. ` +

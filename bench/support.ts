@@ -233,8 +233,6 @@ export async function createGuests(databaseUrl: string, count: number): Promise<
   }
 }
 
-export const pct = (value: number, base: number) => `${Math.round((value / base) * 100)}%`;
-
 /**
  * A helper process of the bench (a load generator, a socket fleet): the same script, started
  * with BENCH_ROLE=<role>, answering one request at a time over IPC. The bench process itself
@@ -301,6 +299,15 @@ export function spread(values: number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
+/** The candidate with the highest score, or with `lowest`, the lowest (a baseline's best configuration). */
+export function bestOf<K>(candidates: K[], score: (candidate: K) => number, lowest = false): K {
+  const sign = lowest ? -1 : 1;
+  return candidates.reduce((best, candidate) => (sign * score(candidate) > sign * score(best) ? candidate : best));
+}
+
+/** The median over rounds of one figure. */
+export const medianOf = <T>(rounds: T[], pick: (value: T) => number) => spread(rounds.map(pick)).median;
+
 /** Round-by-round ratios a[i] / b[i] (rounds are interleaved, so each pair shared a moment of the machine). */
 export const roundRatios = (a: number[], b: number[]) => spread(a.map((value, i) => value / b[i]!));
 
@@ -348,7 +355,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** The upper median (no averaging of the middle two); NaN for none. */
-export function median(values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
