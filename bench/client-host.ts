@@ -11,7 +11,7 @@ import path from 'node:path';
 import { launchBrowser, phoneContext } from '../test/e2e/support/browser.ts';
 import { chromiumPath } from '../test/e2e/support/chromium.ts';
 import { HostPage } from '../test/e2e/support/host-page.ts';
-import { BENCH_ADMIN, DIST, adminLogin, createDatabase, ensureClientBuilt, gzipKb, scaled, showSpread, spawnBarback, spread } from './support.ts';
+import { BENCH_ADMIN, DIST, adminLogin, apiCall, createDatabase, ensureClientBuilt, gzipKb, scaled, showSpread, spawnBarback, spread } from './support.ts';
 
 const ORDERS = 200;
 const RUNS = scaled(7, 3);
@@ -27,16 +27,6 @@ function hostChunkGzipKb(): { js: number; css: number } {
   return { js: sum('.js'), css: sum('.css') };
 }
 
-async function call(url: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 async function boardRenderTimes(): Promise<{ commit: number; painted: number }[]> {
   const database = await createDatabase('host_board');
   // Ten open orders per guest, so 200 orders need only 20 guests.
@@ -45,15 +35,15 @@ async function boardRenderTimes(): Promise<{ commit: number; painted: number }[]
   try {
     const url = server.url;
     const token = await adminLogin(url);
-    const drinks = (await call(url, 'GET', '/api/drinks', '')).drinks as { id: string }[];
-    const { code } = await call(url, 'POST', '/api/admin/registration-codes', token, { max_uses: ORDERS / 10 });
+    const drinks = (await apiCall(url, 'GET', '/api/drinks')).drinks as { id: string }[];
+    const { code } = await apiCall(url, 'POST', '/api/admin/registration-codes', { token, body: { max_uses: ORDERS / 10 } });
     for (let g = 0; g < ORDERS / 10; g++) {
-      const guest = await call(url, 'POST', '/api/register', '', { username: `Guest ${g + 1}` }, { 'x-registration-code': code });
+      const guest = await apiCall(url, 'POST', '/api/register', { body: { username: `Guest ${g + 1}` }, headers: { 'x-registration-code': code } });
       for (let n = 0; n < 10; n++) {
         const drink = drinks[(g + n) % drinks.length]!;
-        const placed = await call(url, 'POST', '/api/orders', guest.access_token, { drink_id: drink.id, notes: n % 3 ? null : 'no ice' });
+        const placed = await apiCall(url, 'POST', '/api/orders', { token: guest.access_token, body: { drink_id: drink.id, notes: n % 3 ? null : 'no ice' } });
         const status = (['pending', 'pending', 'preparing', 'ready'] as const)[n % 4];
-        if (status !== 'pending') await call(url, 'PATCH', `/api/admin/orders/${placed.order.id}`, token, { status });
+        if (status !== 'pending') await apiCall(url, 'PATCH', `/api/admin/orders/${placed.order.id}`, { token, body: { status } });
       }
     }
     const context = await phoneContext(browser, { width: 1024, height: 768 });

@@ -20,6 +20,7 @@ import { chromiumPath } from '../test/e2e/support/chromium.ts';
 import {
   DIST,
   adminLogin,
+  apiCall,
   createDatabase,
   ensureClientBuilt,
   gzipKb,
@@ -53,13 +54,8 @@ async function timeMenu(page: Page, url: string): Promise<number> {
 
 /** A join link for a new guest: a registration code from the host, on this server's address. */
 async function joinUrl(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/admin/registration-codes`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await adminLogin(url)}` },
-    body: JSON.stringify({ max_uses: 5, expires_in_hours: 4 }),
-  });
-  if (res.status !== 201) throw new Error(`client bench: code creation failed: ${res.status} ${await res.text()}`);
-  const join = new URL(((await res.json()) as { join_url: string }).join_url);
+  const code = await apiCall(url, 'POST', '/api/admin/registration-codes', { token: await adminLogin(url), body: { max_uses: 5, expires_in_hours: 4 } });
+  const join = new URL(code.join_url as string);
   return `${url}${join.pathname}${join.search}`;
 }
 

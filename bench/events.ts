@@ -24,14 +24,15 @@ import { SocketFleet, type Receipts } from './socket-fleet.ts';
 import {
   POOL_SIZES,
   QUICK,
-  bestOf,
-  medianOf,
   ROUNDS,
   ROUND_SECONDS,
   adminLogin,
+  apiCall,
+  bestOf,
   createDatabase,
   createGuests,
   interleave,
+  medianOf,
   memory,
   percentile,
   roundRatios,
@@ -118,7 +119,7 @@ export async function run(): Promise<{ markdown: string }> {
     servers.push(bare);
     const guests = await createGuests(databaseUrl, Math.max(...SIZES));
     const adminToken = await adminLogin(barback.url);
-    const drinkId = ((await (await fetch(`${barback.url}/api/drinks`)).json()) as { drinks: { id: string }[] }).drinks[0]!.id;
+    const drinkId = ((await apiCall(barback.url, 'GET', '/api/drinks')) as { drinks: { id: string }[] }).drinks[0]!.id;
     await fleet.connectAppSync(
       barback.url,
       Array.from({ length: HOSTS }, () => ({ token: adminToken, channel: '/admin/*', role: 'host' as const })),
@@ -160,13 +161,8 @@ export async function run(): Promise<{ markdown: string }> {
         const ids: string[] = [];
         for (let start = 0; start < count; start += 20) {
           const batch = Array.from({ length: Math.min(20, count - start) }, async (_, k) => {
-            const res = await fetch(`${barback.url}/api/orders`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${guestOf(start + k, count).token}` },
-              body: JSON.stringify({ id: randomUUID(), drink_id: drinkId }),
-            });
-            if (res.status !== 201) throw new Error(`events bench: order not placed: ${res.status} ${await res.text()}`);
-            return ((await res.json()) as { order: { id: string } }).order.id;
+            const placed = await apiCall(barback.url, 'POST', '/api/orders', { token: guestOf(start + k, count).token, body: { id: randomUUID(), drink_id: drinkId } });
+            return (placed as { order: { id: string } }).order.id;
           });
           ids.push(...(await Promise.all(batch)));
         }

@@ -10,17 +10,18 @@
  * runs in the load generator process; rounds are interleaved.
  * Then GET /api/orders?since= for a guest with 1,000 past orders against one with 10.
  */
-import { LoadGenerator, describeLoad, loadRow as row } from './load-generator.ts';
+import { LoadGenerator, describeLoad, loadRow } from './load-generator.ts';
 import {
   CONNECTIONS,
   POOL_SIZES,
-  bestOf,
-  medianOf,
   ROUNDS,
   ROUND_SECONDS,
+  apiCall,
+  bestOf,
   createDatabase,
   createGuests,
   interleave,
+  medianOf,
   roundRatios,
   showRatio,
   spawnBarback,
@@ -43,7 +44,7 @@ export async function run(): Promise<{ markdown: string }> {
     const bare = await spawnServer('bench/baselines/bare-api.ts', [], { DATABASE_URL: databaseUrl, BARE_POOL_SIZES: POOL_SIZES.join(',') });
     servers.push(bare);
     const guests = await createGuests(databaseUrl, GUESTS);
-    const drinkIds = ((await (await fetch(`${barback.url}/api/drinks`)).json()) as { drinks: { id: string }[] }).drinks.map((d) => d.id);
+    const drinkIds = ((await apiCall(barback.url, 'GET', '/api/drinks')) as { drinks: { id: string }[] }).drinks.map((d) => d.id);
     const post = (url: string) => (seconds: number) =>
       generator.http({ url, connections: CONNECTIONS, seconds, plan: { kind: 'orders', guests, drinkIds } });
 
@@ -93,17 +94,10 @@ export async function run(): Promise<{ markdown: string }> {
       return (await c.query<{ c: string }>('SELECT safe_order_cursor() AS c')).rows[0]!.c;
     });
     const ordersUrl = `${barback.url}/api/orders`;
-    for (const guest of [big!, small!]) {
-      const res = await fetch(ordersUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${guest.token}` },
-        body: JSON.stringify({ drink_id: drinkIds[0] }),
-      });
-      if (res.status !== 201) throw new Error(`setup order failed: ${res.status}`);
-    }
+    for (const guest of [big!, small!]) await apiCall(barback.url, 'POST', '/api/orders', { token: guest.token, body: { drink_id: drinkIds[0] } });
     const sinceUrl = `${ordersUrl}?since=${cursor}`;
     for (const guest of [big!, small!]) {
-      const check = (await (await fetch(sinceUrl, { headers: { authorization: `Bearer ${guest.token}` } })).json()) as { orders: unknown[] };
+      const check = (await apiCall(barback.url, 'GET', `/api/orders?since=${cursor}`, { token: guest.token })) as { orders: unknown[] };
       if (check.orders.length !== 1) throw new Error(`since read returned ${check.orders.length} orders, expected 1`);
     }
     const read = (url: string, token: string) => (seconds: number) =>
@@ -139,8 +133,8 @@ export async function run(): Promise<{ markdown: string }> {
       '',
       '| endpoint | orders/s | p50 ms | p99 ms | 2xx / non-2xx / errors |',
       '|---|---|---|---|---|',
-      row('barback POST /api/orders', ours),
-      ...POOL_SIZES.map((size) => row(`bare Express + pg INSERT, pool ${size}${size === bestSize ? ' (best: the baseline)' : ''}`, results[bareName(size)]!)),
+      loadRow('barback POST /api/orders', ours),
+      ...POOL_SIZES.map((size) => loadRow(`bare Express + pg INSERT, pool ${size}${size === bestSize ? ' (best: the baseline)' : ''}`, results[bareName(size)]!)),
       '',
       `Throughput vs the best bare (pool ${bestSize}), round by round: ${showRatio(throughput)} (target ≥ 0.7×). ` +
         `p99 vs its p99: ${showRatio(p99)} (target ≤ 1.3×).`,
@@ -151,9 +145,9 @@ export async function run(): Promise<{ markdown: string }> {
       '',
       '| guest | req/s | p50 ms | p99 ms | 2xx / non-2xx / errors |',
       '|---|---|---|---|---|',
-      row('1,000 past orders, 1 change', reads['since, 1,000 past']!),
-      row('10 past orders, 1 change', reads['since, 10 past']!),
-      row('1,000 past orders, no cursor (full list)', reads['full list, 1,000 past']!),
+      loadRow('1,000 past orders, 1 change', reads['since, 1,000 past']!),
+      loadRow('10 past orders, 1 change', reads['since, 10 past']!),
+      loadRow('1,000 past orders, no cursor (full list)', reads['full list, 1,000 past']!),
       '',
       `1,000 vs 10 past orders, round by round: ${showRatio(flat)} (target: flat, 1.0×).`,
       '',

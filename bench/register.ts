@@ -19,13 +19,14 @@ import { LoadGenerator, describeLoad, loadRow, type LoadResult } from './load-ge
 import {
   CONNECTIONS,
   POOL_SIZES,
-  bestOf,
-  medianOf,
   ROUNDS,
   ROUND_SECONDS,
   adminLogin,
+  apiCall,
+  bestOf,
   createDatabase,
   interleave,
+  medianOf,
   roundRatios,
   scaled,
   showRatio,
@@ -39,14 +40,6 @@ import {
 
 const CODES = 10;
 const MICRO_MS = scaled(2_000, 300);
-
-async function json(url: string, init: RequestInit & { token?: string } = {}): Promise<any> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(url, { ...init, headers });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /** Operations per second of `op`, one at a time, for about `ms` milliseconds. */
 async function perSecond(op: () => Promise<unknown>, ms = MICRO_MS): Promise<number> {
@@ -103,9 +96,7 @@ export async function run(): Promise<{ markdown: string }> {
     const bare = await spawnServer('bench/baselines/bare-api.ts', [], { DATABASE_URL: databaseUrl, BARE_POOL_SIZES: POOL_SIZES.join(',') });
     servers.push(bare);
     const admin = await adminLogin(barback.url);
-    const newCode = async () =>
-      (await json(`${barback.url}/api/admin/registration-codes`, { method: 'POST', token: admin, body: JSON.stringify({ max_uses: 10_000 }) }))
-        .code as string;
+    const newCode = async () => (await apiCall(barback.url, 'POST', '/api/admin/registration-codes', { token: admin, body: { max_uses: 10_000 } })).code as string;
     const codes = async (count: number) => {
       const list: string[] = [];
       for (let i = 0; i < count; i++) list.push(await newCode());

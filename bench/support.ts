@@ -156,17 +156,26 @@ export async function waitForHttp(url: string, child: ChildProcess, ready: (res:
   throw new Error(`${url} did not answer within 60 s`);
 }
 
-/** POSTs the bench host's credentials; the account is created just after the server starts listening, so retry briefly. */
+/** A JSON API call that sets a bench up (not a measured one): the parsed answer; anything but a 2xx is an error. */
+export async function apiCall(base: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<any> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  if (!res.ok) throw new Error(`${method} ${base}${path}: ${res.status} ${await res.text()}`);
+  return res.json(); // wire JSON, read by the caller
+}
+
+/** The bench host's access token; the account is created just after the server starts listening, so retry briefly. */
 export async function adminLogin(base: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await fetch(`${base}/api/admin/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(BENCH_ADMIN),
-      });
-      if (!res.ok) throw new Error(`POST ${base}/api/admin/login: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { access_token: string }).access_token;
+      return ((await apiCall(base, 'POST', '/api/admin/login', { body: BENCH_ADMIN })) as { access_token: string }).access_token;
     } catch (error) {
       if (attempt >= 20) throw error;
       await sleep(250);
