@@ -1,6 +1,7 @@
 /**
  * How quiet the machine was while a bench ran. Figures on a shared 2-core box mean little
- * without this: the same code measures 30 % slower when another session's tests run.
+ * without this: another session's tests take CPU from the server under test, its baseline
+ * and the load generator, and not in equal measure.
  *
  * Once a second the monitor reads the machine's busy time (/proc/stat, steal included: a
  * neighbour VM taking our CPU is load too) and the CPU time of this bench's own processes:
