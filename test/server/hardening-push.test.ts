@@ -32,7 +32,7 @@ async function startTrap(): Promise<Trap> {
       server.listen(443, host, () => resolve(true));
     });
     if (!listening) continue; // that address was taken by another run: pick another
-    trap.close = () => new Promise((resolve) => server.close(() => resolve()));
+    trap.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
     return trap;
   }
 }
