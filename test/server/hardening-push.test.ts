@@ -22,7 +22,7 @@ interface Trap {
 async function startTrap(): Promise<Trap> {
   for (;;) {
     const host = `127.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}.77`;
-    const trap = { host, connections: 0, close: async () => undefined };
+    const trap: Trap = { host, connections: 0, close: async () => undefined };
     const server = net.createServer((socket) => {
       trap.connections += 1;
       socket.destroy();
