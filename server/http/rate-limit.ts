@@ -8,10 +8,8 @@ interface Window {
   waiters: Set<() => void>;
 }
 
-export interface RateLimiterOptions {
-  /** How long an attempt may wait for a place before it is refused. */
-  maxWaitMs?: number;
-}
+/** How long an attempt may wait for a place before it is refused. */
+const MAX_WAIT_MS = 15_000;
 
 /**
  * At most `limit` failed guesses (codes, passwords) per key — a client address — in each
@@ -26,15 +24,11 @@ export interface RateLimiterOptions {
  */
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
-  private readonly maxWaitMs: number;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    options: RateLimiterOptions = {},
-  ) {
-    this.maxWaitMs = options.maxWaitMs ?? 15_000;
-  }
+  ) {}
 
   /**
    * Runs `work` as one attempt for `key`. It counts as a failure when it throws an error for
@@ -55,7 +49,7 @@ export class RateLimiter {
   }
 
   private async reserve(key: string): Promise<Window> {
-    const deadline = Date.now() + this.maxWaitMs;
+    const deadline = Date.now() + MAX_WAIT_MS;
     for (;;) {
       const now = Date.now();
       const window = this.current(key, now);
