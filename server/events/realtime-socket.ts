@@ -244,7 +244,8 @@ class Connection implements Subscriber {
       case 'publish':
         return this.publish(id, msg);
       default:
-        return this.error(id, 'UnsupportedOperation', `Unknown message type ${JSON.stringify(String(msg.type)).slice(0, 80)}.`);
+        // JSON.stringify, not String(): `[{"toString":null}]` has no string form and would throw.
+        return this.error(id, 'UnsupportedOperation', `Unknown message type ${String(JSON.stringify(msg.type)).slice(0, 80)}.`);
     }
   }
 
