@@ -81,8 +81,10 @@ export class RateLimiter {
       }
       window.failures += 1;
     }
-    // Everyone waiting looks again: a success frees a place, a failure may end the window's budget.
-    for (const wake of [...window.waiters]) wake();
+    // A success frees one place: the longest waiting takes it. A failure may have used up the
+    // window's budget, and everyone waiting must hear so.
+    const waiting = [...window.waiters];
+    for (const wake of failed ? waiting : waiting.slice(0, 1)) wake();
   }
 
   private current(key: string, now: number): Window {
