@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context.ts';
 import { AppError, errorMiddleware, unknownApiPath } from './http/errors.ts';
+import { expressTrust } from './http/client-address.ts';
 import { hostAccountRoutes } from './admin/host-account.routes.ts';
 import { imageRoutes, menuRoutes, publicMenuRoutes } from './menu/menu.routes.ts';
 import { systemRoutes } from './system.routes.ts';
@@ -27,7 +28,7 @@ const requireJsonBody: express.RequestHandler = (req, _res, next) => {
 export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('trust proxy', expressTrust(ctx.config.trustProxy));
   app.set('etag', false);
   const pageHeaders = helmet({
     contentSecurityPolicy: {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
 
 export interface Config {
   port: number;
@@ -14,7 +15,8 @@ export interface Config {
   guestTokenTtl: number;
   adminTokenTtl: number;
   refreshReuseGrace: number;
-  trustProxy: boolean;
+  /** Who may say, in X-Forwarded-For, which address a request comes from. */
+  trustProxy: ProxyTrust;
   eventsUpstreamUrl: string | undefined;
   eventsUpstreamApiKey: string | undefined;
   pushEndpointHosts: string[];
@@ -51,12 +53,10 @@ function optionalUrl(env: Env, name: string, protocols: string[]): string | unde
   return raw.replace(/\/+$/, '');
 }
 
-function flag(env: Env, name: string): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return false;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
+function proxyTrust(env: Env): ProxyTrust {
+  const trust = parseProxyTrust(env.TRUST_PROXY);
+  if (typeof trust === 'string') throw new ConfigError(trust);
+  return trust;
 }
 
 /** `memory://` (tests) keeps the embedded database in memory; anything else is a folder. */
@@ -95,7 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     guestTokenTtl: integer(env, 'GUEST_TOKEN_TTL', 14_400, 60, 86_400),
     adminTokenTtl: integer(env, 'ADMIN_TOKEN_TTL', 43_200, 60, 86_400),
     refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 30, 0, 30),
-    trustProxy: flag(env, 'TRUST_PROXY'),
+    trustProxy: proxyTrust(env),
     eventsUpstreamUrl: optionalUrl(env, 'EVENTS_UPSTREAM_URL', ['http:', 'https:']),
     eventsUpstreamApiKey: env.EVENTS_UPSTREAM_API_KEY?.trim() || undefined,
     pushEndpointHosts: (env.PUSH_ENDPOINT_HOSTS ?? '')

@@ -72,7 +72,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await running.ctx.push?.ready;
   process.stdout.write(`${banner(config, running)}\n`);
 
   let stopping = false;

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -18,7 +17,7 @@ import { MenuService } from './menu/menu.service.ts';
 import { buildApp } from './app.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
-import { envelope } from './http/errors.ts';
+import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -88,13 +87,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const server = config.tlsCert
       ? https.createServer({ ...serverOptions, cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) }, app)
       : http.createServer(serverOptions, app);
-    // Slow-header clients (slowloris) are cut off; keep-alive outlives typical proxies' idle timeouts.
-    server.headersTimeout = 15_000;
+    // A connection must bring a whole request head within a few seconds (an idle or slow-header
+    // client is cut off); keep-alive outlives typical proxies' idle timeouts.
+    server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
     server.keepAliveTimeout = 65_000;
     server.on('clientError', answerUnreadableRequest);
+    guardConnections(server, config.trustProxy);
     for (const attach of domains.upgradeHandlers) attach(server);
 
+    let setupToken: string | undefined;
+    if (config.adminEmail && config.adminPassword) {
+      await hostAccounts.bootstrap(config.adminEmail, config.adminPassword);
+    }
+    if (!(await hostAccounts.hasAccount())) setupToken = await hostAccounts.issueSetupToken();
+    await ctx.push?.ready;
+
+    // The port opens only now that start-up is done: a script that starts barback and signs in
+    // as soon as /api/health answers must find the ADMIN_* account already there.
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -103,12 +113,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
     });
     listeningPort = (server.address() as AddressInfo).port;
-
-    let setupToken: string | undefined;
-    if (config.adminEmail && config.adminPassword) {
-      await hostAccounts.bootstrap(config.adminEmail, config.adminPassword);
-    }
-    if (!(await hostAccounts.hasAccount())) setupToken = await hostAccounts.issueSetupToken();
 
     const localHost = isLoopbackHost(config.host) || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     let closed = false;
@@ -134,29 +138,4 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * Requests Node cannot parse (oversized headers, a broken request line, a slow-header
- * client cut off) never reach Express; answer them in the error envelope too instead of
- * Node's empty-bodied default, then hang up.
- */
-function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
-  // An answer already under way on this socket cannot be followed by another one.
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, code, message] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large.']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'request_timeout', 'The request took too long to arrive.']
-        : [400, 'Bad Request', 'bad_request', 'The request could not be read.'];
-  const body = JSON.stringify(envelope(code, message));
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

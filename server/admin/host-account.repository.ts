@@ -42,6 +42,11 @@ export class HostAccountRepository {
     );
   }
 
+  async findSetupTokenHash(): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ value: { hash: string } }>("SELECT value FROM server_secrets WHERE name = 'setup_token'");
+    return rows[0]?.value.hash;
+  }
+
   /** Locks the setup token row for the transaction that consumes it. */
   async lockSetupTokenHash(tx: Queryable): Promise<string | undefined> {
     const { rows } = await tx.query<{ value: { hash: string } }>(

@@ -6,6 +6,7 @@ import type { TokenService } from '../auth/tokens.ts';
 import { HostAccountRepository } from './host-account.repository.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const invalidSetupToken = () => new AppError(401, 'invalid_setup_token', 'This setup link is invalid or was already used.');
 
 export interface IssuedAdminToken {
   access_token: string;
@@ -49,16 +50,19 @@ export class HostAccountService {
     return !(await this.hasAccount());
   }
 
-  /** Creates the first host account from the setup link's token, once. */
+  /**
+   * Creates the first host account from the setup link's token, once. The token is checked
+   * before the slow password hash, so a wrong guess costs the server nothing; it is checked
+   * again under the lock that consumes it, since two tabs may race for it.
+   */
   async completeSetup(token: string, email: string, password: string): Promise<IssuedAdminToken> {
+    const given = Buffer.from(sha256(token));
+    const matches = (storedHash: string | undefined) => storedHash !== undefined && timingSafeEqual(Buffer.from(storedHash), given);
+    if (!matches(await this.accounts.findSetupTokenHash())) throw invalidSetupToken();
     const passwordHash = await hashPassword(password);
     const account = await this.db.transaction(async (tx) => {
       const repo = new HostAccountRepository(tx);
-      const storedHash = await repo.lockSetupTokenHash(tx);
-      const given = Buffer.from(sha256(token));
-      if (!storedHash || !timingSafeEqual(Buffer.from(storedHash), given) || (await repo.count()) > 0) {
-        throw new AppError(401, 'invalid_setup_token', 'This setup link is invalid or was already used.');
-      }
+      if (!matches(await repo.lockSetupTokenHash(tx)) || (await repo.count()) > 0) throw invalidSetupToken();
       await repo.deleteSetupToken(tx);
       return repo.create(tx, email, passwordHash);
     });

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AccessClaims } from '../auth/tokens.ts';
 import type { AppContext } from '../context.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { refuseSocket } from '../http/connection-guard.ts';
 import { Broker, checkEvents, type Subscriber, type Subscription } from './broker.ts';
 import { mayPublish, maySubscribe, parseChannel, tokenFrom } from './channels.ts';
 
@@ -83,11 +85,8 @@ export class RealtimeServer {
   attach(server: http.Server): void {
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
-      if (path !== REALTIME_PATH) {
-        // Nobody else listens for upgrades: refuse instead of leaving the socket hanging.
-        if (server.listenerCount('upgrade') === 1) reject(socket, 404, 'Not Found');
-        return;
-      }
+      // The only WebSocket endpoint: refuse any other upgrade instead of leaving the socket hanging.
+      if (path !== REALTIME_PATH) return refuseSocket(socket, 404, 'not_found', 'No WebSocket endpoint here; live events are at /event/realtime.');
       this.upgrade(req, socket, head).catch((error: unknown) => {
         this.ctx.logger.warn({ err: (error as Error).message }, 'events: upgrade failed');
         socket.destroy();
@@ -97,14 +96,16 @@ export class RealtimeServer {
 
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
-    if (this.closing) return reject(socket, 503, 'Service Unavailable');
+    if (this.closing) return refuseSocket(socket, 503, 'service_unavailable', 'The server is shutting down.');
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    if (!offered.includes(PROTOCOL)) return reject(socket, 400, 'Bad Request');
-    const address = this.clientAddress(req);
+    if (!offered.includes(PROTOCOL)) return refuseSocket(socket, 400, 'bad_request', 'Offer the aws-appsync-event-ws subprotocol.');
+    const address = clientAddress(req, this.ctx.config.trustProxy);
     const open = this.perAddress.get(address) ?? 0;
-    if (open >= this.limits.connectionsPerAddress) return reject(socket, 429, 'Too Many Requests');
+    if (open >= this.limits.connectionsPerAddress) {
+      return refuseSocket(socket, 429, 'too_many_connections', 'Too many live connections from this address.', { 'Retry-After': '5' });
+    }
     this.perAddress.set(address, open + 1);
     socket.once('close', () => {
       const left = (this.perAddress.get(address) ?? 1) - 1;
@@ -126,14 +127,6 @@ export class RealtimeServer {
       bucket.delete(connection);
       connection.dispose();
     });
-  }
-
-  private clientAddress(req: http.IncomingMessage): string {
-    if (this.ctx.config.trustProxy) {
-      const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
-    return req.socket.remoteAddress ?? 'unknown';
   }
 
   verify(token: string | undefined): Promise<AccessClaims | null> {
@@ -251,7 +244,8 @@ class Connection implements Subscriber {
       case 'publish':
         return this.publish(id, msg);
       default:
-        return this.error(id, 'UnsupportedOperation', `Unknown message type ${JSON.stringify(String(msg.type)).slice(0, 80)}.`);
+        // JSON.stringify, not String(): `[{"toString":null}]` has no string form and would throw.
+        return this.error(id, 'UnsupportedOperation', `Unknown message type ${String(JSON.stringify(msg.type)).slice(0, 80)}.`);
     }
   }
 
@@ -412,8 +406,4 @@ function decodeHeader(encoded: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-function reject(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
