@@ -12,6 +12,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
 import { SigningKeyStore } from '../server/auth/signing-keys.ts';
 import { TokenService } from '../server/auth/tokens.ts';
+import { benchSecretBox } from './secrets.ts';
 import { BASE_URL, adminLogin, createDatabase, freePort, startApiBarback, stopProcess, summarise, withClient, type LoadResult } from './support.ts';
 
 // This bench alone also falls back to DATABASE_URL for the server it creates its database on.
@@ -159,7 +160,7 @@ export async function run(): Promise<{ markdown: string }> {
     let serviceRaw = 0;
     let serviceCached = 0;
     try {
-      const keys = new SigningKeyStore(db);
+      const keys = new SigningKeyStore(db, benchSecretBox());
       await keys.init();
       const service = new TokenService(keys);
       const token = tokens[0]!;

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { AppContext } from './context.ts';
 import { AppError, errorMiddleware, unknownApiPath } from './http/errors.ts';
 import { hostAccountRoutes } from './admin/host-account.routes.ts';
+import { hostSessionRoutes } from './admin/host-session.routes.ts';
 import { imageRoutes, menuRoutes, publicMenuRoutes } from './menu/menu.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import type { Router } from 'express';
@@ -67,6 +68,7 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.use(systemRoutes(ctx));
   app.use(menuRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
+  app.use(hostSessionRoutes(ctx));
   for (const factory of extraRoutes) app.use(factory(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);

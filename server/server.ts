@@ -12,6 +12,8 @@ import { SigningKeyStore } from './auth/signing-keys.ts';
 import { TokenService } from './auth/tokens.ts';
 import { GuestStatusCache } from './auth/guest-status.ts';
 import { createAuthGuards } from './auth/middleware.ts';
+import { openSecretBox } from './auth/secrets-key.ts';
+import { TokenRevocations } from './auth/token-revocations.ts';
 import { createEventBus } from './events/pg-fanout.ts';
 import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
@@ -43,7 +45,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const closers: (() => Promise<void> | void)[] = [];
   try {
     await migrate(db);
-    const keys = new SigningKeyStore(db);
+    const secrets = await openSecretBox(config, db, logger);
+    const keys = new SigningKeyStore(db, secrets);
     await keys.init();
     const tokens = new TokenService(keys);
     const events = await createEventBus(db, logger);
@@ -54,8 +57,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     events.onSignal((signal) => {
       if (signal.kind === 'guest_revoked') guestStatus.markRevoked(signal.data.user_key);
     });
-    const auth = createAuthGuards(tokens, guestStatus);
-    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
+    const revocations = new TokenRevocations(db, events);
+    events.onSignal((signal) => {
+      if (signal.kind === 'tokens_revoked') revocations.forget(signal.data.subject);
+    });
+    const auth = createAuthGuards(tokens, guestStatus, revocations);
+    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();
 
@@ -65,8 +72,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       config,
       logger,
       db,
+      secrets,
       keys,
       tokens,
+      revocations,
       auth,
       guestStatus,
       events,
@@ -103,6 +112,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
     });
     listeningPort = (server.address() as AddressInfo).port;
+    // `npm run host -- reset-password` prints its link for where this server answers.
+    await db.dataDirLock?.update({ url: `${scheme}://localhost:${listeningPort}` });
 
     let setupToken: string | undefined;
     if (config.adminEmail && config.adminPassword) {

@@ -8,6 +8,8 @@ import { AppError } from '../http/errors.ts';
 import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
+import { SECRET_CONTEXT } from '../auth/stored-secrets.ts';
 
 /**
  * The server POSTs to whatever endpoint a guest registers, so an unchecked endpoint would
@@ -26,6 +28,8 @@ const KNOWN_PUSH_HOSTS = [
 
 export interface PushOptions {
   extraHosts: string[];
+  /** Seals the VAPID private key in the database. */
+  secrets: SecretBox;
   /** Delays between attempts after a failure the push service may recover from. */
   retryDelaysMs?: number[];
   subject?: string;
@@ -54,7 +58,11 @@ export class PushService {
   }
 
   async init(): Promise<void> {
-    this.keys = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(webpush.generateVAPIDKeys()));
+    // The private key is stored sealed (see server/auth/secret-box.ts) and opened only here.
+    const { secrets } = this.options;
+    const sealed = ({ publicKey, privateKey }: VapidKeys) => ({ publicKey, privateKey: secrets.seal(privateKey, SECRET_CONTEXT.vapid) });
+    const stored = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(sealed(webpush.generateVAPIDKeys())));
+    this.keys = { ...stored, privateKey: secrets.open(stored.privateKey, SECRET_CONTEXT.vapid) };
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
