@@ -112,7 +112,8 @@ async function rotateSecretsKey(config: Config): Promise<void> {
     const db = target.opened!;
     if (db.kind === 'postgres') {
       const { rows } = await db.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
         [BARBACK_APPLICATION_NAME],
       );
       const running = rows[0]?.n ?? 0;
@@ -170,7 +171,7 @@ async function main(argv: string[]): Promise<void> {
     case 'rotate-secrets-key':
       return rotateSecretsKey(config);
     default:
-      throw new CommandError(`Unknown command "${command}". Run: npm run host -- help`);
+      throw new CommandError(`Unknown command "${command}": npm run host -- help lists the commands.`);
   }
 }
 
