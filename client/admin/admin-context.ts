@@ -9,7 +9,12 @@ export interface AdminContextValue {
   board: Board;
   t: Translate<AdminMessageKey>;
   navigate(path: string): void;
-  signOut(): void;
+  /** Signs this token out on the server (every instance), then here. */
+  signOut(): Promise<void>;
+  /** Forgets the session on this device only, telling the sign-in page why. */
+  endSession(notice?: AdminMessageKey): void;
+  /** The signed-in account's email, as the token says. */
+  email: string | undefined;
 }
 
 export const AdminContext = createContext<AdminContextValue | null>(null);

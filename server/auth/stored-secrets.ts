@@ -16,13 +16,16 @@ interface StoredSecret {
 
 interface StoredSecretKind {
   load(tx: Queryable): Promise<StoredSecret[]>;
+  /** Deletes these secrets and whatever depends on them, for a key that is lost; barback makes new ones at start. */
+  discard(tx: Queryable): Promise<void>;
 }
 
 /**
  * Every private key barback keeps in the database. Another kind of stored secret (an ACME
  * account key, a TLS private key) adds an entry here and seals and opens its values with
- * the server's SecretBox: start-up then encrypts its existing rows, checks they open, and
- * `npm run host -- rotate-secrets-key` re-seals them with the others.
+ * the server's SecretBox: start-up then encrypts its existing rows, checks they open,
+ * `npm run host -- rotate-secrets-key` re-seals them with the others, and
+ * `npm run host -- discard-lost-keys` deletes them when their key is lost.
  */
 const STORED_SECRETS: StoredSecretKind[] = [
   {
@@ -38,6 +41,10 @@ const STORED_SECRETS: StoredSecretKind[] = [
           await tx.query('UPDATE signing_keys SET private_jwk = to_jsonb($2::text) WHERE kid = $1', [row.kid, value]);
         },
       }));
+    },
+    // Every access token dies with its key; guests refresh (refresh tokens are not signed), the host signs in again.
+    async discard(tx) {
+      await tx.query('DELETE FROM signing_keys');
     },
   },
   {
@@ -58,6 +65,11 @@ const STORED_SECRETS: StoredSecretKind[] = [
           },
         },
       ];
+    },
+    // Subscriptions are bound to the VAPID public key: the guests' apps subscribe again with the new one.
+    async discard(tx) {
+      await tx.query("DELETE FROM server_secrets WHERE name = 'vapid'");
+      await tx.query('DELETE FROM push_subscriptions');
     },
   },
 ];
@@ -108,5 +120,13 @@ export async function storedSecretKeyIds(db: Database): Promise<Set<string>> {
       }
     }
     return ids;
+  });
+}
+
+/** For a lost key: deletes every stored secret (and what depends on it) in one transaction. */
+export async function discardStoredSecrets(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
+    for (const kind of STORED_SECRETS) await kind.discard(tx);
   });
 }

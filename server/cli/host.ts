@@ -8,7 +8,7 @@ import { DataDirBusyError, dataDirOwner, type DataDirOwner } from '../db/data-di
 import { issueSetupToken } from '../admin/host-account.service.ts';
 import { SecretBox, SecretBoxError, newSecretsKey, parseSecretsKey, secretsKeyId } from '../auth/secret-box.ts';
 import { SecretsKeyError, keyFilePath, readKeyFile, writeKeyFile } from '../auth/secrets-key.ts';
-import { sealStoredSecrets } from '../auth/stored-secrets.ts';
+import { discardStoredSecrets, sealStoredSecrets, storedSecretKeyIds } from '../auth/stored-secrets.ts';
 
 /*
  * `npm run host -- <command>`: the host's maintenance commands. They run on the machine
@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run host -- <command>
                        (or creates the host account if there is none yet)
   rotate-secrets-key   encrypt the private keys in the database with a new key
                        (NEW_SECRETS_KEY, or one made for you); stop barback first
+  discard-lost-keys    when the key that encrypts them is lost for good: delete the
+                       stored private keys so barback makes new ones; stop barback first
 `;
 
 class CommandError extends Error {}
@@ -102,30 +104,45 @@ async function resetPassword(config: Config): Promise<void> {
 }
 
 /**
+ * The database with no server on it: keys must not change under a running server (it
+ * would keep using, and writing with, the old one). On PostgreSQL, instances are seen by
+ * their connections' application_name.
+ */
+async function openStopped(config: Config): Promise<Database> {
+  const target = await openTarget(config, { throughRunningServer: false });
+  const db = target.opened!;
+  if (db.kind !== 'postgres') return db;
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
+    [BARBACK_APPLICATION_NAME],
+  );
+  const running = rows[0]?.n ?? 0;
+  if (running > 0) {
+    await db.close();
+    throw new CommandError(
+      `${running} connection(s) of running barback instances are open on this database: stop every instance first, then run this again.`,
+    );
+  }
+  return db;
+}
+
+/** The keys this installation has now: SECRETS_KEY, then the embedded key file's. */
+async function currentKeys(config: Config, db: Database): Promise<Buffer[]> {
+  const fileKeys = db.kind === 'embedded' ? ((await readKeyFile(keyFilePath(config.dataDir))) ?? []) : [];
+  return [...(config.secretsKey ? [config.secretsKey] : []), ...fileKeys];
+}
+
+/**
  * Re-seals every stored private key with a new key. The new key is recorded before the
  * database changes (printed, or written to the key file next to the old one), so no crash
  * can leave keys encrypted with a key nobody has.
  */
 async function rotateSecretsKey(config: Config): Promise<void> {
-  const target = await openTarget(config, { throughRunningServer: false });
+  const db = await openStopped(config);
   try {
-    const db = target.opened!;
-    if (db.kind === 'postgres') {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
-        [BARBACK_APPLICATION_NAME],
-      );
-      const running = rows[0]?.n ?? 0;
-      if (running > 0) {
-        throw new CommandError(
-          `${running} connection(s) of running barback instances are open on this database: stop every instance first, then run this again.`,
-        );
-      }
-    }
     const file = db.kind === 'embedded' && !config.secretsKey ? keyFilePath(config.dataDir) : undefined;
-    const fileKeys = db.kind === 'embedded' ? ((await readKeyFile(keyFilePath(config.dataDir))) ?? []) : [];
-    const oldKeys = [...(config.secretsKey ? [config.secretsKey] : []), ...fileKeys];
+    const oldKeys = await currentKeys(config, db);
     const givenKey = process.env.NEW_SECRETS_KEY?.trim();
     let newKey: Buffer;
     try {
@@ -154,7 +171,27 @@ async function rotateSecretsKey(config: Config): Promise<void> {
         : '  Set SECRETS_KEY to the new key on every instance, then start them; the old key no longer opens anything.',
     );
   } finally {
-    await target.close();
+    await db.close();
+  }
+}
+
+/**
+ * The way out when the key is gone for good (no backup of the key file, a forgotten
+ * SECRETS_KEY): the keys it sealed are useless, so they are deleted and barback makes new
+ * ones. Refused while every stored key still opens, so it cannot destroy anything usable.
+ */
+async function discardLostKeys(config: Config): Promise<void> {
+  const db = await openStopped(config);
+  try {
+    const held = new Set((await currentKeys(config, db)).map(secretsKeyId));
+    const lost = [...(await storedSecretKeyIds(db))].filter((id) => !held.has(id));
+    if (lost.length === 0) throw new CommandError('Every stored private key opens with the key at hand: nothing is lost, so nothing was discarded.');
+    await discardStoredSecrets(db);
+    say(`  Discarded the stored private keys (lost key id ${lost.join(', ')}) and the push subscriptions tied to them.`);
+    say('  Start barback: it makes new keys. Access tokens signed before stopped working: guests\' apps');
+    say('  refresh by themselves, the host signs in again, and guests turn notifications on again.');
+  } finally {
+    await db.close();
   }
 }
 
@@ -170,6 +207,8 @@ async function main(argv: string[]): Promise<void> {
       return resetPassword(config);
     case 'rotate-secrets-key':
       return rotateSecretsKey(config);
+    case 'discard-lost-keys':
+      return discardLostKeys(config);
     default:
       throw new CommandError(`Unknown command "${command}": npm run host -- help lists the commands.`);
   }

@@ -263,3 +263,31 @@ describe('rotate-secrets-key', () => {
     }
   });
 });
+
+describe('discard-lost-keys', () => {
+  it('refuses while the keys open; once the key file is lost, discards the keys so barback starts again with new ones', { timeout: SLOW }, async () => {
+    const dataDir = await temporaryDataDir();
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+    const first = await startTestServer(env);
+    const token = await adminToken(first);
+    const kid = (await api(first, 'GET', '/.well-known/jwks.json')).body.keys[0].kid;
+    await first.stop();
+
+    expectRefusal(await runHost(['discard-lost-keys'], { DATA_DIR: dataDir }), /nothing is lost, so nothing was discarded/);
+    await fs.rm(path.join(dataDir, 'secrets.key'));
+    const run = await runHost(['discard-lost-keys'], { DATA_DIR: dataDir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Discarded the stored private keys \(lost key id /);
+
+    const after = await startTestServer(env);
+    try {
+      const kids = (await api(after, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+      expect(kids).not.toContain(kid);
+      expect((await api(after, 'GET', '/api/admin/sections', { token })).status).toBe(401);
+      expect((await api(after, 'GET', '/api/admin/sections', { token: await adminToken(after) })).status).toBe(200);
+      expect(new Set(await sealedKeyIds(after))).toEqual(new Set([secretsKeyId((await keyFileKeys(dataDir))[0]!)]));
+    } finally {
+      await after.stop();
+    }
+  });
+});
