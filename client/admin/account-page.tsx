@@ -103,7 +103,7 @@ function ChangePassword() {
 }
 
 function SignOutEverywhere() {
-  const { api, t, endSession } = useAdmin();
+  const { t, signOutEverywhere } = useAdmin();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AdminMessageKey | null>(null);
@@ -113,10 +113,8 @@ function SignOutEverywhere() {
     setBusy(true);
     setError(null);
     try {
-      await api.logoutAll();
-      endSession('auth.signedOutEverywhere');
+      await signOutEverywhere();
     } catch (e) {
-      // A 401 already ended the session (the token was dead anyway); anything else stays here to retry.
       setError(e instanceof ApiError && e.isNetwork ? 'auth.network' : 'auth.failed');
       setBusy(false);
     }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocale, useTranslator } from '../i18n/translator.ts';
 import { navigate, usePath, useSearch } from '../lib/router.ts';
 import { createAdminApi } from './admin-api.ts';
@@ -77,11 +77,17 @@ const NAV: { path: string; key: AdminMessageKey }[] = [
 
 function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void }) {
   const t = useTranslator(adminMessages);
-  const sessionEnded = useCallback(() => onEnd('auth.sessionEnded'), [onEnd]);
+  // While this device signs itself out, the 401s its own sign-out causes (the server ends the
+  // board's live subscriptions, the board asks again) must not say "you were signed out".
+  const leaving = useRef(false);
+  const sessionEnded = useCallback(() => {
+    if (!leaving.current) onEnd('auth.sessionEnded');
+  }, [onEnd]);
   const api = useMemo(() => createAdminApi(session.access_token, sessionEnded), [session.access_token, sessionEnded]);
   const board = useBoard(api);
   const [signingOut, setSigningOut] = useState(false);
   const signOut = useCallback(async () => {
+    leaving.current = true;
     setSigningOut(true);
     try {
       await api.logout();
@@ -91,7 +97,18 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
       onEnd(error instanceof ApiError && error.status === 401 ? 'auth.signedOut' : 'auth.signedOutLocally');
     }
   }, [api, onEnd]);
-  const value: AdminContextValue = { api, board, t, navigate, signOut, endSession: onEnd, email: sessionEmail(session) };
+  const signOutEverywhere = useCallback(async () => {
+    leaving.current = true;
+    try {
+      await api.logoutAll();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return onEnd('auth.sessionEnded');
+      leaving.current = false;
+      throw error;
+    }
+    onEnd('auth.signedOutEverywhere');
+  }, [api, onEnd]);
+  const value: AdminContextValue = { api, board, t, navigate, signOut, signOutEverywhere, email: sessionEmail(session) };
   const path = url.pathname.replace(/\/+$/, '') || '/admin';
 
   // The token's own expiry: sign out on time rather than after a wave of 401s.

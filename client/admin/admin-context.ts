@@ -9,10 +9,10 @@ export interface AdminContextValue {
   board: Board;
   t: Translate<AdminMessageKey>;
   navigate(path: string): void;
-  /** Signs this token out on the server (every instance), then here. */
+  /** Signs this token out on the server (every instance), then here; always ends the session here. */
   signOut(): Promise<void>;
-  /** Forgets the session on this device only, telling the sign-in page why. */
-  endSession(notice?: AdminMessageKey): void;
+  /** Ends every host session on every device, this one included; rejects (session kept) when the server did not do it. */
+  signOutEverywhere(): Promise<void>;
   /** The signed-in account's email, as the token says. */
   email: string | undefined;
 }

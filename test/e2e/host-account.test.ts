@@ -75,6 +75,7 @@ describe.skipIf(!browserAvailable())('host dashboard: the host account', () => {
   it('a new password keeps this device signed in, signs the other one out, and a wrong current password is an error in place', async () => {
     await signIn(phone);
     const tabletToken = await signIn(tablet);
+    await tablet.waitLive();
 
     await phone.changePassword('not my password', 'whatever comes next');
     const alert = phone.page.getByRole('alert');
@@ -94,10 +95,9 @@ describe.skipIf(!browserAvailable())('host dashboard: the host account', () => {
     await phone.open('Guests');
     await phone.page.getByRole('heading', { name: 'Guests', level: 1 }).waitFor();
 
-    // The tablet finds out with its next step.
+    // The tablet, its board open and live, is signed out by itself: the server ended its subscriptions.
     expect(await status(tabletToken)).toBe(401);
-    await tablet.open('Guests');
-    await tablet.signInButton().waitFor();
+    await tablet.signInButton().waitFor({ timeout: 10_000 });
     expect(await tablet.signInNotice().textContent()).toMatch(/^You were signed out/);
     expect(await seriousViolations(tablet.page)).toEqual([]);
   });
@@ -106,6 +106,7 @@ describe.skipIf(!browserAvailable())('host dashboard: the host account', () => {
     await phone.signOut();
     const phoneToken = await signIn(phone);
     const tabletToken = await signIn(tablet);
+    await tablet.open('Drinks');
     await phone.open('Account');
     await phone.page.getByRole('button', { name: 'Sign out everywhere' }).click();
     const dialog = phone.page.getByRole('dialog');
@@ -119,8 +120,9 @@ describe.skipIf(!browserAvailable())('host dashboard: the host account', () => {
     expect(await phone.signInNotice().textContent()).toBe('Signed out on every device.');
     expect(await status(phoneToken)).toBe(401);
     expect(await status(tabletToken)).toBe(401);
-    await tablet.open('Drinks');
-    await tablet.signInButton().waitFor();
+    // On any screen, the tablet is signed out by itself: the server ended its live subscriptions.
+    await tablet.signInButton().waitFor({ timeout: 10_000 });
+    expect(await tablet.signInNotice().textContent()).toMatch(/^You were signed out/);
   });
 
   it('the reset link from npm run host -- reset-password sets a new password in the browser and signs everyone else out', async () => {
@@ -136,8 +138,7 @@ describe.skipIf(!browserAvailable())('host dashboard: the host account', () => {
     await phone.resetPassword(link, next);
     password = next;
     expect(await status(tabletToken)).toBe(401);
-    await tablet.open('Guests');
-    await tablet.signInButton().waitFor();
+    await tablet.signInButton().waitFor({ timeout: 10_000 });
     await signIn(tablet);
 
     // The link is used up.
