@@ -15,6 +15,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
 import { SigningKeyStore } from '../server/auth/signing-keys.ts';
 import { TokenService } from '../server/auth/tokens.ts';
+import { benchSecretBox } from './secrets.ts';
 import { LoadGenerator, describeLoad, loadRow, type LoadResult } from './load-generator.ts';
 import {
   CONNECTIONS,
@@ -163,7 +164,7 @@ export async function run(): Promise<{ markdown: string }> {
     let serviceRaw = 0;
     let serviceCached = 0;
     try {
-      const keys = new SigningKeyStore(db);
+      const keys = new SigningKeyStore(db, benchSecretBox());
       await keys.init();
       const service = new TokenService(keys);
       const token = tokens[0]!;

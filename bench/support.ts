@@ -225,9 +225,10 @@ export async function createGuests(databaseUrl: string, count: number): Promise<
   const { createLogger } = await import('../server/logger.ts');
   const { SigningKeyStore } = await import('../server/auth/signing-keys.ts');
   const { TokenService } = await import('../server/auth/tokens.ts');
+  const { benchSecretBox } = await import('./secrets.ts');
   const db = await openDatabase({ databaseUrl, dataDir: 'unused', logger: createLogger('silent'), poolSize: 2 });
   try {
-    const keys = new SigningKeyStore(db);
+    const keys = new SigningKeyStore(db, benchSecretBox());
     await keys.init();
     const tokens = new TokenService(keys);
     const { rows } = await db.query<{ user_key: string }>(

@@ -6,6 +6,7 @@ import type { AppContext } from './context.ts';
 import { AppError, errorMiddleware, unknownApiPath } from './http/errors.ts';
 import { expressTrust } from './http/client-address.ts';
 import { hostAccountRoutes } from './admin/host-account.routes.ts';
+import { hostSessionRoutes } from './admin/host-session.routes.ts';
 import { imageRoutes, menuRoutes, publicMenuRoutes } from './menu/menu.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import type { Router } from 'express';
@@ -68,6 +69,7 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.use(systemRoutes(ctx));
   app.use(menuRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
+  app.use(hostSessionRoutes(ctx));
   for (const factory of extraRoutes) app.use(factory(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);

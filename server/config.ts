@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
+import { parseSecretsKey } from './auth/secret-box.ts';
 
 export interface Config {
   port: number;
@@ -17,6 +18,8 @@ export interface Config {
   refreshReuseGrace: number;
   /** Who may say, in X-Forwarded-For, which address a request comes from. */
   trustProxy: ProxyTrust;
+  /** SECRETS_KEY: encrypts the private keys stored in the database (see server/auth/secrets-key.ts). */
+  secretsKey: Buffer | undefined;
   eventsUpstreamUrl: string | undefined;
   eventsUpstreamApiKey: string | undefined;
   pushEndpointHosts: string[];
@@ -64,6 +67,16 @@ function dataDirectory(raw: string): string {
   return raw === 'memory://' ? raw : path.resolve(raw);
 }
 
+function secretsKey(env: Env): Buffer | undefined {
+  const raw = env.SECRETS_KEY?.trim();
+  if (!raw) return undefined;
+  try {
+    return parseSecretsKey(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /** Reads and checks the settings; every bad value is one readable sentence. */
 export function loadConfig(env: Env = process.env): Config {
   const tlsCert = env.TLS_CERT?.trim() || undefined;
@@ -96,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminTokenTtl: integer(env, 'ADMIN_TOKEN_TTL', 43_200, 60, 86_400),
     refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 30, 0, 30),
     trustProxy: proxyTrust(env),
+    secretsKey: secretsKey(env),
     eventsUpstreamUrl: optionalUrl(env, 'EVENTS_UPSTREAM_URL', ['http:', 'https:']),
     eventsUpstreamApiKey: env.EVENTS_UPSTREAM_API_KEY?.trim() || undefined,
     pushEndpointHosts: (env.PUSH_ENDPOINT_HOSTS ?? '')

@@ -11,6 +11,8 @@ import { SigningKeyStore } from './auth/signing-keys.ts';
 import { TokenService } from './auth/tokens.ts';
 import { GuestStatusCache } from './auth/guest-status.ts';
 import { createAuthGuards } from './auth/middleware.ts';
+import { openSecretBox } from './auth/secrets-key.ts';
+import { TokenRevocations } from './auth/token-revocations.ts';
 import { createEventBus } from './events/pg-fanout.ts';
 import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
@@ -42,7 +44,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const closers: (() => Promise<void> | void)[] = [];
   try {
     await migrate(db);
-    const keys = new SigningKeyStore(db);
+    const secrets = await openSecretBox(config, db, logger);
+    const keys = new SigningKeyStore(db, secrets);
     await keys.init();
     const tokens = new TokenService(keys);
     const events = await createEventBus(db, logger);
@@ -53,8 +56,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     events.onSignal((signal) => {
       if (signal.kind === 'guest_revoked') guestStatus.markRevoked(signal.data.user_key);
     });
-    const auth = createAuthGuards(tokens, guestStatus);
-    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
+    const revocations = new TokenRevocations(db, events);
+    events.onSignal((signal) => {
+      if (signal.kind === 'tokens_revoked') revocations.forget(signal.data.subject);
+    });
+    const auth = createAuthGuards(tokens, guestStatus, revocations);
+    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();
 
@@ -64,8 +71,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       config,
       logger,
       db,
+      secrets,
       keys,
       tokens,
+      revocations,
       auth,
       guestStatus,
       events,
@@ -113,6 +122,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
     });
     listeningPort = (server.address() as AddressInfo).port;
+    // `npm run host -- reset-password` prints its link for where this server answers.
+    await db.dataDirLock?.update({ url: `${scheme}://localhost:${listeningPort}` });
 
     const localHost = isLoopbackHost(config.host) || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     let closed = false;

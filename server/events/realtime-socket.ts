@@ -3,6 +3,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AccessClaims } from '../auth/tokens.ts';
+import { isRevocable, tokenSubject, type RevocableClaims } from '../auth/token-revocations.ts';
 import type { AppContext } from '../context.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { refuseSocket } from '../http/connection-guard.ts';
@@ -52,6 +53,8 @@ export class RealtimeServer {
   // second instead of one long pause every 30 seconds.
   private readonly buckets: Set<Connection>[];
   private readonly byUser = new Map<string, Set<Connection>>();
+  /** Connections holding a token of a revocable role (the host's), on the socket or a subscription. */
+  private readonly revocable = new Set<Connection>();
   private nextBucket = 0;
   private tick = 0;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -123,8 +126,10 @@ export class RealtimeServer {
     const connection = new Connection(ws, claims, this);
     bucket.add(connection);
     if (claims?.role === 'guest') this.indexUser(claims.user_key, connection);
+    if (claims && isRevocable(claims)) this.revocable.add(connection);
     ws.once('close', () => {
       bucket.delete(connection);
+      this.revocable.delete(connection);
       connection.dispose();
     });
   }
@@ -154,6 +159,19 @@ export class RealtimeServer {
   /** A revoked guest is cut off at once: their subscriptions end and their own sockets close. */
   revoke(userKey: string): void {
     for (const connection of [...(this.byUser.get(userKey) ?? [])]) connection.revoke(userKey);
+  }
+
+  trackRevocable(connection: Connection): void {
+    this.revocable.add(connection);
+  }
+
+  /**
+   * Some of a subject's tokens were revoked (sign out, sign out everywhere, a new password):
+   * subscriptions they authorized end and sockets they opened close, on this instance.
+   */
+  async revokeTokens(subject: string): Promise<void> {
+    const isRevoked = (claims: RevocableClaims) => this.ctx.revocations.isRevoked(claims, { fresh: true });
+    await Promise.all([...this.revocable].map((connection) => connection.revokeTokens(subject, isRevoked)));
   }
 
   private sweep(): void {
@@ -190,6 +208,8 @@ export class RealtimeServer {
 class Connection implements Subscriber {
   readonly subscriptions = new Map<string, Subscription>();
   readonly userKeys = new Set<string>();
+  /** The revocable token behind each subscription it authorized (by subscription id). */
+  private readonly revocableTokens = new Map<string, RevocableClaims>();
   private initialized = false;
   private alive = true;
   private initTimer: NodeJS.Timeout | undefined;
@@ -279,6 +299,7 @@ class Connection implements Subscriber {
     }
     const previous = this.subscriptions.get(id);
     if (previous) this.server.broker.remove(previous);
+    this.revocableTokens.delete(id);
     const userKey = claims.role === 'guest' ? claims.user_key : undefined;
     const subscription: Subscription = {
       id,
@@ -291,6 +312,10 @@ class Connection implements Subscriber {
     this.subscriptions.set(id, subscription);
     this.server.broker.add(subscription);
     if (userKey) this.server.indexUser(userKey, this);
+    if (isRevocable(claims)) {
+      this.revocableTokens.set(id, claims);
+      this.server.trackRevocable(this);
+    }
     this.reply({ type: 'subscribe_success', id });
   }
 
@@ -353,8 +378,21 @@ class Connection implements Subscriber {
     if (this.claims?.role === 'guest' && this.claims.user_key === userKey) this.ws.close(4403, 'Access revoked');
   }
 
+  async revokeTokens(subject: string, isRevoked: (claims: RevocableClaims) => Promise<boolean>): Promise<void> {
+    for (const [id, claims] of [...this.revocableTokens]) {
+      if (tokenSubject(claims) !== subject || !(await isRevoked(claims))) continue;
+      const subscription = this.subscriptions.get(id);
+      if (!subscription || this.revocableTokens.get(id) !== claims) continue;
+      this.drop(subscription);
+      this.authError(subscription, 'Access revoked');
+    }
+    const own = this.claims;
+    if (own && isRevocable(own) && tokenSubject(own) === subject && (await isRevoked(own))) this.ws.close(4403, 'Access revoked');
+  }
+
   private drop(subscription: Subscription): void {
     this.subscriptions.delete(subscription.id);
+    this.revocableTokens.delete(subscription.id);
     this.server.broker.remove(subscription);
   }
 
@@ -389,6 +427,7 @@ class Connection implements Subscriber {
     clearTimeout(this.initTimer);
     for (const subscription of this.subscriptions.values()) this.server.broker.remove(subscription);
     this.subscriptions.clear();
+    this.revocableTokens.clear();
     for (const userKey of this.userKeys) this.server.forgetUser(userKey, this);
   }
 }

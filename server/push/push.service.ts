@@ -9,6 +9,8 @@ import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
+import { SECRET_CONTEXT } from '../auth/stored-secrets.ts';
 
 /**
  * Subscriptions a guest keeps; registering another lets the oldest go. A phone or two and a
@@ -18,6 +20,8 @@ export const PUSH_SUBSCRIPTIONS_PER_GUEST = 5;
 
 export interface PushOptions {
   extraHosts: string[];
+  /** Seals the VAPID private key in the database. */
+  secrets: SecretBox;
   /** Delays between attempts after a failure the push service may recover from. */
   retryDelaysMs?: number[];
   subject?: string;
@@ -46,7 +50,11 @@ export class PushService {
   }
 
   async init(): Promise<void> {
-    this.keys = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(webpush.generateVAPIDKeys()));
+    // The private key is stored sealed (see server/auth/secret-box.ts) and opened only here.
+    const { secrets } = this.options;
+    const sealed = ({ publicKey, privateKey }: VapidKeys) => ({ publicKey, privateKey: secrets.seal(privateKey, SECRET_CONTEXT.vapid) });
+    const stored = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(sealed(webpush.generateVAPIDKeys())));
+    this.keys = { ...stored, privateKey: secrets.open(stored.privateKey, SECRET_CONTEXT.vapid) };
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
