@@ -13,6 +13,13 @@ export const authProtocol = (token: string) => `header-${Buffer.from(JSON.string
  */
 export const fakeAddress = (index: number) => `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
 
+/**
+ * A loopback source address of its own per simulated phone (all of 127.0.0.0/8 is this
+ * machine), for `localAddress`: the server sees a crowd of real client addresses, as on a
+ * LAN, with no proxy header, so its per-address limits are not what a bench measures.
+ */
+export const loopbackAddress = (index: number) => `127.${1 + Math.floor(index / 62_500)}.${Math.floor(index / 250) % 250}.${(index % 250) + 1}`;
+
 export interface AppSyncSubscription {
   /** The socket, available at once so a caller can terminate it even if subscribing fails. */
   socket: WebSocket;
@@ -30,12 +37,15 @@ export function subscribeAppSync(options: {
   channel: string;
   onEvent: (event: string) => void;
   headers?: Record<string, string>;
+  /** The source address to connect from (loopbackAddress). */
+  localAddress?: string;
   subscriptionId?: string;
   timeoutMs?: number;
 }): AppSyncSubscription {
   const { token, channel, onEvent } = options;
   const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/event/realtime`, ['aws-appsync-event-ws', authProtocol(token)], {
     headers: options.headers,
+    localAddress: options.localAddress,
     perMessageDeflate: false,
   });
   const subscribed = new Promise<void>((resolve, reject) => {

@@ -13,14 +13,16 @@
  * delivery (event `updated_at`, stamped in the committing transaction, to receipt); the
  * server's CPU time and RSS from /proc. Baseline in the same run: the same two latencies for
  * one guest on the idle server before the guests arrive.
+ * The evening (every simulated phone and host) runs in a helper process of its own
+ * (BENCH_ROLE=party), never in the process that coordinates the bench.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { fakeAddress, subscribeAppSync } from './appsync-client.ts';
-import { adminLogin, cpuSeconds, createDatabase, memory, percentile, sleep, spawnBarback, withClient } from './support.ts';
+import { HelperProcess, adminLogin, cpuSeconds, createDatabase, memory, percentile, scaled, serveHelper, sleep, spawnBarback, withClient } from './support.ts';
 
-const GUESTS = Number(process.env.PARTY_GUESTS ?? 2_000);
-const EVENING_MS = Number(process.env.PARTY_SECONDS ?? 120) * 1_000;
+const GUESTS = Number(process.env.PARTY_GUESTS ?? scaled(2_000, 100));
+const EVENING_MS = Number(process.env.PARTY_SECONDS ?? scaled(120, 20)) * 1_000;
 const ORDERS_EACH = 3;
 const CODES = 4;
 const HOSTS = 3;
@@ -205,7 +207,18 @@ async function idleBaseline(url: string, code: string, drinkId: string, admin: s
 }
 
 export async function run(): Promise<{ markdown: string }> {
-  const database = await createDatabase(`barback_party_${randomBytes(4).toString('hex')}`);
+  const helper = HelperProcess.start('bench/party.ts', 'party');
+  try {
+    return await helper.request<{ markdown: string }>({});
+  } finally {
+    await helper.stop();
+  }
+}
+
+if (process.env.BENCH_ROLE === 'party') serveHelper(evening);
+
+async function evening(): Promise<{ markdown: string }> {
+  const database = await createDatabase('party');
   const server = await spawnBarback({ DATABASE_URL: database.url, MAX_ACTIVE_ORDERS: '3', TRUST_PROXY: 'true', LOG_LEVEL: 'error' });
   const pid = server.child.pid!;
   try {

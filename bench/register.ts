@@ -1,78 +1,49 @@
 /**
- * `npm run bench -- register`: registrations per second (50 clients, spread over 10 codes and
- * all on one code), access-token signing and verification per second for EdDSA (chosen) and RS256, and
- * the cost of GET /api/me for comparison. barback runs as its own process on a fresh
- * PostgreSQL database (created here, dropped afterwards); autocannon drives it from this one.
+ * `npm run bench -- register`: registrations per second over 10 codes, against the strongest
+ * simple registration: bare Express 5 + pg taking a use of the code and storing the guest and
+ * its refresh token's hash in one statement, then signing an EdDSA access token with a key
+ * imported once (bench/baselines/bare-api.ts), tried with every pool size of BENCH_POOL_SIZES;
+ * the fastest is the baseline. barback runs as its own process on a fresh PostgreSQL database
+ * (created here, dropped afterwards); autocannon runs in the load generator process; rounds
+ * are interleaved, each contender on its own 10 codes.
+ * For the record, one run each: all clients on one code, GET /api/me with a known token and
+ * with tokens never seen before, and token signing and verification in one process.
  */
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair, jwtVerify } from 'jose';
 import { openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
 import { SigningKeyStore } from '../server/auth/signing-keys.ts';
 import { TokenService } from '../server/auth/tokens.ts';
-import { BASE_URL, adminLogin, createDatabase, freePort, startApiBarback, stopProcess, summarise, withClient, type LoadResult } from './support.ts';
+import { benchSecretBox } from './secrets.ts';
+import { LoadGenerator, describeLoad, loadRow, type LoadResult } from './load-generator.ts';
+import {
+  CONNECTIONS,
+  POOL_SIZES,
+  ROUNDS,
+  ROUND_SECONDS,
+  adminLogin,
+  apiCall,
+  bestOf,
+  createDatabase,
+  interleave,
+  medianOf,
+  roundRatios,
+  scaled,
+  showRatio,
+  showSpread,
+  spawnBarback,
+  spawnServer,
+  spread,
+  withClient,
+  type SpawnedProcess,
+} from './support.ts';
 
-// This bench alone also falls back to DATABASE_URL for the server it creates its database on.
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? BASE_URL;
-const CONNECTIONS = 50;
-
-async function json(url: string, init: RequestInit & { token?: string } = {}): Promise<any> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(url, { ...init, headers });
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-/** Fires `amount` registrations with 50 connections, cycling over `codes`; collects the tokens issued. */
-async function registrations(base: string, codes: string[], amount: number, tokens: string[]): Promise<LoadResult> {
-  let next = 0;
-  const result = await autocannon({
-    url: `${base}/api/register`,
-    connections: CONNECTIONS,
-    amount,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(request: any) {
-          const code = codes[next++ % codes.length]!;
-          return {
-            ...request,
-            headers: { 'content-type': 'application/json', 'x-registration-code': code, 'user-agent': 'bench' },
-            body: JSON.stringify({ username: `Guest ${next}` }),
-          };
-        },
-        onResponse(status: number, body: string) {
-          if (status === 201) tokens.push(JSON.parse(body).access_token);
-        },
-      },
-    ],
-  });
-  return summarise(result);
-}
-
-async function me(base: string, tokens: string[], amount: number): Promise<LoadResult> {
-  let next = 0;
-  const result = await autocannon({
-    url: `${base}/api/me`,
-    connections: CONNECTIONS,
-    amount,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest(request: any) {
-          return { ...request, headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` } };
-        },
-      },
-    ],
-  });
-  return summarise(result);
-}
+const CODES = 10;
+const MICRO_MS = scaled(2_000, 300);
 
 /** Operations per second of `op`, one at a time, for about `ms` milliseconds. */
-async function perSecond(op: () => Promise<unknown>, ms = 2_000): Promise<number> {
+async function perSecond(op: () => Promise<unknown>, ms = MICRO_MS): Promise<number> {
   for (let i = 0; i < 200; i++) await op();
   let n = 0;
   const start = performance.now();
@@ -84,7 +55,7 @@ async function perSecond(op: () => Promise<unknown>, ms = 2_000): Promise<number
 }
 
 /** The same, with 50 operations in flight (EdDSA's WebCrypto work runs on libuv's pool). */
-async function perSecondParallel(op: () => Promise<unknown>, ms = 2_000): Promise<number> {
+async function perSecondParallel(op: () => Promise<unknown>, ms = MICRO_MS): Promise<number> {
   let n = 0;
   const start = performance.now();
   while (performance.now() - start < ms) {
@@ -98,7 +69,7 @@ async function joseFigures(alg: 'RS256' | 'EdDSA') {
   const { privateKey, publicKey } = await generateKeyPair(alg);
   const now = Math.floor(Date.now() / 1000);
   const sign = () =>
-    new SignJWT({ token_type: 'access', role: 'guest', user_key: crypto.randomUUID(), username: 'Sam' })
+    new SignJWT({ token_type: 'access', role: 'guest', user_key: randomUUID(), username: 'Sam' })
       .setProtectedHeader({ alg, kid: 'k' })
       .setIssuer('barback')
       .setAudience('barback')
@@ -109,57 +80,91 @@ async function joseFigures(alg: 'RS256' | 'EdDSA') {
   const token = await sign();
   const verify = () => jwtVerify(token, publicKey, { algorithms: [alg], issuer: 'barback', audience: 'barback' });
   return {
-    sign: await perSecond(sign, 1_500),
+    sign: await perSecond(sign),
     verify: await perSecond(verify),
     verifyParallel: await perSecondParallel(verify),
   };
 }
 
 export async function run(): Promise<{ markdown: string }> {
-  const database = await createDatabase(`barback_bench_${randomBytes(5).toString('hex')}`, SERVER_URL);
+  const database = await createDatabase('register');
   const databaseUrl = database.url;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
+  const generator = LoadGenerator.start();
+  const servers: SpawnedProcess[] = [];
   try {
-    child = await startApiBarback(port, { DATABASE_URL: databaseUrl });
-    const admin = await adminLogin(base);
-    const newCode = async () =>
-      (await json(`${base}/api/admin/registration-codes`, { method: 'POST', token: admin, body: JSON.stringify({ max_uses: 10_000 }) }))
-        .code as string;
-    const tenCodes: string[] = [];
-    for (let i = 0; i < 10; i++) tenCodes.push(await newCode());
-    const oneCode = [await newCode()];
-    const warmCode = [await newCode()];
+    const barback = await spawnBarback({ DATABASE_URL: databaseUrl });
+    servers.push(barback);
+    const bare = await spawnServer('bench/baselines/bare-api.ts', [], { DATABASE_URL: databaseUrl, BARE_POOL_SIZES: POOL_SIZES.join(',') });
+    servers.push(bare);
+    const admin = await adminLogin(barback.url);
+    const newCode = async () => (await apiCall(barback.url, 'POST', '/api/admin/registration-codes', { token: admin, body: { max_uses: 10_000 } })).code as string;
+    const codes = async (count: number) => {
+      const list: string[] = [];
+      for (let i = 0; i < count; i++) list.push(await newCode());
+      return list;
+    };
+    const tenCodes = await codes(CODES);
+    const bareCodes = async () =>
+      withClient(databaseUrl, async (c) =>
+        (
+          await c.query<{ code: string }>(
+            `INSERT INTO bare_codes (expires_at, max_uses) SELECT now() + interval '1 day', 10000 FROM generate_series(1, $1) RETURNING code`,
+            [CODES],
+          )
+        ).rows.map((r) => r.code),
+      );
+    const register = (url: string, list: string[]) => (seconds: number) =>
+      generator.http({ url, connections: CONNECTIONS, seconds, plan: { kind: 'register', codes: list } });
+    const bareName = (size: number) => `bare pool ${size}`;
+    const bareContenders = [];
+    for (const size of POOL_SIZES) bareContenders.push({ name: bareName(size), measure: register(`${bare.url}/bare/${size}/register`, await bareCodes()) });
 
-    const tokens: string[] = [];
-    process.stdout.write('warm-up…\n');
-    await registrations(base, warmCode, 1_000, []);
-    process.stdout.write('registrations over 10 codes…\n');
-    const spread = await registrations(base, tenCodes, 8_000, tokens);
-    process.stdout.write('registrations on one code…\n');
-    const single = await registrations(base, oneCode, 5_000, tokens);
-    const counts = await withClient(databaseUrl, async (c) => {
-      const { rows } = await c.query<{ code: string; use_count: number }>('SELECT code, use_count FROM registration_codes');
-      return new Map(rows.map((r) => [r.code, r.use_count]));
+    process.stdout.write('POST /api/register over 10 codes vs the bare registration…\n');
+    const results = await interleave(
+      [{ name: 'barback', measure: register(`${barback.url}/api/register`, tenCodes) }, ...bareContenders],
+      describeLoad,
+    );
+    const bestSize = bestOf(POOL_SIZES, (size) => medianOf(results[bareName(size)]!, (r) => r.rps));
+    const ours = results.barback!;
+    const versus = roundRatios(
+      ours.map((r) => r.rps),
+      results[bareName(bestSize)]!.map((r) => r.rps),
+    );
+    const uses = await withClient(databaseUrl, async (c) => {
+      const { rows } = await c.query<{ uses: number; guests: number }>(
+        `SELECT (SELECT sum(use_count)::int FROM registration_codes WHERE code = ANY($1::uuid[])) AS uses,
+                (SELECT count(*)::int FROM app_users WHERE metadata->>'registration_code' = ANY($1::text[])) AS guests`,
+        [tenCodes],
+      );
+      return rows[0]!;
     });
 
-    process.stdout.write('GET /api/me…\n');
-    await me(base, tokens.slice(0, 1), 2_000);
-    const meCached = await me(base, tokens.slice(0, 1), 20_000);
+    process.stdout.write('for the record: one code, GET /api/me…\n');
+    const [oneCode] = await codes(1);
+    const amount = scaled(5_000, 500);
+    const single = await generator.http({
+      url: `${barback.url}/api/register`,
+      connections: CONNECTIONS,
+      amount,
+      plan: { kind: 'register', codes: [oneCode!], collect: true },
+    });
+    const tokens = single.collected ?? [];
+    const me = (list: string[], count: number) =>
+      generator.http({ url: `${barback.url}/api/me`, connections: CONNECTIONS, amount: count, plan: { kind: 'bearer', tokens: list } });
+    await me(tokens.slice(0, 1), scaled(2_000, 200));
+    const meCached = await me(tokens.slice(0, 1), scaled(20_000, 2_000));
     // Every request a token the server has never seen: full EdDSA verification plus the
     // guest-status lookup (a primary-key query) on each request.
-    const meFresh = await me(base, tokens.slice(1), tokens.length - 1);
+    const meFresh = await me(tokens.slice(1), tokens.length - 1);
 
-    process.stdout.write('token verification…\n');
+    process.stdout.write('token signing and verification…\n');
     const rs = await joseFigures('RS256');
     const ed = await joseFigures('EdDSA');
-    const logger = createLogger('warn');
-    const db = await openDatabase({ databaseUrl, dataDir: '', logger, poolSize: 2 });
+    const db = await openDatabase({ databaseUrl, dataDir: '', logger: createLogger('warn'), poolSize: 2 });
     let serviceRaw = 0;
     let serviceCached = 0;
     try {
-      const keys = new SigningKeyStore(db);
+      const keys = new SigningKeyStore(db, benchSecretBox());
       await keys.init();
       const service = new TokenService(keys);
       const token = tokens[0]!;
@@ -170,23 +175,35 @@ export async function run(): Promise<{ markdown: string }> {
     }
 
     const us = (perSecond: number) => (perSecond > 0 ? 1e6 / perSecond : Infinity);
-    const meCost = us(meCached.answeredRps);
+    const meCost = us(meCached.rps);
     const pct = (value: number) => `${((value / meCost) * 100).toFixed(1)} %`;
-    const spreadUses = tenCodes.reduce((sum, c) => sum + (counts.get(c) ?? 0), 0);
-    const row = (what: string, r: LoadResult, extra: string) =>
-      `| ${what} | ${r.answeredRps.toLocaleString('en')} | ${r.ok} / ${r.ok + r.non2xx + r.errors} | ${r.p50} / ${r.p99} | ${extra} |`;
+    const onceRow = (what: string, r: LoadResult, extra: string) =>
+      `| ${what} | ${Math.round(r.rps).toLocaleString('en')} | ${r.ok} / ${r.ok + r.non2xx + r.errors} | ${r.p50} / ${r.p99} | ${extra} |`;
 
     const markdown = [
-      `barback as its own process on a fresh PostgreSQL database; autocannon, ${CONNECTIONS} connections, from the bench process.`,
+      `barback as its own process on a fresh PostgreSQL database; autocannon with ${CONNECTIONS} connections in its own process; ` +
+        `${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per contender, each on its own ${CODES} codes, median (min–max over rounds). ` +
+        'Baseline: bare Express 5 + pg, one statement taking a use of the code and storing the guest and its refresh-token hash, ' +
+        `then an EdDSA access token (jose, key imported once); JSON in and out, nosniff; tried with pools of ${POOL_SIZES.join(', ')}, the fastest kept.`,
+      '',
+      '| POST /api/register, 10 codes | registrations/s | p50 ms | p99 ms | 2xx / non-2xx / errors |',
+      '|---|---|---|---|---|',
+      loadRow('barback', ours),
+      ...POOL_SIZES.map((size) => loadRow(`bare Express + pg + jose, pool ${size}${size === bestSize ? ' (best: the baseline)' : ''}`, results[bareName(size)]!)),
+      '',
+      `barback: ${showSpread(spread(ours.map((r) => r.rps)))} registrations/s (target ≥ 1,200/s on this kind of machine, quiet); ` +
+        `vs the best bare (pool ${bestSize}), round by round: ${showRatio(versus)}. ` +
+        `use_count over the 10 codes ${uses.uses}, guests registered with them ${uses.guests} (${uses.uses === uses.guests ? 'equal' : '**not equal**'}).`,
+      '',
+      'For the record, one run each, barback only:',
       '',
       '| load | req/s | 201 or 200 / sent | latency p50 / p99 ms | note |',
       '|---|---|---|---|---|',
-      row('POST /api/register, 10 codes', spread, `use_count total ${spreadUses} (target ≥ 1,000 req/s)`),
-      row('POST /api/register, all on 1 code', single, `use_count ${counts.get(oneCode[0]!) ?? '?'}; one row lock`),
-      row('GET /api/me, one token (verify cached)', meCached, `≈ ${meCost.toFixed(0)} µs of server per request`),
-      row('GET /api/me, every token new', meFresh, 'EdDSA verify + status query each time'),
+      onceRow('POST /api/register, all on 1 code', single, 'one row lock'),
+      onceRow('GET /api/me, one token (verify cached)', meCached, `≈ ${meCost.toFixed(0)} µs of server per request`),
+      onceRow('GET /api/me, every token new', meFresh, 'EdDSA verify + status query each time'),
       '',
-      'Access-token verification in one process (jose 6, same machine, same run):',
+      'Access-token signing and verification in one process (jose 6, same machine, same run):',
       '',
       '| algorithm | sign/s | verify/s (one at a time) | verify/s (50 in flight) | verify cost vs GET /api/me |',
       '|---|---|---|---|---|',
@@ -197,7 +214,8 @@ export async function run(): Promise<{ markdown: string }> {
     ].join('\n');
     return { markdown };
   } finally {
-    if (child) await stopProcess(child, 5_000);
+    await generator.stop();
+    await Promise.all(servers.map((server) => server.stop()));
     await database.drop();
   }
 }

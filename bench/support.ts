@@ -1,19 +1,62 @@
 /**
- * Helpers shared by the benchmarks: starting processes, fresh PostgreSQL databases,
- * load generation and its summary, simple statistics, and /proc readings.
+ * Helpers shared by the benchmarks: the run's settings, starting servers and helper
+ * processes, fresh PostgreSQL databases, interleaved rounds and their spreads, simple
+ * statistics, and /proc readings.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import autocannon from 'autocannon';
 import pg from 'pg';
+import { MachineMonitor } from './machine.ts';
 
 /** The PostgreSQL server the benches create their throwaway databases on. */
 export const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const numberSetting = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+};
+
+/**
+ * `--quick` (or BENCH_QUICK=1): a smoke run that checks every instrument works, with 1-second
+ * rounds and small counts. Its numbers are not figures; a quick run never touches the docs.
+ */
+export const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
+// Helper processes read the settings from the environment they inherit.
+if (QUICK) process.env.BENCH_QUICK = '1';
+/** Measured rounds per contender, interleaved A, B, A, B…; medians and min–max are reported. */
+export const ROUNDS = numberSetting('BENCH_ROUNDS', 3);
+export const ROUND_SECONDS = numberSetting('BENCH_ROUND_SECONDS', QUICK ? 1 : 5);
+/** Unmeasured load each contender gets once before the rounds (JIT, caches, pools). */
+export const WARMUP_SECONDS = numberSetting('BENCH_WARMUP_SECONDS', QUICK ? 1 : 3);
+/** HTTP connections of every throughput load. */
+export const CONNECTIONS = numberSetting('BENCH_CONNECTIONS', 50);
+/** Pool sizes every bare Express + pg baseline is tried with; the fastest is its figure. */
+export const POOL_SIZES = (process.env.BENCH_POOL_SIZES ?? '5,10,20').split(',').map(Number);
+/** A full run's value, or the small one a quick run uses. */
+export const scaled = (full: number, quick: number) => (QUICK ? quick : full);
+
+/** Every database of this run carries this mark (helpers inherit it), so the machine monitor knows its backends. */
+const RUN_MARK = (process.env.BENCH_RUN_MARK ??= `barback_bench_${randomBytes(3).toString('hex')}`);
+/** Samples the rest of the machine's CPU use for the run's notes (bench/machine.ts). */
+export const machine = new MachineMonitor(RUN_MARK);
+
+/**
+ * The Node flags of every server under test, barback and baselines alike, so no side gets
+ * a different runtime. BENCH_NODE_ARGS adds flags to all of them (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" profiles each server).
+ */
+export const SERVER_NODE_FLAGS = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'];
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across this machine's processes. */
+export const epochMs = () => performance.timeOrigin + performance.now();
 
 /** The host account every benchmarked barback is started with. */
 export const BENCH_ADMIN = { email: 'bench@barback.test', password: 'bench password 123' };
@@ -23,97 +66,78 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export interface SpawnedProcess {
   url: string;
   child: ChildProcess;
+  pid: number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts a Node script as its own process (servers under test never share the load
- * generator's event loop) and waits until it prints `LISTENING <url>` or barback's banner.
+ * Starts a server under test as its own process (never sharing an event loop with a load
+ * generator or the bench), with SERVER_NODE_FLAGS and NODE_ENV=production, and waits until
+ * it prints `LISTENING <url>` or barback's banner.
  */
-export async function spawnNode(script: string, args: string[], env: Record<string, string> = {}): Promise<SpawnedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+export async function spawnServer(script: string, args: string[], env: Record<string, string> = {}): Promise<SpawnedProcess> {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, script, ...args], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /LISTENING (\S+)/.exec(output) ?? /On this laptop:\s+(\S+?)\/admin/.exec(output);
       if (match) {
         clearTimeout(timer);
+        // Keep draining stdout so the server never blocks on a full pipe, but stop keeping it.
+        child.stdout!.off('data', onData).resume();
         resolve(match[1]!.replace('localhost', '127.0.0.1'));
       }
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
   });
-  return {
-    url,
-    child,
-    stop: () => stopProcess(child),
-  };
+  return { url, child, pid: child.pid!, stop: () => stopProcess(child) };
 }
 
 /** SIGTERM, then SIGKILL if the process is still there after `killAfterMs`. */
 export function stopProcess(child: ChildProcess, killAfterMs = 10_000): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), killAfterMs).unref();
   });
 }
 
-/** barback itself, as `npm start` runs it, on a fresh embedded database or the given DATABASE_URL. */
-export async function spawnBarback(env: Record<string, string> = {}): Promise<SpawnedProcess & { dataDir: string }> {
+/**
+ * barback itself, as `npm start` runs it, on the given DATABASE_URL (or a fresh embedded
+ * database), ready once /api/health answers 200 (start-up, migrations and the host account
+ * done). Without CLIENT_DIR it serves the API alone: no PWA build, only the API is measured.
+ */
+export async function spawnBarback(env: Record<string, string> = {}): Promise<SpawnedProcess> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-'));
-  const server = await spawnNode('server/main.ts', [], {
+  const clientDir = env.CLIENT_DIR ?? path.join(dataDir, 'no-client');
+  if (!env.CLIENT_DIR) {
+    await fs.mkdir(clientDir);
+    await fs.writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>bench</title>');
+  }
+  const server = await spawnServer('server/main.ts', [], {
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     ADMIN_EMAIL: BENCH_ADMIN.email,
     ADMIN_PASSWORD: BENCH_ADMIN.password,
-    BARBACK_NO_BUILD: '1',
     ...env,
+    CLIENT_DIR: clientDir,
   });
+  await waitForHttp(`${server.url}/api/health`, server.child, (res) => res.ok);
   return {
     ...server,
-    dataDir,
     async stop() {
       await server.stop();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * barback for the API throughput benches (register, orders): NODE_ENV=production on a given
- * port, stdout ignored, ready once /api/health answers 200. Unlike spawnBarback it needs a
- * DATABASE_URL in `env`.
- */
-export async function startApiBarback(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  // An empty client dir keeps main.ts from building the PWA; only the API is measured.
-  const clientDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-client-'));
-  await fs.writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>bench</title>');
-  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under test.
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_EMAIL: BENCH_ADMIN.email,
-      ADMIN_PASSWORD: BENCH_ADMIN.password,
-      LOG_LEVEL: 'warn',
-      CLIENT_DIR: clientDir,
-      NODE_ENV: 'production',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, (res) => res.ok);
-  return child;
 }
 
 /** Polls `url` every 200 ms for up to 60 s until `ready(answer)`; fails early if `child` exits. */
@@ -132,28 +156,26 @@ export async function waitForHttp(url: string, child: ChildProcess, ready: (res:
   throw new Error(`${url} did not answer within 60 s`);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
+/** A JSON API call that sets a bench up (not a measured one): the parsed answer; anything but a 2xx is an error. */
+export async function apiCall(base: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<any> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
+  if (!res.ok) throw new Error(`${method} ${base}${path}: ${res.status} ${await res.text()}`);
+  return res.json(); // wire JSON, read by the caller
 }
 
-/** POSTs the bench host's credentials; the account is created just after the server starts listening, so retry briefly. */
+/** The bench host's access token; the account is created just after the server starts listening, so retry briefly. */
 export async function adminLogin(base: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await fetch(`${base}/api/admin/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(BENCH_ADMIN),
-      });
-      if (!res.ok) throw new Error(`POST ${base}/api/admin/login: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { access_token: string }).access_token;
+      return ((await apiCall(base, 'POST', '/api/admin/login', { body: BENCH_ADMIN })) as { access_token: string }).access_token;
     } catch (error) {
       if (attempt >= 20) throw error;
       await sleep(250);
@@ -176,8 +198,10 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** CREATE DATABASE `name` on `base`; drop() removes it again, closing whatever is still connected. */
-export async function createDatabase(name: string, base = BASE_URL): Promise<BenchDatabase> {
+/** A fresh database named after `label` and this run on BASE_URL; drop() removes it again, closing whatever is still connected. */
+export async function createDatabase(label: string): Promise<BenchDatabase> {
+  const base = BASE_URL;
+  const name = `${RUN_MARK}_${label.replace(/\W/g, '_')}`;
   await withClient(base, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -196,14 +220,15 @@ export interface BenchGuest {
 
 /** Guests straight in SQL, with tokens signed by barback's own key store on the same database. */
 export async function createGuests(databaseUrl: string, count: number): Promise<BenchGuest[]> {
-  // Imported here, not at the top: the bare baselines started from bench files load this module too.
+  // Imported here, not at the top: the helper processes load this module too and need none of it.
   const { openDatabase } = await import('../server/db/database.ts');
   const { createLogger } = await import('../server/logger.ts');
   const { SigningKeyStore } = await import('../server/auth/signing-keys.ts');
   const { TokenService } = await import('../server/auth/tokens.ts');
+  const { benchSecretBox } = await import('./secrets.ts');
   const db = await openDatabase({ databaseUrl, dataDir: 'unused', logger: createLogger('silent'), poolSize: 2 });
   try {
-    const keys = new SigningKeyStore(db);
+    const keys = new SigningKeyStore(db, benchSecretBox());
     await keys.init();
     const tokens = new TokenService(keys);
     const { rows } = await db.query<{ user_key: string }>(
@@ -218,38 +243,119 @@ export async function createGuests(databaseUrl: string, count: number): Promise<
   }
 }
 
-export interface LoadResult {
-  /** autocannon's mean of the per-second request counts. */
-  rps: number;
-  /** Answers (2xx and others) divided by the run's duration: fairer than `rps` for short `amount` runs. */
-  answeredRps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  non2xx: number;
-  /** Connection errors and timeouts. */
-  errors: number;
+/**
+ * A helper process of the bench (a load generator, a socket fleet): the same script, started
+ * with BENCH_ROLE=<role>, answering one request at a time over IPC. The bench process itself
+ * only coordinates: it never generates load or holds the measured sockets.
+ */
+export class HelperProcess {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  private constructor(readonly child: ChildProcess) {
+    child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error !== undefined) waiting?.reject(new Error(message.error));
+      else waiting?.resolve(message.result);
+    });
+    child.once('exit', (code) => {
+      for (const waiting of this.pending.values()) waiting.reject(new Error(`bench helper exited with ${code}`));
+      this.pending.clear();
+    });
+  }
+
+  static start(script: string, role: string): HelperProcess {
+    return new HelperProcess(fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_ROLE: role } }));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  request<T>(message: object): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ id, message });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.connected) this.child.disconnect();
+    await stopProcess(this.child, 5_000);
+  }
 }
 
-export function summarise(result: autocannon.Result): LoadResult {
-  return {
-    rps: result.requests.average,
-    answeredRps: Math.round((result['2xx'] + result.non2xx) / result.duration),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
+/** The helper's side of HelperProcess: answers each request with `handle`'s result; exits when the bench lets go. */
+export function serveHelper(handle: (message: any) => Promise<unknown>): void {
+  process.on('message', ({ id, message }: { id: number; message: unknown }) => {
+    handle(message).then(
+      (result) => process.send!({ id, result }),
+      (error: unknown) => process.send!({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
 }
 
-/** autocannon with 50 connections for 10 s unless told otherwise; `rps` rounded. */
-export async function load(options: autocannon.Options): Promise<LoadResult> {
-  const result = summarise(await autocannon({ connections: 50, duration: 10, ...options }));
-  return { ...result, rps: Math.round(result.rps) };
+/** A median with the spread around it: over rounds, min and max. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
 }
 
-export const pct = (value: number, base: number) => `${Math.round((value / base) * 100)}%`;
+export function spread(values: number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** The candidate with the highest score, or with `lowest`, the lowest (a baseline's best configuration). */
+export function bestOf<K>(candidates: K[], score: (candidate: K) => number, lowest = false): K {
+  const sign = lowest ? -1 : 1;
+  return candidates.reduce((best, candidate) => (sign * score(candidate) > sign * score(best) ? candidate : best));
+}
+
+/** The median over rounds of one figure. */
+export const medianOf = <T>(rounds: T[], pick: (value: T) => number) => spread(rounds.map(pick)).median;
+
+/** Round-by-round ratios a[i] / b[i] (rounds are interleaved, so each pair shared a moment of the machine). */
+export const roundRatios = (a: number[], b: number[]) => spread(a.map((value, i) => value / b[i]!));
+
+const number = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+
+/** "2,940 (2,453–3,098)": the median, then min–max. */
+export const showSpread = (s: Spread, digits = 0) => `${number(s.median, digits)} (${number(s.min, digits)}–${number(s.max, digits)})`;
+
+/** "1.23× (1.10–1.31)" */
+export const showRatio = (s: Spread) => `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+
+export interface Contender<T> {
+  name: string;
+  /** One round of `seconds` of load, measured. */
+  measure: (seconds: number) => Promise<T>;
+}
+
+/**
+ * Every contender once unmeasured (warm-up), then ROUNDS rounds of ROUND_SECONDS, interleaved
+ * A, B, C, A, B, C…, so a noisy moment of the shared machine falls on every side alike.
+ * Each round is logged with what the rest of the machine used meanwhile.
+ */
+export async function interleave<T>(contenders: Contender<T>[], describe: (value: T) => string): Promise<Record<string, T[]>> {
+  const results: Record<string, T[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
+  for (const contender of contenders) await contender.measure(WARMUP_SECONDS);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const contender of contenders) {
+      const window = machine.open();
+      const value = await contender.measure(ROUND_SECONDS);
+      const others = window.close();
+      results[contender.name]!.push(value);
+      const note = others.quiet ? '' : '  ⚠ machine not quiet';
+      process.stdout.write(`  round ${round}/${ROUNDS} ${contender.name}: ${describe(value)} (others ${others.otherCores.toFixed(2)} cores)${note}\n`);
+    }
+  }
+  return results;
+}
 
 /** The value at rank p % of the sorted values (no interpolation); NaN for none. */
 export function percentile(values: number[], p: number): number {
@@ -259,7 +365,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** The upper median (no averaging of the middle two); NaN for none. */
-export function median(values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }

@@ -4,7 +4,9 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context.ts';
 import { AppError, errorMiddleware, unknownApiPath } from './http/errors.ts';
+import { expressTrust } from './http/client-address.ts';
 import { hostAccountRoutes } from './admin/host-account.routes.ts';
+import { hostSessionRoutes } from './admin/host-session.routes.ts';
 import { imageRoutes, menuRoutes, publicMenuRoutes } from './menu/menu.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import type { Router } from 'express';
@@ -27,7 +29,7 @@ const requireJsonBody: express.RequestHandler = (req, _res, next) => {
 export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('trust proxy', expressTrust(ctx.config.trustProxy));
   app.set('etag', false);
   app.use(ctx.https.redirect);
   const pageHeaders = helmet({
@@ -68,6 +70,7 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.use(systemRoutes(ctx));
   app.use(menuRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
+  app.use(hostSessionRoutes(ctx));
   for (const factory of extraRoutes) app.use(factory(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);

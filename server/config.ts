@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
+import { parseSecretsKey } from './auth/secret-box.ts';
 import { loadHttpsSettings, type HttpsSettings } from './https/settings.ts';
 
 export interface Config {
@@ -17,7 +19,10 @@ export interface Config {
   guestTokenTtl: number;
   adminTokenTtl: number;
   refreshReuseGrace: number;
-  trustProxy: boolean;
+  /** Who may say, in X-Forwarded-For, which address a request comes from. */
+  trustProxy: ProxyTrust;
+  /** SECRETS_KEY: encrypts the private keys stored in the database (see server/auth/secrets-key.ts). */
+  secretsKey: Buffer | undefined;
   eventsUpstreamUrl: string | undefined;
   eventsUpstreamApiKey: string | undefined;
   pushEndpointHosts: string[];
@@ -54,17 +59,25 @@ export function optionalUrl(env: Env, name: string, protocols: string[]): string
   return raw.replace(/\/+$/, '');
 }
 
-function flag(env: Env, name: string): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return false;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
+function proxyTrust(env: Env): ProxyTrust {
+  const trust = parseProxyTrust(env.TRUST_PROXY);
+  if (typeof trust === 'string') throw new ConfigError(trust);
+  return trust;
 }
 
 /** `memory://` (tests) keeps the embedded database in memory; anything else is a folder. */
 function dataDirectory(raw: string): string {
   return raw === 'memory://' ? raw : path.resolve(raw);
+}
+
+function secretsKey(env: Env): Buffer | undefined {
+  const raw = env.SECRETS_KEY?.trim();
+  if (!raw) return undefined;
+  try {
+    return parseSecretsKey(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 /** Reads and checks the settings; every bad value is one readable sentence. */
@@ -99,7 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
     guestTokenTtl: integer(env, 'GUEST_TOKEN_TTL', 14_400, 60, 86_400),
     adminTokenTtl: integer(env, 'ADMIN_TOKEN_TTL', 43_200, 60, 86_400),
     refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 30, 0, 30),
-    trustProxy: flag(env, 'TRUST_PROXY'),
+    trustProxy: proxyTrust(env),
+    secretsKey: secretsKey(env),
     eventsUpstreamUrl: optionalUrl(env, 'EVENTS_UPSTREAM_URL', ['http:', 'https:']),
     eventsUpstreamApiKey: env.EVENTS_UPSTREAM_API_KEY?.trim() || undefined,
     pushEndpointHosts: (env.PUSH_ENDPOINT_HOSTS ?? '')

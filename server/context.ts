@@ -5,6 +5,8 @@ import type { SigningKeyStore } from './auth/signing-keys.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { AuthGuards } from './auth/middleware.ts';
 import type { GuestStatusCache } from './auth/guest-status.ts';
+import type { SecretBox } from './auth/secret-box.ts';
+import type { TokenRevocations } from './auth/token-revocations.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
@@ -16,8 +18,11 @@ export interface AppContext {
   config: Config;
   logger: Logger;
   db: Database;
+  /** Seals the private keys stored in the database (SECRETS_KEY or the embedded key file). */
+  secrets: SecretBox;
   keys: SigningKeyStore;
   tokens: TokenService;
+  revocations: TokenRevocations;
   auth: AuthGuards;
   guestStatus: GuestStatusCache;
   events: EventBus;

@@ -19,7 +19,7 @@ export interface InstalledDomains {
 }
 
 export async function installDomains(ctx: AppContext): Promise<InstalledDomains> {
-  const push = new PushService(ctx.db, ctx.events, ctx.logger, { extraHosts: ctx.config.pushEndpointHosts });
+  const push = new PushService(ctx.db, ctx.events, ctx.logger, { extraHosts: ctx.config.pushEndpointHosts, secrets: ctx.secrets });
   await push.init();
   ctx.push = push;
   ctx.extraConfig = () => {

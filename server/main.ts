@@ -69,7 +69,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await running.ctx.push?.ready;
   // Certificate steps as they happen; the banner waits for the first round (bounded: a CA may be slow).
   running.ctx.https.onStep((line) => process.stdout.write(`  https: ${line}\n`));
   await Promise.race([running.ctx.https.ready, new Promise((resolve) => setTimeout(resolve, 90_000).unref())]);

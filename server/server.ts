@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -12,13 +11,15 @@ import { SigningKeyStore } from './auth/signing-keys.ts';
 import { TokenService } from './auth/tokens.ts';
 import { GuestStatusCache } from './auth/guest-status.ts';
 import { createAuthGuards } from './auth/middleware.ts';
+import { openSecretBox } from './auth/secrets-key.ts';
+import { TokenRevocations } from './auth/token-revocations.ts';
 import { createEventBus } from './events/pg-fanout.ts';
 import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
 import { buildApp } from './app.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
-import { envelope } from './http/errors.ts';
+import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
 import { HttpsService } from './https/https.service.ts';
 
 export interface RunningServer {
@@ -44,7 +45,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const closers: (() => Promise<void> | void)[] = [];
   try {
     await migrate(db);
-    const keys = new SigningKeyStore(db);
+    const secrets = await openSecretBox(config, db, logger);
+    const keys = new SigningKeyStore(db, secrets);
     await keys.init();
     const tokens = new TokenService(keys);
     const events = await createEventBus(db, logger);
@@ -55,11 +57,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     events.onSignal((signal) => {
       if (signal.kind === 'guest_revoked') guestStatus.markRevoked(signal.data.user_key);
     });
-    const auth = createAuthGuards(tokens, guestStatus);
-    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl);
+    const revocations = new TokenRevocations(db, events);
+    events.onSignal((signal) => {
+      if (signal.kind === 'tokens_revoked') revocations.forget(signal.data.subject);
+    });
+    const auth = createAuthGuards(tokens, guestStatus, revocations);
+    const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();
-    const httpsService = new HttpsService(config, db, logger);
+    const httpsService = new HttpsService(config, db, secrets, logger);
     await httpsService.start();
     closers.push(() => httpsService.close());
 
@@ -69,8 +75,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       config,
       logger,
       db,
+      secrets,
       keys,
       tokens,
+      revocations,
       auth,
       guestStatus,
       events,
@@ -95,14 +103,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const server = config.tlsCert
       ? https.createServer({ ...serverOptions, cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey!) }, app)
       : http.createServer(serverOptions, app);
-    // Slow-header clients (slowloris) are cut off; keep-alive outlives typical proxies' idle timeouts.
-    server.headersTimeout = 15_000;
+    // A connection must bring a whole request head within a few seconds (an idle or slow-header
+    // client is cut off); keep-alive outlives typical proxies' idle timeouts.
+    server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
     server.keepAliveTimeout = 65_000;
     server.on('clientError', answerUnreadableRequest);
+    guardConnections(server, config.trustProxy);
     for (const attach of domains.upgradeHandlers) attach(server);
     if (!config.tlsCert) httpsService.attach(server as http.Server);
 
+    let setupToken: string | undefined;
+    if (config.adminEmail && config.adminPassword) {
+      await hostAccounts.bootstrap(config.adminEmail, config.adminPassword);
+    }
+    if (!(await hostAccounts.hasAccount())) setupToken = await hostAccounts.issueSetupToken();
+    await ctx.push?.ready;
+
+    // The port opens only now that start-up is done: a script that starts barback and signs in
+    // as soon as /api/health answers must find the ADMIN_* account already there.
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -111,12 +130,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
     });
     listeningPort = (server.address() as AddressInfo).port;
-
-    let setupToken: string | undefined;
-    if (config.adminEmail && config.adminPassword) {
-      await hostAccounts.bootstrap(config.adminEmail, config.adminPassword);
-    }
-    if (!(await hostAccounts.hasAccount())) setupToken = await hostAccounts.issueSetupToken();
+    // `npm run host -- reset-password` prints its link for where this server answers.
+    await db.dataDirLock?.update({ url: `${scheme}://localhost:${listeningPort}` });
 
     const localHost = isLoopbackHost(config.host) || config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     let closed = false;
@@ -142,29 +157,4 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * Requests Node cannot parse (oversized headers, a broken request line, a slow-header
- * client cut off) never reach Express; answer them in the error envelope too instead of
- * Node's empty-bodied default, then hang up.
- */
-function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
-  // An answer already under way on this socket cannot be followed by another one.
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, code, message] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large.']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'request_timeout', 'The request took too long to arrive.']
-        : [400, 'Bad Request', 'bad_request', 'The request could not be read.'];
-  const body = JSON.stringify(envelope(code, message));
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

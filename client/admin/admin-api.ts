@@ -21,18 +21,25 @@ export const publicAdminApi = {
   setupNeeded: () => requestJson<{ setup_needed: boolean }>('/api/admin/setup'),
   setup: (token: string, email: string, password: string) =>
     requestJson<TokenResponse>('/api/admin/setup', { method: 'POST', body: { token, email, password } }),
+  /** Whether a /setup link is a live password-reset link (printed by `npm run host -- reset-password`). */
+  resetLinkValid: (token: string) =>
+    requestJson<{ valid: boolean }>(`/api/admin/password-reset?token=${encodeURIComponent(token)}`).then((r) => r.valid),
+  resetPassword: (token: string, newPassword: string) =>
+    requestJson<TokenResponse>('/api/admin/password-reset', { method: 'POST', body: { token, new_password: newPassword } }),
 };
 
 /**
- * Every host call, bound to one token. A 401 means the token expired or the account is
- * gone: `onUnauthorized` signs the host out instead of leaving a board that silently fails.
+ * Every host call, bound to one token. A 401 `unauthorized` means the token expired or was
+ * revoked (signed out elsewhere, a new password): `onUnauthorized` signs the host out
+ * instead of leaving a board that silently fails. (A wrong current password is a 401 too,
+ * but `invalid_credentials`: the session is fine.)
  */
 export function createAdminApi(token: string, onUnauthorized: () => void) {
   async function call<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
     try {
       return await requestJson<T>(path, { method, body, token });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) onUnauthorized();
+      if (error instanceof ApiError && error.status === 401 && error.code === 'unauthorized') onUnauthorized();
       throw error;
     }
   }
@@ -76,6 +83,12 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     /** Automatic HTTPS: off, getting a certificate, on until…, or failed and why; and the router check. */
     httpsStatus: () => call<HttpsStatus>('/api/admin/https'),
     revokeGuest: (userKey: string) => call<{ guest: AdminGuest }>(`/api/admin/guests/${id(userKey)}/revoke`, 'POST'),
+
+    /** Ends this token on the server (every instance), not just on this device. */
+    logout: () => call<void>('/api/admin/logout', 'POST'),
+    logoutAll: () => call<void>('/api/admin/logout-all', 'POST'),
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call<void>('/api/admin/password', 'PUT', { current_password: currentPassword, new_password: newPassword }),
 
     /**
      * PUT of the raw image bytes through XMLHttpRequest, because fetch reports no upload

@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocale, useTranslator } from '../i18n/translator.ts';
 import { navigate, usePath, useSearch } from '../lib/router.ts';
 import { createAdminApi } from './admin-api.ts';
 import { AdminContext, useAdmin, type AdminContextValue } from './admin-context.ts';
-import { clearAdminSession, loadAdminSession, saveAdminSession, type AdminSession } from './admin-session.ts';
+import { clearAdminSession, loadAdminSession, saveAdminSession, sessionEmail, type AdminSession } from './admin-session.ts';
+import { AccountPage } from './account-page.tsx';
+import { ApiError } from '../lib/http.ts';
 import { SetupPage, SignInPage } from './auth-pages.tsx';
 import { BoardPage } from './board-page.tsx';
 import { CodePrintPage } from './code-print-page.tsx';
@@ -24,6 +26,8 @@ export default function AdminApp() {
   const t = useTranslator(adminMessages);
   const url = new URL(usePath() + useSearch(), location.origin);
   const [session, setSession] = useState<AdminSession | null | undefined>(undefined);
+  // Why the sign-in page is showing (signed out, signed out everywhere, a session that ended).
+  const [notice, setNotice] = useState<AdminMessageKey | undefined>(undefined);
 
   useEffect(() => {
     loadAdminSession().then(
@@ -34,10 +38,12 @@ export default function AdminApp() {
 
   const signedIn = useCallback(async (tokens: { access_token: string; expires_in: number }) => {
     setSession(await saveAdminSession(tokens));
+    setNotice(undefined);
     if (location.pathname.startsWith('/setup')) navigate('/admin');
   }, []);
-  const signOut = useCallback(() => {
+  const endSession = useCallback((why?: AdminMessageKey) => {
     void clearAdminSession();
+    setNotice(why);
     setSession(null);
   }, []);
 
@@ -55,8 +61,8 @@ export default function AdminApp() {
     return <SetupPage t={t} token={url.searchParams.get('token') ?? ''} onSignedIn={signedIn} />;
   }
   if (session === undefined) return <main className="auth" aria-busy="true" />;
-  if (session === null) return <SignInPage t={t} onSignedIn={signedIn} />;
-  return <Dashboard key={session.access_token} session={session} url={url} onSignOut={signOut} />;
+  if (session === null) return <SignInPage t={t} onSignedIn={signedIn} notice={notice} />;
+  return <Dashboard key={session.access_token} session={session} url={url} onEnd={endSession} />;
 }
 
 const NAV: { path: string; key: AdminMessageKey }[] = [
@@ -66,20 +72,50 @@ const NAV: { path: string; key: AdminMessageKey }[] = [
   { path: '/admin/codes', key: 'nav.codes' },
   { path: '/admin/guests', key: 'nav.guests' },
   { path: '/admin/numbers', key: 'nav.numbers' },
+  { path: '/admin/account', key: 'nav.account' },
 ];
 
-function Dashboard({ session, url, onSignOut }: { session: AdminSession; url: URL; onSignOut: () => void }) {
+function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void }) {
   const t = useTranslator(adminMessages);
-  const api = useMemo(() => createAdminApi(session.access_token, onSignOut), [session.access_token, onSignOut]);
+  // While this device signs itself out, the 401s its own sign-out causes (the server ends the
+  // board's live subscriptions, the board asks again) must not say "you were signed out".
+  const leaving = useRef(false);
+  const sessionEnded = useCallback(() => {
+    if (!leaving.current) onEnd('auth.sessionEnded');
+  }, [onEnd]);
+  const api = useMemo(() => createAdminApi(session.access_token, sessionEnded), [session.access_token, sessionEnded]);
   const board = useBoard(api);
-  const value: AdminContextValue = { api, board, t, navigate, signOut: onSignOut };
+  const [signingOut, setSigningOut] = useState(false);
+  const signOut = useCallback(async () => {
+    leaving.current = true;
+    setSigningOut(true);
+    try {
+      await api.logout();
+      onEnd('auth.signedOut');
+    } catch (error) {
+      // Signing out must always work on this device; say so when the server did not hear it.
+      onEnd(error instanceof ApiError && error.status === 401 ? 'auth.signedOut' : 'auth.signedOutLocally');
+    }
+  }, [api, onEnd]);
+  const signOutEverywhere = useCallback(async () => {
+    leaving.current = true;
+    try {
+      await api.logoutAll();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return onEnd('auth.sessionEnded');
+      leaving.current = false;
+      throw error;
+    }
+    onEnd('auth.signedOutEverywhere');
+  }, [api, onEnd]);
+  const value: AdminContextValue = { api, board, t, navigate, signOut, signOutEverywhere, email: sessionEmail(session) };
   const path = url.pathname.replace(/\/+$/, '') || '/admin';
 
   // The token's own expiry: sign out on time rather than after a wave of 401s.
   useEffect(() => {
-    const timer = setTimeout(onSignOut, Math.max(0, session.expires_at - Date.now()));
+    const timer = setTimeout(sessionEnded, Math.max(0, session.expires_at - Date.now()));
     return () => clearTimeout(timer);
-  }, [session.expires_at, onSignOut]);
+  }, [session.expires_at, sessionEnded]);
 
   return (
     <AdminContext.Provider value={value}>
@@ -102,8 +138,8 @@ function Dashboard({ session, url, onSignOut }: { session: AdminSession; url: UR
             ))}
           </nav>
           <ConnectionBadge />
-          <button type="button" className="button" onClick={onSignOut}>
-            {t('auth.signOut')}
+          <button type="button" className="button" onClick={() => void signOut()} disabled={signingOut}>
+            {signingOut ? t('auth.signingOut') : t('auth.signOut')}
           </button>
         </header>
         <main className="admin-main">
@@ -135,6 +171,8 @@ function Page({ path, url }: { path: string; url: URL }) {
       return <GuestsPage />;
     case '/admin/numbers':
       return <NumbersPage />;
+    case '/admin/account':
+      return <AccountPage />;
     default:
       return <p role="alert">{t('nav.notFound')}</p>;
   }

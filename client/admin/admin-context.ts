@@ -9,7 +9,12 @@ export interface AdminContextValue {
   board: Board;
   t: Translate<AdminMessageKey>;
   navigate(path: string): void;
-  signOut(): void;
+  /** Signs this token out on the server (every instance), then here; always ends the session here. */
+  signOut(): Promise<void>;
+  /** Ends every host session on every device, this one included; rejects (session kept) when the server did not do it. */
+  signOutEverywhere(): Promise<void>;
+  /** The signed-in account's email, as the token says. */
+  email: string | undefined;
 }
 
 export const AdminContext = createContext<AdminContextValue | null>(null);

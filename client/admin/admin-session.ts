@@ -27,3 +27,16 @@ export async function saveAdminSession(tokens: { access_token: string; expires_i
 export async function clearAdminSession(): Promise<void> {
   await db.auth.delete(ADMIN_SESSION_KEY);
 }
+
+/** The account's email, read from the token the server signed (shown, never trusted). */
+export function sessionEmail(session: AdminSession): string | undefined {
+  try {
+    const payload = session.access_token.split('.')[1] ?? '';
+    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const json = new TextDecoder().decode(bytes);
+    const email = (JSON.parse(json) as { email?: unknown }).email;
+    return typeof email === 'string' ? email : undefined;
+  } catch {
+    return undefined;
+  }
+}

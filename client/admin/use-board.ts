@@ -115,13 +115,17 @@ export function useBoard(api: AdminApi): Board {
         touchedDuringCatchUp.current?.add(event.order_id);
         setOrders((board) => applyStatusChange(board, event));
       };
+      // The server ended a subscription (this token was signed out everywhere, or the password
+      // changed on another device): asking for the orders finds out, and its 401 signs this
+      // device out at once instead of leaving a board that no longer updates.
+      const onEnded = () => void catchUp().catch(() => undefined);
       // The first connection may fail (server restarting, broker not up yet): try again,
       // Amplify itself takes over reconnecting once a connection has been made.
       for (let attempt = 0; !closed; attempt += 1) {
         try {
           const created = await Promise.all([
-            live.subscribe<NewOrderEvent>(ADMIN_NEW_ORDERS, api.token, onNewOrder),
-            live.subscribe<OrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate),
+            live.subscribe<NewOrderEvent>(ADMIN_NEW_ORDERS, api.token, onNewOrder, onEnded),
+            live.subscribe<OrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate, onEnded),
           ]);
           if (closed) created.forEach((s) => s.close());
           else subscriptions.push(...created);

@@ -6,6 +6,14 @@ export interface HostAccountRow {
   password_hash: string;
 }
 
+/** The one pending setup link: a first-account link, or a password reset for an existing account. */
+export interface SetupTokenRecord {
+  hash: string;
+  /** Set for a password reset: whose password, and until when the link works. */
+  host_id?: string;
+  expires_at?: string;
+}
+
 export class HostAccountRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -34,23 +42,46 @@ export class HostAccountRepository {
     await this.db.query('UPDATE host_accounts SET last_login = now() WHERE id = $1', [id]);
   }
 
-  async setSetupTokenHash(hash: string): Promise<void> {
-    await this.db.query(
-      `INSERT INTO server_secrets (name, value) VALUES ('setup_token', $1)
-       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, created_at = now()`,
-      [JSON.stringify({ hash })],
-    );
-  }
-
   /** Locks the setup token row for the transaction that consumes it. */
   async lockSetupTokenHash(tx: Queryable): Promise<string | undefined> {
-    const { rows } = await tx.query<{ value: { hash: string } }>(
-      "SELECT value FROM server_secrets WHERE name = 'setup_token' FOR UPDATE",
-    );
-    return rows[0]?.value.hash;
+    return (await new HostAccountRepository(tx).setupToken({ lock: true }))?.hash;
   }
 
   async deleteSetupToken(tx: Queryable): Promise<void> {
     await tx.query("DELETE FROM server_secrets WHERE name = 'setup_token'");
+  }
+
+  async findById(id: string): Promise<HostAccountRow | undefined> {
+    const { rows } = await this.db.query<HostAccountRow>('SELECT id, email, password_hash FROM host_accounts WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  /** The host account (there is one; the oldest should there ever be more). */
+  async first(): Promise<HostAccountRow | undefined> {
+    const { rows } = await this.db.query<HostAccountRow>(
+      'SELECT id, email, password_hash FROM host_accounts ORDER BY created_at, id LIMIT 1',
+    );
+    return rows[0];
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const { rowCount } = await this.db.query('UPDATE host_accounts SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+    return rowCount === 1;
+  }
+
+  async setSetupToken(record: SetupTokenRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO server_secrets (name, value) VALUES ('setup_token', $1)
+       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, created_at = now()`,
+      [JSON.stringify(record)],
+    );
+  }
+
+  /** The pending setup link's record; `lock` holds it for the transaction that consumes it. */
+  async setupToken(options: { lock?: boolean } = {}): Promise<SetupTokenRecord | undefined> {
+    const { rows } = await this.db.query<{ value: SetupTokenRecord }>(
+      `SELECT value FROM server_secrets WHERE name = 'setup_token'${options.lock ? ' FOR UPDATE' : ''}`,
+    );
+    return rows[0]?.value;
   }
 }

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { adminLoginBody, adminSetupBody } from '../../shared/schemas/admin.ts';
 import { AppError } from '../http/errors.ts';
-import { RateLimiter, clientAddress } from '../http/rate-limit.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { parse } from '../http/validate.ts';
 import type { AppContext } from '../context.ts';
 
@@ -10,14 +11,16 @@ export function hostAccountRoutes(ctx: AppContext): Router {
   const failures = new RateLimiter(10, 60_000);
 
   router.post('/api/admin/login', async (req, res) => {
-    const address = clientAddress(req);
-    failures.check(address);
     const body = parse(adminLoginBody, req.body);
-    const issued = await ctx.hostAccounts.login(body.email, body.password);
-    if (!issued) {
-      failures.fail(address);
-      throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
-    }
+    const issued = await failures.attempt(
+      clientAddress(req, ctx.config.trustProxy),
+      async () => {
+        const issued = await ctx.hostAccounts.login(body.email, body.password);
+        if (!issued) throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
+        return issued;
+      },
+      failsWith('invalid_credentials'),
+    );
     res.json(issued);
   });
 
@@ -26,15 +29,13 @@ export function hostAccountRoutes(ctx: AppContext): Router {
   });
 
   router.post('/api/admin/setup', async (req, res) => {
-    const address = clientAddress(req);
-    failures.check(address);
     const body = parse(adminSetupBody, req.body);
-    try {
-      res.status(201).json(await ctx.hostAccounts.completeSetup(body.token, body.email, body.password));
-    } catch (error) {
-      if (error instanceof AppError && error.status === 401) failures.fail(address);
-      throw error;
-    }
+    const issued = await failures.attempt(
+      clientAddress(req, ctx.config.trustProxy),
+      () => ctx.hostAccounts.completeSetup(body.token, body.email, body.password),
+      failsWith('invalid_setup_token'),
+    );
+    res.status(201).json(issued);
   });
 
   return router;

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { forbidden, unauthorized } from '../http/errors.ts';
 import type { GuestStatusCache } from './guest-status.ts';
+import { isRevocable, type TokenRevocations } from './token-revocations.ts';
 import type { AccessClaims, AdminClaims, GuestClaims, TokenService } from './tokens.ts';
 
 declare module 'express-serve-static-core' {
@@ -29,11 +30,12 @@ export interface AuthGuards {
   verify(token: string): Promise<AccessClaims | null>;
 }
 
-export function createAuthGuards(tokens: TokenService, guestStatus: GuestStatusCache): AuthGuards {
+export function createAuthGuards(tokens: TokenService, guestStatus: GuestStatusCache, revocations: TokenRevocations): AuthGuards {
   async function verify(token: string): Promise<AccessClaims | null> {
     const claims = await tokens.verify(token);
     if (!claims) return null;
     if (claims.role === 'guest' && !(await guestStatus.isActive(claims.user_key))) return null;
+    if (isRevocable(claims) && (await revocations.isRevoked(claims))) return null;
     return claims;
   }
 

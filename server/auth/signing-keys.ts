@@ -1,5 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Database } from '../db/database.ts';
+import type { SecretBox } from './secret-box.ts';
+import { SECRET_CONTEXT } from './stored-secrets.ts';
 
 /**
  * EdDSA (Ed25519), chosen by measured cost (docs/PERFORMANCE.md, "Registration and tokens"):
@@ -24,18 +26,25 @@ interface KeyRow {
   kid: string;
   alg: string;
   public_jwk: JWK;
-  private_jwk: JWK;
+  /** The private JWK as an object (stored unencrypted), or a string sealed by the SecretBox. */
+  private_jwk: JWK | string;
   retired_at: Date | null;
   created_at: Date;
 }
 
-/** The server's own key pairs, kept in the database so every instance signs and verifies alike. */
+/**
+ * The server's own key pairs, kept in the database so every instance signs and verifies
+ * alike; the private halves sealed by the SecretBox (see secret-box.ts for why).
+ */
 export class SigningKeyStore {
   private current: SigningKey | undefined;
   private readonly byKid = new Map<string, SigningKey>();
   private lastReload = 0;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly secrets: SecretBox,
+  ) {}
 
   /** Loads the keys, creating the first pair on a fresh database. */
   async init(): Promise<void> {
@@ -50,12 +59,14 @@ export class SigningKeyStore {
     const { publicKey, privateKey } = await generateKeyPair(TOKEN_ALG, { extractable: true });
     const kid = crypto.randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: TOKEN_ALG, use: 'sig' };
-    const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: TOKEN_ALG };
+    const privateJwk = JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: TOKEN_ALG });
+    const stored = this.secrets.seal(privateJwk, SECRET_CONTEXT.signingKey(kid));
     await this.db.query('INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk) VALUES ($1, $2, $3, $4)', [
       kid,
       TOKEN_ALG,
       JSON.stringify(publicJwk),
-      JSON.stringify(privateJwk),
+      // jsonb: the JWK object as it is, or the sealed string as a JSON string.
+      stored === privateJwk ? privateJwk : JSON.stringify(stored),
     ]);
     await this.reload();
     return this.signingKey();
@@ -87,12 +98,16 @@ export class SigningKeyStore {
     );
     for (const row of rows) {
       if (this.byKid.has(row.kid) || !isAcceptedAlg(row.alg)) continue;
+      const privateJwk =
+        typeof row.private_jwk === 'string'
+          ? (JSON.parse(this.secrets.open(row.private_jwk, SECRET_CONTEXT.signingKey(row.kid))) as JWK)
+          : row.private_jwk;
       this.byKid.set(row.kid, {
         kid: row.kid,
         alg: row.alg,
         publicJwk: row.public_jwk,
         publicKey: (await importJWK(row.public_jwk, row.alg)) as CryptoKey,
-        privateKey: (await importJWK(row.private_jwk, row.alg)) as CryptoKey,
+        privateKey: (await importJWK(privateJwk, row.alg)) as CryptoKey,
       });
     }
     // Sign only with a key of the chosen algorithm; keys of others only verify.

@@ -19,6 +19,9 @@ export interface AdminClaims {
   sub: string;
   email: string;
   exp: number;
+  jti: string;
+  /** The host's token epoch when the token was issued (see token-revocations.ts); 0 for older tokens. */
+  session_epoch: number;
 }
 
 export type AccessClaims = GuestClaims | AdminClaims;
@@ -34,11 +37,12 @@ export class TokenService {
     return this.sign({ role: 'guest', user_key: userKey, username }, userKey, ttlSeconds);
   }
 
-  async signAdmin(hostId: string, email: string, ttlSeconds: number): Promise<string> {
-    return this.sign({ role: 'admin', email }, hostId, ttlSeconds);
+  /** `sessionEpoch`: the host's current token epoch (TokenRevocations.epoch); 0 until one was raised. */
+  async signAdmin(hostId: string, email: string, ttlSeconds: number, sessionEpoch = 0): Promise<string> {
+    return this.sign({ role: 'admin', email, session_epoch: sessionEpoch }, hostId, ttlSeconds);
   }
 
-  private async sign(claims: Record<string, string>, subject: string, ttlSeconds: number): Promise<string> {
+  private async sign(claims: Record<string, string | number>, subject: string, ttlSeconds: number): Promise<string> {
     const key = this.keys.signingKey();
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ ...claims, token_type: 'access' })
@@ -90,8 +94,10 @@ export class TokenService {
       if (payload.role === 'guest' && typeof payload.user_key === 'string' && typeof payload.username === 'string') {
         return { role: 'guest', sub: payload.sub, user_key: payload.user_key, username: payload.username, exp: payload.exp };
       }
-      if (payload.role === 'admin' && typeof payload.email === 'string') {
-        return { role: 'admin', sub: payload.sub, email: payload.email, exp: payload.exp };
+      if (payload.role === 'admin' && typeof payload.email === 'string' && typeof payload.jti === 'string') {
+        const epoch = payload.session_epoch ?? 0;
+        if (!Number.isSafeInteger(epoch)) return null;
+        return { role: 'admin', sub: payload.sub, email: payload.email, exp: payload.exp, jti: payload.jti, session_epoch: epoch as number };
       }
       return null;
     } catch {

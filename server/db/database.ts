@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { DataDirLock } from './data-dir-lock.ts';
 
 // int8 (bigint) stays a string: versions and cursors are decimal strings on the wire.
 // numeric too; count(*) results are cast to int in SQL where a number is wanted.
@@ -28,6 +29,8 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** A dedicated connection string for LISTEN (PostgreSQL only). */
   readonly connectionString: string | undefined;
+  /** The embedded database's hold on its DATA_DIR (none in memory or on PostgreSQL). */
+  readonly dataDirLock: DataDirLock | undefined;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ class PoolDatabase implements Database {
     readonly pool: pg.Pool,
     readonly connectionString: string | undefined,
     private readonly onClose: () => Promise<void>,
+    readonly dataDirLock: DataDirLock | undefined = undefined,
   ) {}
 
   query<T extends object = Row>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
@@ -87,9 +91,13 @@ function watchPool(pool: pg.Pool, logger: Logger): void {
   pool.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost'));
 }
 
+export const BARBACK_APPLICATION_NAME = 'barback';
+
 async function openPostgres(url: string, logger: Logger, max: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
+    // Named, so `npm run host -- rotate-secrets-key` can tell whether instances are still running.
+    application_name: BARBACK_APPLICATION_NAME,
     max,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -108,16 +116,33 @@ async function openEmbedded(dataDir: string, logger: Logger): Promise<Database> 
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const inMemory = dataDir === 'memory://';
   if (!inMemory) await fs.mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(inMemory ? undefined : path.join(dataDir, 'pglite'));
+  // mkdtemp makes the folder private to this OS user, and so the socket in it.
   const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-pg-'));
-  const socketPath = path.join(socketDir, '.s.PGSQL.5432');
-  const socketServer = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 4 });
-  await socketServer.start();
-  const pool = new pg.Pool({ host: socketDir, user: 'postgres', database: 'postgres', max: 1 });
-  watchPool(pool, logger);
-  return new PoolDatabase('embedded', pool, undefined, async () => {
-    await socketServer.stop();
-    await pglite.close();
+  let lock: DataDirLock | undefined;
+  try {
+    lock = inMemory ? undefined : await DataDirLock.acquire(dataDir, { pid: process.pid, socket_dir: socketDir });
+    const pglite = await PGlite.create(inMemory ? undefined : path.join(dataDir, 'pglite'));
+    const socketPath = path.join(socketDir, '.s.PGSQL.5432');
+    const socketServer = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 4 });
+    await socketServer.start();
+    const pool = new pg.Pool({ host: socketDir, user: 'postgres', database: 'postgres', max: 1 });
+    watchPool(pool, logger);
+    const held = lock;
+    return new PoolDatabase(
+      'embedded',
+      pool,
+      undefined,
+      async () => {
+        await socketServer.stop();
+        await pglite.close();
+        await fs.rm(socketDir, { recursive: true, force: true });
+        await held?.release();
+      },
+      lock,
+    );
+  } catch (error) {
+    await lock?.release();
     await fs.rm(socketDir, { recursive: true, force: true });
-  });
+    throw error;
+  }
 }

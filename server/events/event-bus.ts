@@ -26,6 +26,8 @@ export type ClientEventsListener = (published: ClientEvents) => void;
 /** Server-to-server signals that are never delivered to clients. */
 export interface InternalSignals {
   guest_revoked: { user_key: string };
+  /** Some of a subject's access tokens were revoked (see TokenRevocations): forget what you remember. */
+  tokens_revoked: { subject: string };
 }
 export type InternalSignal = { [K in keyof InternalSignals]: { kind: K; data: InternalSignals[K] } }[keyof InternalSignals];
 export type SignalListener = (signal: InternalSignal) => void;

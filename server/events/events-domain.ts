@@ -43,6 +43,12 @@ export function installEvents(ctx: AppContext): EventsDomain {
       ctx.guestStatus.markRevoked(signal.data.user_key);
       realtime.revoke(signal.data.user_key);
     }),
+    ctx.events.onSignal((signal) => {
+      if (signal.kind !== 'tokens_revoked') return;
+      realtime.revokeTokens(signal.data.subject).catch((error: unknown) => {
+        ctx.logger.warn({ err: (error as Error).message }, 'events: could not recheck revoked tokens');
+      });
+    }),
   );
   return {
     routes: httpPublishRoutes,

@@ -30,16 +30,29 @@ const cors: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * Who is publishing is settled from the headers, before a byte of the body (up to 2 MB) is
+ * read: an anonymous or guest sender is refused at once, and the connection closes rather
+ * than have the server read the rest of the body only to throw it away.
+ */
+function authorizePublisher(ctx: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    const token = tokenFrom(req.headers);
+    const claims = token ? await ctx.auth.verify(token) : null;
+    if (claims && mayPublish(claims)) return next();
+    res.setHeader('Connection', 'close');
+    if (!claims) return appSyncError(res, 401, 'UnauthorizedException', 'The access token is missing, invalid or expired.');
+    appSyncError(res, 403, 'UnauthorizedException', 'This account may not publish.');
+  };
+}
+
 /** POST /event: AppSync Events' HTTP publish. */
 export function httpPublishRoutes(ctx: AppContext): Router {
   const router = Router();
   router.options('/event', cors, (_req, res) => {
     res.status(204).end();
   });
-  router.post('/event', cors, express.text({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
-    const token = tokenFrom(req.headers);
-    const claims = token ? await ctx.auth.verify(token) : null;
-    if (!claims) return appSyncError(res, 401, 'UnauthorizedException', 'The access token is missing, invalid or expired.');
+  router.post('/event', cors, authorizePublisher(ctx), express.text({ type: () => true, limit: BODY_LIMIT }), (req, res) => {
     let body: unknown;
     try {
       body = JSON.parse(typeof req.body === 'string' ? req.body : '');
@@ -51,7 +64,6 @@ export function httpPublishRoutes(ctx: AppContext): Router {
     if (!channel) return appSyncError(res, 400, 'BadRequestException', 'Invalid channel.');
     const events = checkEvents(rawEvents);
     if ('problem' in events) return appSyncError(res, 400, 'BadRequestException', events.problem);
-    if (!mayPublish(claims)) return appSyncError(res, 403, 'UnauthorizedException', 'This account may not publish.');
     ctx.events.publishClientEvents(channel.path, events);
     res.json({ successful: events.map((_, index) => ({ identifier: randomUUID(), index })), failed: [] });
   });

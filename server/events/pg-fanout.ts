@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EventMap, EventType } from '../../shared/events.ts';
-import type { Database } from '../db/database.ts';
+import { BARBACK_APPLICATION_NAME, type Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { LocalEventBus, type ChannelEvent, type ClientEvents, type EventBus, type InternalSignal, type InternalSignals } from './event-bus.ts';
 
@@ -176,7 +176,8 @@ export class PgFanoutBus extends LocalEventBus {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    // Named like the pool: a held LISTEN connection shows a running instance (see npm run host).
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: BARBACK_APPLICATION_NAME });
     client.on('notification', (message) => {
       if (message.channel === NOTIFY_CHANNEL) this.receive(message.payload);
     });

@@ -3,7 +3,10 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AccessClaims } from '../auth/tokens.ts';
+import { isRevocable, tokenSubject, type RevocableClaims } from '../auth/token-revocations.ts';
 import type { AppContext } from '../context.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { refuseSocket } from '../http/connection-guard.ts';
 import { Broker, checkEvents, type Subscriber, type Subscription } from './broker.ts';
 import { mayPublish, maySubscribe, parseChannel, tokenFrom } from './channels.ts';
 
@@ -50,6 +53,8 @@ export class RealtimeServer {
   // second instead of one long pause every 30 seconds.
   private readonly buckets: Set<Connection>[];
   private readonly byUser = new Map<string, Set<Connection>>();
+  /** Connections holding a token of a revocable role (the host's), on the socket or a subscription. */
+  private readonly revocable = new Set<Connection>();
   private nextBucket = 0;
   private tick = 0;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -83,11 +88,8 @@ export class RealtimeServer {
   attach(server: http.Server): void {
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
-      if (path !== REALTIME_PATH) {
-        // Nobody else listens for upgrades: refuse instead of leaving the socket hanging.
-        if (server.listenerCount('upgrade') === 1) reject(socket, 404, 'Not Found');
-        return;
-      }
+      // The only WebSocket endpoint: refuse any other upgrade instead of leaving the socket hanging.
+      if (path !== REALTIME_PATH) return refuseSocket(socket, 404, 'not_found', 'No WebSocket endpoint here; live events are at /event/realtime.');
       this.upgrade(req, socket, head).catch((error: unknown) => {
         this.ctx.logger.warn({ err: (error as Error).message }, 'events: upgrade failed');
         socket.destroy();
@@ -97,14 +99,16 @@ export class RealtimeServer {
 
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
-    if (this.closing) return reject(socket, 503, 'Service Unavailable');
+    if (this.closing) return refuseSocket(socket, 503, 'service_unavailable', 'The server is shutting down.');
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    if (!offered.includes(PROTOCOL)) return reject(socket, 400, 'Bad Request');
-    const address = this.clientAddress(req);
+    if (!offered.includes(PROTOCOL)) return refuseSocket(socket, 400, 'bad_request', 'Offer the aws-appsync-event-ws subprotocol.');
+    const address = clientAddress(req, this.ctx.config.trustProxy);
     const open = this.perAddress.get(address) ?? 0;
-    if (open >= this.limits.connectionsPerAddress) return reject(socket, 429, 'Too Many Requests');
+    if (open >= this.limits.connectionsPerAddress) {
+      return refuseSocket(socket, 429, 'too_many_connections', 'Too many live connections from this address.', { 'Retry-After': '5' });
+    }
     this.perAddress.set(address, open + 1);
     socket.once('close', () => {
       const left = (this.perAddress.get(address) ?? 1) - 1;
@@ -122,18 +126,12 @@ export class RealtimeServer {
     const connection = new Connection(ws, claims, this);
     bucket.add(connection);
     if (claims?.role === 'guest') this.indexUser(claims.user_key, connection);
+    if (claims && isRevocable(claims)) this.revocable.add(connection);
     ws.once('close', () => {
       bucket.delete(connection);
+      this.revocable.delete(connection);
       connection.dispose();
     });
-  }
-
-  private clientAddress(req: http.IncomingMessage): string {
-    if (this.ctx.config.trustProxy) {
-      const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
-    return req.socket.remoteAddress ?? 'unknown';
   }
 
   verify(token: string | undefined): Promise<AccessClaims | null> {
@@ -161,6 +159,19 @@ export class RealtimeServer {
   /** A revoked guest is cut off at once: their subscriptions end and their own sockets close. */
   revoke(userKey: string): void {
     for (const connection of [...(this.byUser.get(userKey) ?? [])]) connection.revoke(userKey);
+  }
+
+  trackRevocable(connection: Connection): void {
+    this.revocable.add(connection);
+  }
+
+  /**
+   * Some of a subject's tokens were revoked (sign out, sign out everywhere, a new password):
+   * subscriptions they authorized end and sockets they opened close, on this instance.
+   */
+  async revokeTokens(subject: string): Promise<void> {
+    const isRevoked = (claims: RevocableClaims) => this.ctx.revocations.isRevoked(claims, { fresh: true });
+    await Promise.all([...this.revocable].map((connection) => connection.revokeTokens(subject, isRevoked)));
   }
 
   private sweep(): void {
@@ -197,6 +208,8 @@ export class RealtimeServer {
 class Connection implements Subscriber {
   readonly subscriptions = new Map<string, Subscription>();
   readonly userKeys = new Set<string>();
+  /** The revocable token behind each subscription it authorized (by subscription id). */
+  private readonly revocableTokens = new Map<string, RevocableClaims>();
   private initialized = false;
   private alive = true;
   private initTimer: NodeJS.Timeout | undefined;
@@ -251,7 +264,8 @@ class Connection implements Subscriber {
       case 'publish':
         return this.publish(id, msg);
       default:
-        return this.error(id, 'UnsupportedOperation', `Unknown message type ${JSON.stringify(String(msg.type)).slice(0, 80)}.`);
+        // JSON.stringify, not String(): `[{"toString":null}]` has no string form and would throw.
+        return this.error(id, 'UnsupportedOperation', `Unknown message type ${String(JSON.stringify(msg.type)).slice(0, 80)}.`);
     }
   }
 
@@ -285,6 +299,7 @@ class Connection implements Subscriber {
     }
     const previous = this.subscriptions.get(id);
     if (previous) this.server.broker.remove(previous);
+    this.revocableTokens.delete(id);
     const userKey = claims.role === 'guest' ? claims.user_key : undefined;
     const subscription: Subscription = {
       id,
@@ -297,6 +312,10 @@ class Connection implements Subscriber {
     this.subscriptions.set(id, subscription);
     this.server.broker.add(subscription);
     if (userKey) this.server.indexUser(userKey, this);
+    if (isRevocable(claims)) {
+      this.revocableTokens.set(id, claims);
+      this.server.trackRevocable(this);
+    }
     this.reply({ type: 'subscribe_success', id });
   }
 
@@ -359,8 +378,21 @@ class Connection implements Subscriber {
     if (this.claims?.role === 'guest' && this.claims.user_key === userKey) this.ws.close(4403, 'Access revoked');
   }
 
+  async revokeTokens(subject: string, isRevoked: (claims: RevocableClaims) => Promise<boolean>): Promise<void> {
+    for (const [id, claims] of [...this.revocableTokens]) {
+      if (tokenSubject(claims) !== subject || !(await isRevoked(claims))) continue;
+      const subscription = this.subscriptions.get(id);
+      if (!subscription || this.revocableTokens.get(id) !== claims) continue;
+      this.drop(subscription);
+      this.authError(subscription, 'Access revoked');
+    }
+    const own = this.claims;
+    if (own && isRevocable(own) && tokenSubject(own) === subject && (await isRevoked(own))) this.ws.close(4403, 'Access revoked');
+  }
+
   private drop(subscription: Subscription): void {
     this.subscriptions.delete(subscription.id);
+    this.revocableTokens.delete(subscription.id);
     this.server.broker.remove(subscription);
   }
 
@@ -395,6 +427,7 @@ class Connection implements Subscriber {
     clearTimeout(this.initTimer);
     for (const subscription of this.subscriptions.values()) this.server.broker.remove(subscription);
     this.subscriptions.clear();
+    this.revocableTokens.clear();
     for (const userKey of this.userKeys) this.server.forgetUser(userKey, this);
   }
 }
@@ -412,8 +445,4 @@ function decodeHeader(encoded: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-function reject(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -2,8 +2,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { guestUsername, refreshTokenBody, registerBody } from '../../shared/schemas/guests.ts';
 import type { AppContext } from '../context.ts';
-import { AppError } from '../http/errors.ts';
-import { RateLimiter, clientAddress } from '../http/rate-limit.ts';
+import { clientAddress } from '../http/client-address.ts';
+import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { isUuid, parse } from '../http/validate.ts';
 import { GuestAuthService, deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
 
@@ -21,22 +21,19 @@ export function guestAuthRoutes(ctx: AppContext): Router {
   const device = (req: Request) => deviceInfo(req.get('user-agent'));
 
   router.post('/api/register', async (req, res) => {
-    const address = clientAddress(req);
-    codeFailures.check(address);
     const code = req.get('x-registration-code')?.trim();
-    // A missing or malformed code is the same 401 as an unknown one, without a database trip.
-    if (!isUuid(code)) {
-      codeFailures.fail(address);
-      throw invalidRegistrationCode();
-    }
-    const body = parse(registerBody, req.body);
-    const { username } = parse(usernameRule, body, 'invalid_username');
-    try {
-      res.status(201).json(await service.register(code.toLowerCase(), username, device(req)));
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_registration_code') codeFailures.fail(address);
-      throw error;
-    }
+    const registered = await codeFailures.attempt(
+      clientAddress(req, ctx.config.trustProxy),
+      async () => {
+        // A missing or malformed code is the same 401 as an unknown one, without a database trip.
+        if (!isUuid(code)) throw invalidRegistrationCode();
+        const body = parse(registerBody, req.body);
+        const { username } = parse(usernameRule, body, 'invalid_username');
+        return service.register(code.toLowerCase(), username, device(req));
+      },
+      failsWith('invalid_registration_code'),
+    );
+    res.status(201).json(registered);
   });
 
   router.post('/api/auth/refresh', async (req, res) => {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 
@@ -20,6 +21,19 @@ export const forbidden = () => new AppError(403, 'forbidden', 'This account may 
 
 export function envelope(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/**
+ * The envelope as a whole HTTP/1.1 answer, for sockets Express never sees (requests Node
+ * could not parse, refused connections and WebSocket upgrades). The connection closes after it.
+ */
+export function rawErrorAnswer(status: number, code: string, message: string, headers: Record<string, string> = {}): string {
+  const body = JSON.stringify(envelope(code, message));
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\n${extra}Connection: close\r\n\r\n${body}`
+  );
 }
 
 export const unknownApiPath: RequestHandler = (req, _res, next) => {

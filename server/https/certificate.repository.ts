@@ -1,4 +1,6 @@
 import pg from 'pg';
+import type { SecretBox } from '../auth/secret-box.ts';
+import { SECRET_CONTEXT } from '../auth/stored-secrets.ts';
 import type { Database, Queryable } from '../db/database.ts';
 
 export interface StoredCertificate {
@@ -27,21 +29,24 @@ const accountKeyName = (directoryUrl: string) => `acme-account ${directoryUrl}`;
 
 /** Certificates, their keys and the ACME account key, shared by every instance. */
 export class CertificateRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly secrets: SecretBox,
+  ) {}
 
-  /** The one place a private key is written (the place to encrypt it at rest). */
+  /** The one place a private key is written: sealed with the server's secrets key (see secret-box.ts). */
   async saveKey(q: Queryable, name: string, keyPem: string): Promise<void> {
     await q.query(
       `INSERT INTO https_private_keys (name, key_pem) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET key_pem = EXCLUDED.key_pem, updated_at = now()`,
-      [name, keyPem],
+      [name, this.secrets.seal(keyPem, SECRET_CONTEXT.httpsKey(name))],
     );
   }
 
   /** The one place a private key is read back. */
   async loadKey(q: Queryable, name: string): Promise<string | undefined> {
     const { rows } = await q.query<{ key_pem: string }>('SELECT key_pem FROM https_private_keys WHERE name = $1', [name]);
-    return rows[0]?.key_pem;
+    return rows[0] && this.secrets.open(rows[0].key_pem, SECRET_CONTEXT.httpsKey(name));
   }
 
   async load(domain: string): Promise<StoredCertificate | undefined> {

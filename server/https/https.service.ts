@@ -4,6 +4,7 @@ import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import type { RequestHandler } from 'express';
+import type { SecretBox } from '../auth/secret-box.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
@@ -47,10 +48,11 @@ export class HttpsService {
   constructor(
     private readonly config: Config,
     db: Database,
+    secrets: SecretBox,
     private readonly logger: Logger,
   ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    this.repository = new CertificateRepository(db);
+    this.repository = new CertificateRepository(db, secrets);
     this.agent = trustedAgent(config.https?.extraCaPem);
   }
 

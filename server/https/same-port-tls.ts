@@ -47,6 +47,8 @@ export class SamePortTls {
   }
 
   private accept(socket: net.Socket): void {
+    // Another 'connection' listener (the per-address cap) may have closed it already.
+    if (socket.destroyed) return;
     if (!this.active) return this.plain.call(this.server, socket);
     this.undecided.add(socket);
     socket.on('error', () => socket.destroy());

@@ -30,15 +30,33 @@ export class PushRepository {
     return rows[0]?.value;
   }
 
-  /** Returns true when the endpoint is new. An endpoint moves to the guest who registers it last. */
+  /** Holds the guest's row until the transaction ends (not against orders: no key update). */
+  async lockGuest(userKey: string): Promise<void> {
+    await this.db.query('SELECT 1 FROM app_users WHERE user_key = $1 FOR NO KEY UPDATE', [userKey]);
+  }
+
+  /**
+   * Returns true when the endpoint is new. An endpoint moves to the guest who registers it
+   * last; `created_at` is when it was last registered, so registering again makes it the newest.
+   */
   async upsert(userKey: string, endpoint: string, p256dh: string, auth: string): Promise<boolean> {
     const { rows } = await this.db.query<{ inserted: boolean }>(
       `INSERT INTO push_subscriptions (user_key, endpoint, p256dh, auth) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (endpoint) DO UPDATE SET user_key = EXCLUDED.user_key, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth
+       ON CONFLICT (endpoint) DO UPDATE
+         SET user_key = EXCLUDED.user_key, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, created_at = now()
        RETURNING (xmax = 0) AS inserted`,
       [userKey, endpoint, p256dh, auth],
     );
     return rows[0]!.inserted;
+  }
+
+  /** Deletes all but the guest's `keep` most recently registered subscriptions. */
+  async keepNewest(userKey: string, keep: number): Promise<void> {
+    await this.db.query(
+      `DELETE FROM push_subscriptions WHERE user_key = $1 AND id NOT IN (
+         SELECT id FROM push_subscriptions WHERE user_key = $1 ORDER BY created_at DESC, id DESC LIMIT $2)`,
+      [userKey, keep],
+    );
   }
 
   async delete(userKey: string, endpoint: string): Promise<void> {

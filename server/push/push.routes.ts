@@ -11,8 +11,8 @@ export function pushRoutes(push: PushService) {
 
     router.post('/api/push/subscriptions', ctx.auth.guest, async (req, res) => {
       const body = parse(pushSubscriptionBody, req.body, 'invalid_subscription');
-      const outcome = await push.subscribe(ctx.auth.guestClaims(req).user_key, body);
-      res.status(outcome === 'created' ? 201 : 200).json({ endpoint: body.endpoint });
+      const { outcome, endpoint } = await push.subscribe(ctx.auth.guestClaims(req).user_key, body);
+      res.status(outcome === 'created' ? 201 : 200).json({ endpoint });
     });
 
     router.delete('/api/push/subscriptions', ctx.auth.guest, async (req, res) => {

@@ -8,24 +8,20 @@ import { AppError } from '../http/errors.ts';
 import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
+import { safePushEndpoint } from './push-endpoint.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
+import { SECRET_CONTEXT } from '../auth/stored-secrets.ts';
 
 /**
- * The server POSTs to whatever endpoint a guest registers, so an unchecked endpoint would
- * let any guest aim the server at the party's LAN (SSRF). Only https endpoints on the
- * browser vendors' push services are accepted, plus hosts the operator lists.
+ * Subscriptions a guest keeps; registering another lets the oldest go. A phone or two and a
+ * browser change are real; three hundred were one guest making every ready order fan out.
  */
-const KNOWN_PUSH_HOSTS = [
-  'fcm.googleapis.com',
-  'android.googleapis.com',
-  'updates.push.services.mozilla.com',
-  '.push.services.mozilla.com',
-  'web.push.apple.com',
-  '.push.apple.com',
-  '.notify.windows.com',
-];
+export const PUSH_SUBSCRIPTIONS_PER_GUEST = 5;
 
 export interface PushOptions {
   extraHosts: string[];
+  /** Seals the VAPID private key in the database. */
+  secrets: SecretBox;
   /** Delays between attempts after a failure the push service may recover from. */
   retryDelaysMs?: number[];
   subject?: string;
@@ -45,7 +41,7 @@ export class PushService {
   agent: Agent | undefined;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly events: EventBus,
     private readonly logger: Logger,
     private readonly options: PushOptions,
@@ -54,7 +50,11 @@ export class PushService {
   }
 
   async init(): Promise<void> {
-    this.keys = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(webpush.generateVAPIDKeys()));
+    // The private key is stored sealed (see server/auth/secret-box.ts) and opened only here.
+    const { secrets } = this.options;
+    const sealed = ({ publicKey, privateKey }: VapidKeys) => ({ publicKey, privateKey: secrets.seal(privateKey, SECRET_CONTEXT.vapid) });
+    const stored = (await this.repo.findVapidKeys()) ?? (await this.repo.saveVapidKeysOnce(sealed(webpush.generateVAPIDKeys())));
+    this.keys = { ...stored, privateKey: secrets.open(stored.privateKey, SECRET_CONTEXT.vapid) };
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
@@ -84,30 +84,23 @@ export class PushService {
     return this.status.available ? this.keys?.publicKey : undefined;
   }
 
-  async subscribe(userKey: string, body: PushSubscriptionBody): Promise<'created' | 'updated'> {
-    this.checkEndpoint(body.endpoint);
-    const created = await this.repo.upsert(userKey, body.endpoint, body.keys.p256dh, body.keys.auth);
-    return created ? 'created' : 'updated';
+  /** Stores the subscription under its normalised endpoint, which the answer names. */
+  async subscribe(userKey: string, body: PushSubscriptionBody): Promise<{ outcome: 'created' | 'updated'; endpoint: string }> {
+    const endpoint = safePushEndpoint(body.endpoint, this.options.extraHosts);
+    if (!endpoint) throw new AppError(400, 'invalid_subscription', 'The endpoint must be an https URL of a browser push service.');
+    const created = await this.db.transaction(async (tx) => {
+      const repo = new PushRepository(tx);
+      // One guest's registrations queue here, so the cap holds under concurrent ones too.
+      await repo.lockGuest(userKey);
+      const inserted = await repo.upsert(userKey, endpoint, body.keys.p256dh, body.keys.auth);
+      await repo.keepNewest(userKey, PUSH_SUBSCRIPTIONS_PER_GUEST);
+      return inserted;
+    });
+    return { outcome: created ? 'created' : 'updated', endpoint };
   }
 
   async unsubscribe(userKey: string, endpoint: string): Promise<void> {
-    await this.repo.delete(userKey, endpoint);
-  }
-
-  private checkEndpoint(endpoint: string): void {
-    const invalid = () =>
-      new AppError(400, 'invalid_subscription', 'The endpoint must be an https URL of a browser push service.');
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      throw invalid();
-    }
-    if (url.protocol !== 'https:' || url.username || url.password) throw invalid();
-    const host = url.hostname.toLowerCase();
-    const known = KNOWN_PUSH_HOSTS.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
-    const extra = this.options.extraHosts.some((h) => h === host || h === url.host.toLowerCase());
-    if (!known && !extra) throw invalid();
+    await this.repo.delete(userKey, safePushEndpoint(endpoint, this.options.extraHosts) ?? endpoint);
   }
 
   private async notifyReady(userKey: string, message: OrderReadyPush): Promise<void> {
@@ -116,6 +109,13 @@ export class PushService {
   }
 
   private async deliver(subscription: PushSubscriptionRow, message: OrderReadyPush): Promise<void> {
+    // Checked again just before sending: a row stored by an older barback, or before the
+    // operator shortened PUSH_ENDPOINT_HOSTS, gets no request.
+    if (safePushEndpoint(subscription.endpoint, this.options.extraHosts) !== subscription.endpoint) {
+      await this.repo.deleteById(subscription.id);
+      this.logger.warn({ user_key: subscription.user_key }, 'push subscription with an endpoint no longer allowed; deleted');
+      return;
+    }
     const delays = this.options.retryDelaysMs ?? [1_000, 5_000, 15_000];
     const where = new URL(subscription.endpoint).host; // never log the path: it is the secret
     for (let attempt = 0; ; attempt++) {

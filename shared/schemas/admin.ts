@@ -17,3 +17,17 @@ export type AdminSetupBody = z.infer<typeof adminSetupBody>;
 
 export const tokenResponse = z.object({ access_token: z.string(), expires_in: z.number() });
 export type TokenResponse = z.infer<typeof tokenResponse>;
+
+/** PUT /api/admin/password. */
+export const adminPasswordChangeBody = z.strictObject({
+  current_password: z.string().max(1024),
+  new_password: z.string().min(10, 'at least 10 characters').max(1024),
+});
+export type AdminPasswordChangeBody = z.infer<typeof adminPasswordChangeBody>;
+
+/** POST /api/admin/password-reset: the link `npm run host -- reset-password` prints. */
+export const adminPasswordResetBody = z.strictObject({
+  token: z.string().min(1).max(200),
+  new_password: z.string().min(10, 'at least 10 characters').max(1024),
+});
+export type AdminPasswordResetBody = z.infer<typeof adminPasswordResetBody>;

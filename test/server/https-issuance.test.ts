@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -71,7 +72,7 @@ function plainRequest(port: number, method: string, path: string, host: string):
 
 describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeout: 180_000 }, () => {
   it('DuckDNS: the name is pointed at the LAN address, a certificate obtained by DNS-01, and HTTPS served that a client trusting only Pebble verifies for the name', async () => {
-    const { server, token } = await start(duckdns.env('party.duckdns.org'));
+    const { server, token } = await start({ ...duckdns.env('party.duckdns.org'), SECRETS_KEY: randomBytes(32).toString('base64') });
     const status = await waitForHttps(server, token, inState('active', 'failed'));
     expect(status).toMatchObject({
       status: 'active', domain: 'party.duckdns.org', reason: null, provider: 'duckdns', resolves_to_lan: true, lan_address: LAN,
@@ -86,6 +87,11 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
     expect(health.status).toBe(200);
     // The same port still answers plain HTTP: with a redirect for guests, as is for this laptop.
     expect((await api(server, 'GET', '/api/health')).status).toBe(200);
+
+    // The account key and the certificate's key are stored sealed with SECRETS_KEY, like the other private keys.
+    const { rows } = await server.db.query<{ name: string; key_pem: string }>('SELECT name, key_pem FROM https_private_keys ORDER BY name');
+    expect(rows.map((row) => row.name)).toEqual([`acme-account ${testbed.directoryUrl}`, 'certificate party.duckdns.org']);
+    for (const row of rows) expect(row.key_pem).toMatch(/^sb1\./);
   });
 
   it('once a certificate is active, join links and QR codes use https://HTTPS_DOMAIN:PORT and plain HTTP from the LAN is redirected there', async () => {

@@ -50,7 +50,43 @@ export class HostPage {
 
   async signOut(): Promise<void> {
     await this.page.getByRole('button', { name: 'Sign out' }).click();
-    await this.page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await this.signInButton().waitFor();
+  }
+
+  signInButton(): Locator {
+    return this.page.getByRole('button', { name: 'Sign in' });
+  }
+
+  /** Why the sign-in page is showing ("Signed out.", "You were signed out: …"). */
+  signInNotice(): Locator {
+    return this.page.locator('main.auth [role="status"]');
+  }
+
+  /** The host's Account screen: a new password (the current one proves it is the host). */
+  async changePassword(current: string, next: string): Promise<void> {
+    await this.open('Account');
+    await this.page.getByLabel('Current password').fill(current);
+    await this.page.getByLabel('New password').fill(next);
+    await this.page.getByRole('button', { name: 'Change password' }).click();
+  }
+
+  passwordChanged(): Locator {
+    return this.page.getByRole('status').filter({ hasText: 'Password changed' });
+  }
+
+  async signOutEverywhere(): Promise<void> {
+    await this.open('Account');
+    await this.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await this.page.getByRole('dialog').getByRole('button', { name: 'Yes, sign out everywhere' }).click();
+    await this.signInButton().waitFor();
+  }
+
+  /** Opens a link from `npm run host -- reset-password` and sets the new password there. */
+  async resetPassword(link: string, next: string): Promise<void> {
+    await this.page.goto(link);
+    await this.page.getByLabel('New password').fill(next);
+    await this.page.getByRole('button', { name: 'Set new password' }).click();
+    await this.boardHeading().waitFor();
   }
 
   boardHeading(): Locator {
@@ -58,7 +94,7 @@ export class HostPage {
   }
 
   /** In-app navigation through the header, as a host would tap it. */
-  async open(section: 'Orders' | 'History' | 'Drinks' | 'Invite codes' | 'Guests' | 'Tonight'): Promise<void> {
+  async open(section: 'Orders' | 'History' | 'Drinks' | 'Invite codes' | 'Guests' | 'Tonight' | 'Account'): Promise<void> {
     await this.page.getByRole('navigation').getByRole('link', { name: section, exact: false }).first().click();
   }
 
