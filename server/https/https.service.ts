@@ -100,12 +100,15 @@ export class HttpsService {
 
   /**
    * Plain-HTTP requests go to the HTTPS origin once it works, so no guest keeps using (or
-   * shares) an http:// link. Temporary (307): HTTPS can stop if a certificate lapses. This
-   * laptop's own http://localhost stays: it is already a secure context for browsers.
+   * shares) an http:// link. Temporary (307): HTTPS can stop if a certificate lapses. Two
+   * exceptions: this laptop's own http://localhost (already a secure context for browsers),
+   * and API calls (/api/…, /event) made by a page opened before HTTPS came on: a browser
+   * cannot follow them to another origin, and that page's queued orders would never be sent.
    */
   readonly redirect: RequestHandler = (req, res, next) => {
     const origin = this.origin();
     if (!origin || req.secure || isLoopbackHost(req.get('host') ?? 'localhost')) return next();
+    if (req.path.startsWith('/api/') || req.path === '/event') return next();
     res.set('Cache-Control', 'no-store').redirect(307, `${origin}${req.originalUrl}`);
   };
 

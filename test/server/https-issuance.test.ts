@@ -94,7 +94,7 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
     for (const row of rows) expect(row.key_pem).toMatch(/^sb1\./);
   });
 
-  it('once a certificate is active, join links and QR codes use https://HTTPS_DOMAIN:PORT and plain HTTP from the LAN is redirected there', async () => {
+  it('once a certificate is active, join links and QR codes use https://HTTPS_DOMAIN:PORT and plain-HTTP pages from the LAN are redirected there', async () => {
     const server = servers[0]!;
     const token = await adminToken(server);
     const origin = `https://party.duckdns.org:${server.port}`;
@@ -102,11 +102,13 @@ describe.runIf(LAN)('automatic HTTPS with a real ACME server (Pebble)', { timeou
     expect(code.body.join_url).toBe(`${origin}/join?code=${code.body.code}`);
     expect(await decodeQr(server, token, code.body.code)).toBe(code.body.join_url);
 
-    for (const [method, path] of [['GET', '/join?code=abc'], ['POST', '/api/orders']] as const) {
-      const res = await plainRequest(server.port, method, path, `${LAN}:${server.port}`);
+    for (const path of ['/join?code=abc', '/', '/manifest.webmanifest', '/assets/index.js']) {
+      const res = await plainRequest(server.port, 'GET', path, `${LAN}:${server.port}`);
       expect(res.status).toBe(307);
       expect(res.location).toBe(`${origin}${path}`);
     }
+    // A page opened over plain HTTP before the certificate came can still send what it queued.
+    expect((await plainRequest(server.port, 'POST', '/api/orders', `${LAN}:${server.port}`)).status).toBe(401);
     const overTls = await httpsRequest(origin, '/api/admin/https', testbed.rootPem, { headers: { authorization: `Bearer ${token}` } });
     expect(overTls.status).toBe(200);
   });
