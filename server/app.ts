@@ -31,6 +31,7 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.disable('x-powered-by');
   app.set('trust proxy', expressTrust(ctx.config.trustProxy));
   app.set('etag', false);
+  app.use(ctx.https.redirect);
   const pageHeaders = helmet({
     contentSecurityPolicy: {
       directives: {

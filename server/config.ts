@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
 import { parseSecretsKey } from './auth/secret-box.ts';
+import { loadHttpsSettings, type HttpsSettings } from './https/settings.ts';
 
 export interface Config {
   port: number;
@@ -10,6 +11,8 @@ export interface Config {
   publicUrl: string | undefined;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /** Automatic certificates (HTTPS_DOMAIN and its DNS provider); TLS_CERT/TLS_KEY win when set. */
+  https: HttpsSettings | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   maxActiveOrders: number;
@@ -41,7 +44,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
+export function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   let url: URL;
@@ -102,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: optionalUrl(env, 'PUBLIC_URL', ['http:', 'https:']),
     tlsCert,
     tlsKey,
+    https: loadHttpsSettings(env),
     adminEmail,
     adminPassword,
     maxActiveOrders: integer(env, 'MAX_ACTIVE_ORDERS', 3, 1, 1000),

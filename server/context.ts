@@ -11,6 +11,7 @@ import type { EventBus } from './events/event-bus.ts';
 import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
 import type { PushService } from './push/push.service.ts';
+import type { HttpsService } from './https/https.service.ts';
 
 /** Everything a route factory may use; built once in server.ts. */
 export interface AppContext {
@@ -27,6 +28,8 @@ export interface AppContext {
   events: EventBus;
   hostAccounts: HostAccountService;
   menu: MenuService;
+  /** Automatic certificates: state, the HTTPS origin once active, the plain-HTTP redirect. */
+  https: HttpsService;
   /** The origin guests use when PUBLIC_URL is not set (LAN address and port). */
   publicOrigin(req?: { protocol: string; get(name: string): string | undefined }): string;
   /** Web Push, set up with the other domains. */

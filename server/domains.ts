@@ -6,6 +6,7 @@ import { pushRoutes } from './push/push.routes.ts';
 import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
 import { installEvents } from './events/events-domain.ts';
+import { httpsRoutes } from './https/https.routes.ts';
 
 /**
  * The domains that join the core (guests, orders, events, push). Each may add routes,
@@ -27,7 +28,7 @@ export async function installDomains(ctx: AppContext): Promise<InstalledDomains>
   };
   const events = installEvents(ctx);
   return {
-    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes],
+    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes],
     upgradeHandlers: [events.attach],
     closers: [() => push.close(), events.close],
   };

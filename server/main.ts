@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { lanAddress } from './network.ts';
+import { httpsBannerLines } from './https/banner.ts';
 
 function fail(message: string): never {
   process.stderr.write(`barback: ${message}\n`);
@@ -21,22 +22,18 @@ function buildClientIfMissing(config: Config): void {
 }
 
 function banner(config: Config, running: RunningServer): string {
-  const https = Boolean(config.tlsCert);
-  const scheme = https ? 'https' : 'http';
+  // TLS_CERT makes localhost itself https; an automatic certificate is for its name, not localhost.
+  const scheme = config.tlsCert ? 'https' : 'http';
   const lan = lanAddress();
-  const guestOrigin = config.publicUrl ?? (lan ? `${scheme}://${lan}:${running.port}` : running.url);
   const lines = [
     '',
     '  barback is open.',
     '',
     `  On this laptop:   ${scheme}://localhost:${running.port}/admin`,
-    `  For guests:       ${guestOrigin}  (invite codes carry this address)`,
+    `  For guests:       ${running.ctx.publicOrigin()}  (invite codes carry this address)`,
     lan ? `  LAN address:      ${lan}` : '  LAN address:      none found (guests need to reach this machine)',
     `  Database:         ${running.ctx.db.kind === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
-    https
-      ? '  HTTPS:            on. Phones can install the app, get notifications and work offline.'
-      : '  HTTPS:            off. On a LAN address, phones can order but cannot install the app,\n' +
-        '                    run it offline or get notifications (browsers require HTTPS). See README: "HTTPS on a LAN".',
+    ...httpsBannerLines(running.ctx.https.status()),
     running.ctx.push?.status.available
       ? '  Push:             on: guests can be notified with the app closed.'
       : `  Push:             off (${running.ctx.push?.status.available === false ? running.ctx.push.status.reason : 'unavailable'});\n` +
@@ -72,6 +69,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Certificate steps as they happen; the banner waits for the first round (bounded: a CA may be slow).
+  running.ctx.https.onStep((line) => process.stdout.write(`  https: ${line}\n`));
+  await Promise.race([running.ctx.https.ready, new Promise((resolve) => setTimeout(resolve, 90_000).unref())]);
   process.stdout.write(`${banner(config, running)}\n`);
 
   let stopping = false;

@@ -20,6 +20,7 @@ import { buildApp } from './app.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
 import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
+import { HttpsService } from './https/https.service.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -64,6 +65,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();
+    const httpsService = new HttpsService(config, db, secrets, logger);
+    await httpsService.start();
+    closers.push(() => httpsService.close());
 
     let listeningPort = config.port;
     const scheme = config.tlsCert ? 'https' : 'http';
@@ -80,8 +84,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       events,
       hostAccounts,
       menu,
+      https: httpsService,
       publicOrigin(req) {
         if (config.publicUrl) return config.publicUrl;
+        const secure = httpsService.origin();
+        if (secure) return secure;
         const host = req?.get('host');
         if (req && host && !isLoopbackHost(host)) return `${req.protocol}://${host}`;
         return `${scheme}://${lanAddress() ?? 'localhost'}:${listeningPort}`;
@@ -104,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.on('clientError', answerUnreadableRequest);
     guardConnections(server, config.trustProxy);
     for (const attach of domains.upgradeHandlers) attach(server);
+    if (!config.tlsCert) httpsService.attach(server as http.Server);
 
     let setupToken: string | undefined;
     if (config.adminEmail && config.adminPassword) {

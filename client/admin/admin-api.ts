@@ -4,8 +4,9 @@ import type { OrderStatus } from '../../shared/order-status.ts';
 import type { DrinkWithRecipe, Section, CreateDrinkBody, UpdateDrinkBody, UpdateSectionBody } from '../../shared/schemas/menu.ts';
 import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.ts';
 import type { TokenResponse } from '../../shared/schemas/admin.ts';
+import type { HttpsStatus } from '../../shared/schemas/https.ts';
 
-export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode };
+export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus };
 
 export interface NewCodeInput {
   expires_in_hours: number;
@@ -79,6 +80,8 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     guests: () => call<{ guests: AdminGuest[] }>('/api/admin/guests').then((r) => r.guests),
     /** Whether ready notifications can reach guests whose app is closed (Web Push). */
     pushStatus: () => call<{ available: boolean; reason?: string }>('/api/admin/push'),
+    /** Automatic HTTPS: off, getting a certificate, on until…, or failed and why; and the router check. */
+    httpsStatus: () => call<HttpsStatus>('/api/admin/https'),
     revokeGuest: (userKey: string) => call<{ guest: AdminGuest }>(`/api/admin/guests/${id(userKey)}/revoke`, 'POST'),
 
     /** Ends this token on the server (every instance), not just on this device. */

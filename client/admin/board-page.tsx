@@ -5,6 +5,7 @@ import { useAdmin } from './admin-context.ts';
 import { ageBand, BOARD_COLUMNS, columnOrders, elapsedLabel, groupByDrink } from './order-board.ts';
 import { enableSound, soundEnabled } from './order-sound.ts';
 import { Modal } from './ui.tsx';
+import { HttpsStatusPanel } from './https-status.tsx';
 import type { AdminMessageKey } from './messages.ts';
 
 const GROUP_KEY = 'barback.admin.group';
@@ -91,6 +92,7 @@ export function BoardPage() {
         </label>
         <PushStatus />
       </div>
+      <HttpsStatusPanel />
       {board.error && (
         <p role="alert" className="alert">
           {t(board.error === 'load' ? 'board.loadFailed' : 'board.actionFailed')} <button type="button" className="link" onClick={board.dismissError}>{t('common.dismiss')}</button>

@@ -187,6 +187,23 @@ const en = {
   'numbers.perQuarter': 'Orders per 15 minutes',
   'numbers.topDrinks': 'Top drinks',
   'numbers.none': 'No orders yet.',
+
+  'https.label': 'HTTPS',
+  'https.off': 'HTTPS: off',
+  'https.issuing': 'HTTPS: getting a certificate…',
+  'https.active': 'HTTPS: on until {date}',
+  'https.failed': 'HTTPS: failed',
+  'https.loading': 'HTTPS: checking…',
+  'https.unknown': 'HTTPS: unknown',
+  'https.offDetail': 'Guests can order, but their phones cannot install the app, work offline or get notifications: browsers require HTTPS. Set HTTPS_DOMAIN to get a certificate (README: “HTTPS on a LAN”).',
+  'https.issuingDetail': 'Getting a certificate for {domain}. Guests are sent to HTTPS as soon as it is ready.',
+  'https.activeDetail': 'Guests use {origin}. The certificate is valid until {date} and renews by itself from {renews}.',
+  'https.filesDetail': 'Certificate from TLS_CERT for {domain}, valid until {date}.',
+  'https.renewalFailed': 'Last attempt failed: {reason}',
+  'https.failedDetail': 'Guests use plain HTTP meanwhile; barback keeps trying.',
+  'https.trapTitle': 'Phones may not find {domain}',
+  'https.trapDetail': 'From this laptop {domain} resolves to {got}, not to {lan}. Many routers block names that point at a home address (DNS-rebinding protection). Allow {domain} in the router’s DNS settings, or have phones use a public DNS (Android: Settings › Private DNS › dns.google) or their mobile data.',
+  'https.nothing': 'nothing',
 };
 
 export type AdminMessageKey = keyof typeof en;
@@ -377,6 +394,23 @@ const fr: Record<AdminMessageKey, string> = {
   'numbers.perQuarter': 'Commandes par quart d’heure',
   'numbers.topDrinks': 'Boissons les plus commandées',
   'numbers.none': 'Aucune commande pour l’instant.',
+
+  'https.label': 'HTTPS',
+  'https.off': 'HTTPS : désactivé',
+  'https.issuing': 'HTTPS : obtention du certificat…',
+  'https.active': 'HTTPS : actif jusqu’au {date}',
+  'https.failed': 'HTTPS : échec',
+  'https.loading': 'HTTPS : vérification…',
+  'https.unknown': 'HTTPS : inconnu',
+  'https.offDetail': 'Les invités peuvent commander, mais leur téléphone ne peut ni installer l’app, ni fonctionner hors ligne, ni recevoir de notifications : les navigateurs exigent HTTPS. Définissez HTTPS_DOMAIN pour obtenir un certificat (README : « HTTPS on a LAN »).',
+  'https.issuingDetail': 'Obtention d’un certificat pour {domain}. Les invités passent en HTTPS dès qu’il est prêt.',
+  'https.activeDetail': 'Les invités utilisent {origin}. Le certificat est valable jusqu’au {date} et se renouvelle seul à partir du {renews}.',
+  'https.filesDetail': 'Certificat de TLS_CERT pour {domain}, valable jusqu’au {date}.',
+  'https.renewalFailed': 'Dernière tentative échouée : {reason}',
+  'https.failedDetail': 'Les invités utilisent HTTP en attendant ; barback réessaie.',
+  'https.trapTitle': 'Les téléphones risquent de ne pas trouver {domain}',
+  'https.trapDetail': 'Depuis cet ordinateur, {domain} pointe vers {got} et non vers {lan}. Beaucoup de box bloquent les noms qui pointent vers une adresse locale (protection contre le DNS rebinding). Autorisez {domain} dans les réglages DNS de la box, ou faites utiliser aux téléphones un DNS public (Android : Paramètres › DNS privé › dns.google) ou leurs données mobiles.',
+  'https.nothing': 'rien',
 };
 
 export const adminMessages: Messages<AdminMessageKey> = { en, fr };

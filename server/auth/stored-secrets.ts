@@ -5,6 +5,7 @@ import { SecretBox } from './secret-box.ts';
 export const SECRET_CONTEXT = {
   signingKey: (kid: string) => `signing_keys:${kid}`,
   vapid: 'server_secrets:vapid',
+  httpsKey: (name: string) => `https_private_keys:${name}`,
 } as const;
 
 /** One stored secret, read under a row lock, with the way to write it back. */
@@ -18,6 +19,12 @@ interface StoredSecretKind {
   load(tx: Queryable): Promise<StoredSecret[]>;
   /** Deletes these secrets and whatever depends on them, for a key that is lost; barback makes new ones at start. */
   discard(tx: Queryable): Promise<void>;
+}
+
+/** `npm run host` does not migrate: a database it opens may predate the HTTPS tables (0004). */
+async function httpsTablesExist(tx: Queryable): Promise<boolean> {
+  const { rows } = await tx.query<{ present: boolean }>("SELECT to_regclass('https_private_keys') IS NOT NULL AS present");
+  return rows[0]?.present ?? false;
 }
 
 /**
@@ -70,6 +77,25 @@ const STORED_SECRETS: StoredSecretKind[] = [
     async discard(tx) {
       await tx.query("DELETE FROM server_secrets WHERE name = 'vapid'");
       await tx.query('DELETE FROM push_subscriptions');
+    },
+  },
+  {
+    async load(tx) {
+      if (!(await httpsTablesExist(tx))) return [];
+      const { rows } = await tx.query<{ name: string; key_pem: string }>('SELECT name, key_pem FROM https_private_keys ORDER BY name FOR UPDATE');
+      return rows.map((row) => ({
+        context: SECRET_CONTEXT.httpsKey(row.name),
+        value: row.key_pem,
+        async save(value) {
+          await tx.query('UPDATE https_private_keys SET key_pem = $2 WHERE name = $1', [row.name, value]);
+        },
+      }));
+    },
+    // A certificate is useless without its key: the next start gets a new one (and a new ACME account).
+    async discard(tx) {
+      if (!(await httpsTablesExist(tx))) return;
+      await tx.query('DELETE FROM https_certificates');
+      await tx.query('DELETE FROM https_private_keys');
     },
   },
 ];

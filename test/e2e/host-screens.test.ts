@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
-import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { api, type TestServer } from '../support/server.ts';
+import { seriousViolations } from './support/axe.ts';
 import { launchBrowser, phoneContext } from './support/browser.ts';
 import { browserAvailable } from './support/chromium.ts';
 import { HOST, HostPage, startHostTestServer } from './support/host-page.ts';
-
-/** axe's serious and critical findings on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }),
-  );
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!browserAvailable())('host dashboard: every screen, for everyone', () => {
   let server: TestServer;

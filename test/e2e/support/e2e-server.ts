@@ -37,6 +37,11 @@ export class E2eServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Where guests go: https://HTTPS_DOMAIN:PORT when the server gets its own certificate, else `url`. */
+  get guestOrigin(): string {
+    return this.env.HTTPS_DOMAIN ? `https://${this.env.HTTPS_DOMAIN}:${this.port}` : this.url;
+  }
+
   /** The running instance (for SQL assertions through `.db`). */
   get instance(): TestServer {
     if (!this.running) throw new Error('the server is stopped');
@@ -86,7 +91,7 @@ export class E2eServer {
     if (res.status !== 201) throw new Error(`code creation failed: ${res.status} ${JSON.stringify(res.body)}`);
     // The join URL carries PUBLIC_URL or the request's host; the test browser uses this server.
     const url = new URL(res.body.join_url as string);
-    return `${this.url}${url.pathname}${url.search}`;
+    return `${this.guestOrigin}${url.pathname}${url.search}`;
   }
 
   async countOrders(): Promise<number> {
