@@ -9,6 +9,7 @@ import { adminToken, api, startTestServer, type TestServer } from '../support/se
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { createCode, register, type Registered } from '../server/guests-support.ts';
 import { serveAppFrom, type SentRequest } from './app-origin.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /**
  * The phone's outbox (client/guest/outbox.ts) against a real barback: the app's own modules run
@@ -162,10 +163,7 @@ describe('the outbox', () => {
 
 // The server answers 503 when its database is unreachable; only a PostgreSQL reached through a
 // proxy can be cut away from a running server (the embedded one lives inside the process).
-const postgres = Boolean(process.env.DATABASE_URL);
-if (!postgres) console.warn('SKIPPED (needs DATABASE_URL): outbox against a server whose PostgreSQL is unreachable (503)');
-
-describe.skipIf(!postgres)('the outbox while the server’s database is down (PostgreSQL)', () => {
+describe.skipIf(withoutPostgres('outbox: a 503 from a server whose database is unreachable'))('the outbox while the server’s database is down (PostgreSQL)', () => {
   it('keeps the order queued when the server answers 503, and stops the drain to back off', async () => {
     const testDb = await createTestDatabase();
     const target = new URL(testDb.databaseUrl!);
