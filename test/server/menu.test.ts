@@ -32,10 +32,12 @@ describe('the public menu', () => {
   });
 
   it('sections are ordered by display_order then name', async () => {
-    // Created out of order, three of them sharing a display_order so that the name decides.
-    // Same-case ASCII names sort alike under every collation PostgreSQL and PGlite use.
+    // Created out of order, six of them sharing a display_order so that the name decides (and
+    // no other order, by id say, matches it by chance). Same-case ASCII names sort alike under
+    // every collation PostgreSQL and PGlite use.
     const made: { id: string; name: string }[] = [];
-    for (const [name, display_order] of [['Cordials', 500], ['Aperitifs', 500], ['Zero Proof', 499], ['Bitters', 500]] as const) {
+    const tied = ['Cordials', 'Aperitifs', 'Fizzes', 'Bitters', 'Elixirs', 'Digestifs'];
+    for (const [name, display_order] of [...tied.map((n) => [n, 500] as const), ['Zero Proof', 499] as const]) {
       const res = await api(server, 'POST', '/api/admin/sections', { token: admin, body: { name, display_order } });
       expect(res.status).toBe(201);
       made.push(res.body.section);
@@ -44,7 +46,7 @@ describe('the public menu', () => {
       const { body } = await api(server, 'GET', '/api/sections');
       const ours = new Set(made.map((s) => s.id));
       const names = body.sections.filter((s: { id: string }) => ours.has(s.id)).map((s: { name: string }) => s.name);
-      expect(names).toEqual(['Zero Proof', 'Aperitifs', 'Bitters', 'Cordials']);
+      expect(names).toEqual(['Zero Proof', 'Aperitifs', 'Bitters', 'Cordials', 'Digestifs', 'Elixirs', 'Fizzes']);
       const orders = body.sections.map((s: { display_order: number }) => s.display_order);
       expect(orders).toEqual([...orders].sort((a, b) => a - b));
     } finally {
