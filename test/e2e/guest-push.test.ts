@@ -68,6 +68,7 @@ describe.skipIf(!browserAvailable())('guest push notifications', () => {
   let cdp: CDPSession;
   let registrationId: string;
   let drinks: { id: string; name: string }[];
+  const pageMessages: string[] = [];
 
   async function shown(): Promise<Shown[]> {
     return guest.page.evaluate(async () => {
@@ -84,7 +85,23 @@ describe.skipIf(!browserAvailable())('guest push notifications', () => {
 
   /** Waits until the notification for `tag` was (re)built after `after`: its handler ran. */
   async function shownSince(tag: string, after: number): Promise<Shown> {
-    return until(async () => (await shown()).find((n) => n.tag === tag && n.timestamp > after), `a notification for ${tag} newer than ${after}`);
+    try {
+      return await until(async () => (await shown()).find((n) => n.tag === tag && n.timestamp > after), `a notification for ${tag} newer than ${after}`);
+    } catch (error) {
+      // Say what the phone had instead, so a failure explains itself.
+      const order = await guest.page.evaluate(
+        (id) =>
+          new Promise<unknown>((resolve) => {
+            const open = indexedDB.open('barback');
+            open.onsuccess = () => {
+              const read = open.result.transaction('orders').objectStore('orders').get(id);
+              read.onsuccess = () => resolve(read.result);
+            };
+          }),
+        tag,
+      );
+      throw new Error(`${(error as Error).message}; shown: ${JSON.stringify(await shown())}; the order on the phone: ${JSON.stringify(order)}; page messages: ${pageMessages.slice(-20).join(' | ')}`);
+    }
   }
 
   async function markReady(orderId: string): Promise<void> {
@@ -98,6 +115,8 @@ describe.skipIf(!browserAvailable())('guest push notifications', () => {
     browser = await launchBrowser();
     const context = await phoneContext(browser);
     ({ guest, orderId: firstOrder } = await joinedGuest(context, server, drinks[0]!.name));
+    guest.page.on('console', (message) => pageMessages.push(`${message.type()}: ${message.text()}`));
+    guest.page.on('pageerror', (error) => pageMessages.push(`uncaught: ${error.message}`));
 
     cdp = await context.newCDPSession(guest.page);
     const registered = new Promise<string>((resolve) => {
