@@ -18,6 +18,8 @@ export default defineConfig({
           include: ['test/client/**/*.test.ts'],
           environment: 'node',
           testTimeout: 15_000,
+          // Client logic runs against a real server, started per file like the server tests'.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,3 +1,4 @@
+import { Resolver } from 'node:dns';
 import path from 'node:path';
 import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
 import { parseSecretsKey } from './auth/secret-box.ts';
@@ -26,6 +27,8 @@ export interface Config {
   eventsUpstreamUrl: string | undefined;
   eventsUpstreamApiKey: string | undefined;
   pushEndpointHosts: string[];
+  /** A DNS server (an IP, optionally with a port) the push reachability probe asks instead of the system's. */
+  pushProbeDns: string | undefined;
   logLevel: string;
   /** Where the built client lives; the server serves it when present. */
   clientDir: string;
@@ -63,6 +66,18 @@ function proxyTrust(env: Env): ProxyTrust {
   const trust = parseProxyTrust(env.TRUST_PROXY);
   if (typeof trust === 'string') throw new ConfigError(trust);
   return trust;
+}
+
+/** A DNS server address as Node's resolver takes it: an IP, optionally with a port. */
+function dnsServer(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  try {
+    new Resolver().setServers([raw]);
+  } catch {
+    throw new ConfigError(`${name} must be a DNS server's IP address, optionally with a port (1.1.1.1, 127.0.0.1:5353, [::1]:53), got "${raw}".`);
+  }
+  return raw;
 }
 
 /** `memory://` (tests) keeps the embedded database in memory; anything else is a folder. */
@@ -120,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    pushProbeDns: dnsServer(env, 'PUSH_PROBE_DNS'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     clientDir: path.resolve(env.CLIENT_DIR?.trim() || 'dist'),
   };

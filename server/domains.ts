@@ -19,7 +19,11 @@ export interface InstalledDomains {
 }
 
 export async function installDomains(ctx: AppContext): Promise<InstalledDomains> {
-  const push = new PushService(ctx.db, ctx.events, ctx.logger, { extraHosts: ctx.config.pushEndpointHosts, secrets: ctx.secrets });
+  const push = new PushService(ctx.db, ctx.events, ctx.logger, {
+    extraHosts: ctx.config.pushEndpointHosts,
+    secrets: ctx.secrets,
+    probeDns: ctx.config.pushProbeDns,
+  });
   await push.init();
   ctx.push = push;
   ctx.extraConfig = () => {

@@ -25,6 +25,8 @@ export interface PushOptions {
   /** Delays between attempts after a failure the push service may recover from. */
   retryDelaysMs?: number[];
   subject?: string;
+  /** A DNS server to ask in the reachability probe instead of the system's resolver. */
+  probeDns?: string;
 }
 
 export type PushStatus = { available: true } | { available: false; reason: string };
@@ -66,12 +68,22 @@ export class PushService {
     });
   }
 
-  /** Push needs the push services on the internet; a party LAN without it gets live events only. */
+  /**
+   * Push needs the push services on the internet; a party LAN without it gets live events only.
+   * PUSH_PROBE_DNS points the probe at a given DNS server (a network whose resolver the system
+   * does not use, or a test that decides what the name resolves to).
+   */
   private async probe(): Promise<PushStatus> {
     if (this.options.extraHosts.length > 0) return { available: true };
+    const resolve = (host: string): Promise<unknown> => {
+      if (!this.options.probeDns) return dns.lookup(host);
+      const resolver = new dns.Resolver({ timeout: 1_000, tries: 1 });
+      resolver.setServers([this.options.probeDns]);
+      return resolver.resolve4(host);
+    };
     try {
       await Promise.race([
-        dns.lookup('fcm.googleapis.com'),
+        resolve('fcm.googleapis.com'),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_500).unref()),
       ]);
       return { available: true };

@@ -6,6 +6,7 @@ import { saveSession } from '../../client/lib/session.ts';
 import { base64UrlToBytes, isIosBrowserTab, renewPushSubscription, subscribeToPush, unsubscribeFromPush } from '../../client/guest/push-subscription.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { serveAppFrom, type SentRequest } from './app-origin.ts';
 
 /**
  * The subscription request logic against a real barback. Headless Chromium cannot subscribe
@@ -57,7 +58,7 @@ function registrationWith(manager: FakePushManager): Pick<ServiceWorkerRegistrat
 let server: TestServer;
 let vapidKey: string;
 let guest: TestGuest;
-let posted: { method: string; path: string; body: unknown; authorization: string | null }[];
+let posted: SentRequest[];
 
 beforeAll(async () => {
   server = await startTestServer({ PUSH_ENDPOINT_HOSTS: PUSH_HOST });
@@ -72,14 +73,7 @@ beforeEach(async () => {
   await Promise.all(db.tables.map((table) => table.clear()));
   guest = await createGuestDirect(server, 'Push Pat');
   await saveSession({ access_token: guest.access_token, refresh_token: 'not-used-here', expires_in: 3600 }, { user_key: guest.user_key, username: guest.username });
-  posted = [];
-  const realFetch = globalThis.fetch;
-  // The app calls relative paths, as a page does; this only gives them the server's origin.
-  vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    posted.push({ method: init.method ?? 'GET', path: input, body: init.body ? JSON.parse(String(init.body)) : undefined, authorization: headers.get('authorization') });
-    return realFetch(new URL(input, server.url), init);
-  });
+  posted = serveAppFrom(() => server.url);
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -157,7 +151,7 @@ describe('subscribing to push', () => {
     const manager = new FakePushManager();
     await subscribeToPush(vapidKey, registrationWith(manager));
     const subscription = manager.current!;
-    posted = [];
+    posted.length = 0;
     await unsubscribeFromPush(registrationWith(manager));
     expect(posted).toEqual([
       { method: 'DELETE', path: '/api/push/subscriptions', body: { endpoint: subscription.endpoint }, authorization: `Bearer ${guest.access_token}` },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserAvailable } from './support/chromium.ts';
 import { launchBrowser, phoneContext } from './support/browser.ts';
 import { E2eServer } from './support/e2e-server.ts';
@@ -36,6 +36,19 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     await server?.dispose();
   });
 
+  /** Fires the worker's Background Sync for the outbox, as Chromium does when the network returns. */
+  async function wakeWorkerForOutbox(page: Page): Promise<void> {
+    const cdp = await context.newCDPSession(page);
+    const registrationId = await new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const found = registrations.find((r: { scopeURL: string; isDeleted: boolean }) => r.scopeURL.startsWith(server.url) && !r.isDeleted);
+        if (found) resolve(found.registrationId);
+      });
+      void cdp.send('ServiceWorker.enable');
+    });
+    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId, tag: 'outbox', lastChance: false });
+  }
+
   it('three orders placed with the server down are kept across a reload and reach the server exactly once when it returns', async () => {
     await server.down();
     const ids = [];
@@ -68,10 +81,26 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     await server.up();
     const before = await server.countOrders();
 
+    // The network lets this page's first order through and stalls the second, so the page is
+    // closed with its drain certainly unfinished (one order sent, one in flight, one waiting).
     guest = await GuestPage.open(context, server.url);
+    let posts = 0;
+    let stalled: () => void = () => undefined;
+    const secondInFlight = new Promise<void>((resolve) => (stalled = resolve));
+    await guest.page.route(
+      (url) => url.pathname === '/api/orders',
+      async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        posts += 1;
+        if (posts === 1) return route.continue();
+        stalled();
+      },
+    );
     await guest.page.goto(`${server.url}/orders`);
-    await until(async () => (await server.countOrders()) > before, 'the first order to arrive', 30_000);
+    await secondInFlight;
+    expect(await server.countOrders()).toBe(before + 1);
     await guest.page.close();
+    expect(posts).toBe(2);
 
     guest = await GuestPage.open(context, server.url);
     await guest.page.goto(`${server.url}/orders`);
@@ -91,15 +120,7 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     // A page of the origin that runs no app code, only to reach the worker through DevTools.
     const bystander = await context.newPage();
     await bystander.goto(`${server.url}/api/health`);
-    const cdp = await context.newCDPSession(bystander);
-    const registrationId = await new Promise<string>((resolve) => {
-      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const found = registrations.find((r: { scopeURL: string; isDeleted: boolean }) => r.scopeURL.startsWith(server.url) && !r.isDeleted);
-        if (found) resolve(found.registrationId);
-      });
-      void cdp.send('ServiceWorker.enable');
-    });
-    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId, tag: 'outbox', lastChance: false });
+    await wakeWorkerForOutbox(bystander);
     await until(async () => (await server.countOrders()) === before + 1, 'the worker to send the order');
     const { rows } = await server.instance.db.query<{ id: string }>('SELECT id FROM orders WHERE id = $1', [id]);
     expect(rows).toHaveLength(1);
@@ -109,8 +130,45 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     await guest.waitForStatus(id, 'pending');
   });
 
+  it('the page and its service worker drain the outbox one at a time: they share one Web Lock', async () => {
+    await server.down();
+    const ids = [await guest.order(drinks[0]!.name), await guest.order(drinks[1]!.name)];
+    // The page takes the outbox lock (as its own drain does) and keeps it.
+    await guest.page.evaluate(
+      () =>
+        new Promise<void>((taken) => {
+          void navigator.locks.request('barback-outbox', () => {
+            taken();
+            return new Promise<void>((release) => Object.assign(window, { releaseOutbox: release }));
+          });
+        }),
+    );
+    await server.up();
+    const before = await server.countOrders();
+    await wakeWorkerForOutbox(guest.page);
+
+    // The worker's drain now waits for the lock the page holds: a request from another client.
+    const locks = await until(async () => {
+      const state = await guest.page.evaluate(() => navigator.locks.query());
+      const held = state.held?.find((lock) => lock.name === 'barback-outbox');
+      const waiting = state.pending?.filter((lock) => lock.name === 'barback-outbox' && lock.clientId !== held?.clientId) ?? [];
+      return held && waiting.length > 0 ? { held, waiting } : undefined;
+    }, 'the worker to wait for the outbox lock');
+    expect(locks.waiting.length).toBeGreaterThan(0);
+    // Generously long for a worker that did not wait to have sent both orders.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await server.countOrders()).toBe(before);
+
+    await guest.page.evaluate(() => (window as unknown as { releaseOutbox: () => void }).releaseOutbox());
+    await until(async () => (await server.countOrders()) === before + 2, 'the outbox to be sent once the lock is free');
+    const { rows } = await server.instance.db.query<{ id: string }>('SELECT id FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    for (const id of ids) await guest.waitForStatus(id, 'pending');
+  });
+
   it('a queued order whose drink was switched off meanwhile ends as failed, with the reason shown', async () => {
     const drink = drinks[3]!;
+    const before = await server.countOrders();
     await server.down();
     const id = await guest.order(drink.name);
     await guest.waitForStatus(id, 'queued');
@@ -119,6 +177,6 @@ describe.skipIf(!browserAvailable())('guest app offline', () => {
     await server.up();
     await guest.waitForStatus(id, 'failed', 30_000);
     await expect(guest.order$(id).textContent()).resolves.toMatch(/switched off/);
-    expect(await server.countOrders()).toBe(7);
+    expect(await server.countOrders()).toBe(before);
   });
 });

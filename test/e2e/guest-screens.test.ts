@@ -79,9 +79,22 @@ describe.skipIf(!browserAvailable())('guest screens', () => {
   });
 
   it('offline: saved orders, honest connection state', async () => {
+    // Each order the phone shows, with its status.
+    const shown = async () => new Map(await Promise.all((await guest.orderIds()).map(async (id) => [id, await guest.order$(id).getAttribute('data-status')] as const)));
+    const before = await shown();
+    expect([...before.values()].sort()).toEqual(['failed', 'pending']);
+    const pending = [...before].find(([, status]) => status === 'pending')![0];
+    const refused = [...before].find(([, status]) => status === 'failed')![0];
     await server.down();
     await guest.waitForConnection('offline');
     expect(await guest.connection().textContent()).toMatch(/Offline/);
+    // A reload with the laptop gone: the orders come from the phone, as they were.
+    await guest.page.reload();
+    await guest.orders().first().waitFor();
+    await guest.waitForConnection('offline');
+    expect(await shown()).toEqual(before);
+    expect(await guest.order$(pending).textContent()).toContain(drinks[0]!.name);
+    expect(await guest.order$(refused).textContent()).toMatch(/most open orders/);
     await check('offline');
     await server.up();
   });

@@ -49,9 +49,13 @@ describe.skipIf(!browserAvailable())('host dashboard: from the setup link to a d
     await expect.poll(() => host.page.getByRole('alert').textContent()).toContain('Wrong email or password');
 
     await host.signIn(HOST.email, HOST.password);
-    // The used link now says so instead of offering a second account.
+    // The used link now says so instead of offering a second account, and leads to sign-in.
     await host.page.goto(`${server.url}/setup?token=${server.setupToken}`);
-    await host.page.getByRole('alert').waitFor();
+    const used = host.page.getByRole('alert');
+    await used.waitFor();
+    expect(await used.textContent()).toMatch(/link is invalid.* was already used/);
+    expect(await host.page.getByRole('button', { name: 'Create account' }).count()).toBe(0);
+    expect(await host.page.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/admin');
     await context.close();
   });
 

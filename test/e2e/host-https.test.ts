@@ -4,7 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { lanAddress } from '../../server/network.ts';
 import { startAcmeTestbed, type AcmeTestbed } from '../support/acme-testbed.ts';
 import { DUCKDNS_TOKEN, startDuckDnsStandIn, type DuckDnsStandIn } from '../support/dns-stand-ins.ts';
-import { startTestServer, TEST_ADMIN, type TestServer } from '../support/server.ts';
+import { missing } from '../support/skips.ts';
+import { TEST_ADMIN, type TestServer } from '../support/server.ts';
+import { startE2eTestServer } from './support/e2e-server.ts';
 import { seriousViolations } from './support/axe.ts';
 import { launchBrowser, phoneContext } from './support/browser.ts';
 import { browserAvailable } from './support/chromium.ts';
@@ -13,7 +15,7 @@ import { HostPage } from './support/host-page.ts';
 const LAN = lanAddress();
 
 /** The board's HTTPS line in each state a host can meet, checked by axe, photographed with SCREENSHOTS=1. */
-describe.skipIf(!browserAvailable() || !LAN)('host board: the HTTPS state', () => {
+describe.skipIf(!browserAvailable() || missing(Boolean(LAN), 'host-https', 'needs a non-loopback IPv4 address for the router check'))('host board: the HTTPS state', () => {
   let testbed: AcmeTestbed;
   let duckdns: DuckDnsStandIn;
   let trapped: DuckDnsStandIn;
@@ -38,7 +40,7 @@ describe.skipIf(!browserAvailable() || !LAN)('host board: the HTTPS state', () =
 
   /** Signs in on a phone-sized board of a server started with `env`, and waits for the HTTPS state. */
   async function board(env: Record<string, string>, state: string, ready?: (page: Page) => Promise<unknown>): Promise<Page> {
-    const server = await startTestServer(env);
+    const server = await startE2eTestServer(env);
     servers.push(server);
     const page = await (await phoneContext(browser, { width: 390, height: 844 })).newPage();
     const host = new HostPage(page, server.url);

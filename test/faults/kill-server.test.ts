@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, gatherParty, ordersInDatabase, query, startBarback, waitFor, type BarbackProcess, type Party } from './support.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /*
  * kill -9 of the server in the middle of an order burst from 20 guests whose apps retry
@@ -10,7 +11,7 @@ import { freshDatabase, gatherParty, ordersInDatabase, query, startBarback, wait
 const GUESTS = 20;
 const ORDERS_EACH = 6;
 
-describe.skipIf(!process.env.DATABASE_URL)('kill -9 of the server during an order burst (PostgreSQL)', () => {
+describe.skipIf(withoutPostgres('kill-server: kill -9 during an order burst'))('kill -9 of the server during an order burst (PostgreSQL)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let server: BarbackProcess;
   let party: Party;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherParty, ordersInDatabase, sleep, startBarback, ThrowawayCluster, waitFor, type BarbackProcess, type Party } from './support.ts';
+import { missing } from '../support/skips.ts';
 
 /*
  * PostgreSQL restarted under a steady load of orders. The test starts a cluster of its own
@@ -12,7 +13,7 @@ import { gatherParty, ordersInDatabase, sleep, startBarback, ThrowawayCluster, w
 const GUESTS = 10;
 const ORDERS_EACH = 30;
 
-describe.skipIf(!ThrowawayCluster.available())('PostgreSQL restarted under load', () => {
+describe.skipIf(missing(ThrowawayCluster.available(), 'restart-postgres', 'needs the PostgreSQL server binaries (initdb, pg_ctl) and, as root, a postgres user'))('PostgreSQL restarted under load', () => {
   let cluster: ThrowawayCluster;
   let server: BarbackProcess;
   let party: Party;

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,7 +116,19 @@ export async function query<T extends object>(url: string, sql: string, params: 
   }
 }
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** The newest PostgreSQL server binaries Debian installed (or PG_BIN), whatever the major version. */
+function postgresBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const versions = (() => {
+    try {
+      return readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    } catch {
+      return [];
+    }
+  })();
+  return `/usr/lib/postgresql/${versions[0] ?? '15'}/bin`;
+}
+const PG_BIN = postgresBin();
 
 /**
  * A PostgreSQL cluster of the test's own, so stopping it harms nobody else. PostgreSQL

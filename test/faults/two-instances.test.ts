@@ -10,6 +10,7 @@ import {
   waitFor,
   type BarbackProcess,
 } from './support.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /*
  * Two instances on one PostgreSQL database. Guests are connected to instance A; the host
@@ -22,7 +23,7 @@ import {
 const GUESTS = 12;
 const ORDERS_EACH = 3;
 
-describe.skipIf(!process.env.DATABASE_URL)('two instances, one killed mid-fan-out', () => {
+describe.skipIf(withoutPostgres('two-instances: one killed mid-fan-out'))('two instances, one killed mid-fan-out', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let a: BarbackProcess;
   let b: BarbackProcess;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { adminToken, api, startTestServer } from '../support/server.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -45,7 +46,7 @@ describe('the embedded database', () => {
   });
 });
 
-describe.skipIf(!process.env.DATABASE_URL)('a PostgreSQL that goes away', () => {
+describe.skipIf(withoutPostgres('database-resilience: a PostgreSQL that goes away'))('a PostgreSQL that goes away', () => {
   it('health answers 503 degraded while the database is unreachable and 200 again once it is back', async () => {
     const testDb = await createTestDatabase();
     const target = new URL(testDb.databaseUrl!);

@@ -4,15 +4,14 @@ import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import { configureFromServer, installWebSocket, post, subscribe, type LiveChannel } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /**
  * Two barback instances on one PostgreSQL database: a subscriber on either hears what
  * happens on both (LISTEN/NOTIFY). The embedded database cannot carry NOTIFY between
  * processes, so this needs DATABASE_URL.
  */
-const postgres = Boolean(process.env.DATABASE_URL);
-
-describe.skipIf(!postgres)('two instances on one PostgreSQL database (needs DATABASE_URL)', () => {
+describe.skipIf(withoutPostgres('events-instances: two instances on one database'))('two instances on one PostgreSQL database (needs DATABASE_URL)', () => {
   let a: TestServer;
   let b: TestServer;
   let adminA: string;

@@ -64,15 +64,18 @@ async function connect(baseUrl: string, token: string | undefined, protocols?: s
         frames.splice(frames.indexOf(seen), 1);
         return Promise.resolve(seen);
       }
-      return new Promise((resolve) =>
+      // A frame that never comes fails the wait with what did come, instead of hanging the test.
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching frame in 10 s; got ${JSON.stringify(frames)}`)), 10_000);
         waiters.push({
           match,
           resolve: (f) => {
+            clearTimeout(timer);
             frames.splice(frames.indexOf(f), 1);
             resolve(f);
           },
-        }),
-      );
+        });
+      });
     },
   };
 }
@@ -244,12 +247,17 @@ describe('subscribe, data, unsubscribe, publish', () => {
   }
 
   it('a subscription whose token expired stops receiving and is told "Token expired"', async () => {
-    const shortToken = await server.ctx.tokens.signGuest(guest.user_key, guest.username, 1);
+    // `exp` is in whole seconds (now rounded down, plus the lifetime), so a lifetime of 4 s
+    // leaves between 3 and 4 s for the handshake wherever in the second this runs.
+    const shortToken = await server.ctx.tokens.signGuest(guest.user_key, guest.username, 4);
+    const exp = JSON.parse(Buffer.from(shortToken.split('.')[1]!, 'base64url').toString()).exp as number;
     const client = await ready(server.url, shortToken);
     client.send({ type: 'subscribe', id: 'short', channel: `/orders/${guest.user_key}`, authorization: { Authorization: shortToken } });
     await client.next(byType('subscribe_success'));
-    const exp = JSON.parse(Buffer.from(shortToken.split('.')[1]!, 'base64url').toString()).exp as number;
-    await expect.poll(() => Date.now() > exp * 1000, { timeout: 5_000, interval: 100 }).toBe(true);
+    expect(Date.now(), 'subscribed before the token expired').toBeLessThan(exp * 1000);
+    server.ctx.events.publishClientEvents(`/orders/${guest.user_key}`, ['"early"']);
+    expect(await client.next(byType('data'))).toEqual({ type: 'data', id: 'short', event: '"early"' });
+    await expect.poll(() => Date.now() > exp * 1000, { timeout: 6_000, interval: 100 }).toBe(true);
     server.ctx.events.publishClientEvents(`/orders/${guest.user_key}`, ['"late"']);
     const errors = [{ errorType: 'UnauthorizedException', message: 'Token expired' }];
     expect(await client.next(byType('error'))).toEqual({ type: 'error', id: 'short', errors, event: { errors } });

@@ -70,9 +70,21 @@ describe('rate limit on bad codes', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Malformed codes count as well, and a valid code from the limited address waits too.
+    // A valid code from the limited address waits too; other addresses are unaffected.
     const valid = await createCode(server, admin, { max_uses: 5 });
     expect((await register(server, valid, 'Eve', guesser)).status).toBe(429);
     expect((await register(server, valid, 'Ann', { 'x-forwarded-for': '198.51.100.10' })).status).toBe(201);
+  });
+
+  it('malformed and missing codes count too: they are refused before the database, but still counted', async () => {
+    const guesser = { 'x-forwarded-for': '198.51.100.20' };
+    const malformed = ['not-a-uuid', '', '   ', "' OR '1'='1", '0'.repeat(36), `${crypto.randomUUID()}x`, '{}', '%00', undefined, 'ABCDEFGH-1234'];
+    for (const code of malformed) {
+      const res = await register(server, code, 'Eve', guesser);
+      expect([res.status, res.body.error?.code], `code ${JSON.stringify(code)}`).toEqual([401, 'invalid_registration_code']);
+    }
+    const valid = await createCode(server, admin, { max_uses: 5 });
+    const limited = await register(server, valid, 'Eve', guesser);
+    expect([limited.status, limited.body.error?.code]).toEqual([429, 'rate_limited']);
   });
 });

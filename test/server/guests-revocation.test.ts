@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { joinAs, refresh } from './guests-support.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 let server: TestServer;
 let admin: string;
@@ -73,7 +74,7 @@ describe('revoking a guest', () => {
 
   // Several instances exist only on PostgreSQL (the embedded database is one process); the
   // revocation reaches the other instance through the bus's NOTIFY relay.
-  it.skipIf(!process.env.DATABASE_URL)('another instance on the same database refuses the revoked guest within a second (PostgreSQL)', async () => {
+  it.skipIf(withoutPostgres('guests-revocation: another instance refuses the revoked guest'))('another instance on the same database refuses the revoked guest within a second (PostgreSQL)', async () => {
     const guest = await joinAs(server, 'Roamer');
     const other = await startTestServer({}, { testDb: server.testDb, db: server.db });
     try {

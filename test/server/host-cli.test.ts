@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretBox, newSecretsKey, parseSecretsKey, secretsKeyId } from '../../server/auth/secret-box.ts';
 import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /**
  * `npm run host -- <command>` as the host runs it: a separate process with the server's
@@ -13,7 +14,6 @@ import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '.
  * running server's own database socket).
  */
 
-const postgres = Boolean(process.env.DATABASE_URL);
 const SLOW = 90_000;
 
 interface Run {
@@ -86,7 +86,7 @@ describe('npm run host', () => {
   });
 });
 
-describe.skipIf(!postgres)('reset-password on PostgreSQL (needs DATABASE_URL)', () => {
+describe.skipIf(withoutPostgres('host-cli: reset-password on PostgreSQL'))('reset-password on PostgreSQL (needs DATABASE_URL)', () => {
   it('prints a one-time link for the account; opening it sets a new password and signs the host out everywhere', { timeout: SLOW }, async () => {
     const server = await startTestServer();
     try {
@@ -204,7 +204,7 @@ describe('rotate-secrets-key', () => {
     }
   });
 
-  it.skipIf(!postgres)('on PostgreSQL: refused while an instance is connected; then NEW_SECRETS_KEY replaces SECRETS_KEY, and the old key no longer starts it', { timeout: SLOW }, async () => {
+  it.skipIf(withoutPostgres('host-cli: rotate-secrets-key on PostgreSQL'))('on PostgreSQL: refused while an instance is connected; then NEW_SECRETS_KEY replaces SECRETS_KEY, and the old key no longer starts it', { timeout: SLOW }, async () => {
     const oldKey = newSecretsKey();
     const newKey = newSecretsKey();
     const server = await startTestServer({ SECRETS_KEY: oldKey });
@@ -242,7 +242,7 @@ describe('rotate-secrets-key', () => {
     }
   });
 
-  it.skipIf(!postgres)('on PostgreSQL without SECRETS_KEY: makes a key, prints it once, and encrypts the keys with it', { timeout: SLOW }, async () => {
+  it.skipIf(withoutPostgres('host-cli: rotate-secrets-key without SECRETS_KEY on PostgreSQL'))('on PostgreSQL without SECRETS_KEY: makes a key, prints it once, and encrypts the keys with it', { timeout: SLOW }, async () => {
     const server = await startTestServer();
     const url = server.testDb.databaseUrl!;
     await server.close();

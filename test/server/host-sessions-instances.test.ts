@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import { configureFromServer, installWebSocket, subscribe } from '../support/amplify.ts';
 import { TEST_ADMIN, api, startTestServer, type TestServer } from '../support/server.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /**
  * The host's sign-outs across two instances on one PostgreSQL database (the embedded
@@ -9,9 +10,8 @@ import { TEST_ADMIN, api, startTestServer, type TestServer } from '../support/se
  * token (and may remember the answer for 5 s), so a refusal within a second proves the
  * bus's tokens_revoked signal, not the memory running out.
  */
-const postgres = Boolean(process.env.DATABASE_URL);
 
-describe.skipIf(!postgres)('host sign-outs on two instances (needs DATABASE_URL)', () => {
+describe.skipIf(withoutPostgres('host-sessions-instances: sign-outs on two instances'))('host sign-outs on two instances (needs DATABASE_URL)', () => {
   let a: TestServer;
   let b: TestServer;
 

@@ -130,8 +130,30 @@ describe('host accounts', () => {
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('the setup endpoint says no setup is needed and refuses tokens once an account exists', async () => {
+  it('the setup endpoint says no setup is needed once an account exists', async () => {
     expect((await api(server, 'GET', '/api/admin/setup')).body).toEqual({ setup_needed: false });
+  });
+
+  it('once an account exists the setup endpoint refuses tokens, even the genuine link printed before ADMIN_* made the account', async () => {
+    const first = await startTestServer({ ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    const link = first.setupToken!;
+    expect(link).toBeTruthy();
+    // The restart: a second start on the same database, now with ADMIN_EMAIL/ADMIN_PASSWORD.
+    const second = await startTestServer({ ADMIN_EMAIL: 'later@x.test', ADMIN_PASSWORD: 'set in the env' }, { testDb: first.testDb, db: first.db });
+    try {
+      expect(second.setupToken).toBeUndefined();
+      expect((await api(second, 'GET', '/api/admin/setup')).body).toEqual({ setup_needed: false });
+      for (const token of [link, 'a'.repeat(32)]) {
+        const late = await api(second, 'POST', '/api/admin/setup', { body: { token, email: 'intruder@x.test', password: 'long enough pw' } });
+        expect(late.status).toBe(401);
+        expectEnvelope(late.body, 'invalid_setup_token');
+      }
+      const { rows } = await second.db.query<{ email: string }>('SELECT email FROM host_accounts');
+      expect(rows.map((r) => r.email)).toEqual(['later@x.test']);
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
   });
 });
 

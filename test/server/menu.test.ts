@@ -32,9 +32,26 @@ describe('the public menu', () => {
   });
 
   it('sections are ordered by display_order then name', async () => {
-    const { body } = await api(server, 'GET', '/api/sections');
-    const orders = body.sections.map((s: { display_order: number }) => s.display_order);
-    expect([...orders].sort((a, b) => a - b)).toEqual(orders);
+    // Created out of order, six of them sharing a display_order so that the name decides (and
+    // no other order, by id say, matches it by chance). Same-case ASCII names sort alike under
+    // every collation PostgreSQL and PGlite use.
+    const made: { id: string; name: string }[] = [];
+    const tied = ['Cordials', 'Aperitifs', 'Fizzes', 'Bitters', 'Elixirs', 'Digestifs'];
+    for (const [name, display_order] of [...tied.map((n) => [n, 500] as const), ['Zero Proof', 499] as const]) {
+      const res = await api(server, 'POST', '/api/admin/sections', { token: admin, body: { name, display_order } });
+      expect(res.status).toBe(201);
+      made.push(res.body.section);
+    }
+    try {
+      const { body } = await api(server, 'GET', '/api/sections');
+      const ours = new Set(made.map((s) => s.id));
+      const names = body.sections.filter((s: { id: string }) => ours.has(s.id)).map((s: { name: string }) => s.name);
+      expect(names).toEqual(['Zero Proof', 'Aperitifs', 'Bitters', 'Cordials', 'Digestifs', 'Elixirs', 'Fizzes']);
+      const orders = body.sections.map((s: { display_order: number }) => s.display_order);
+      expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    } finally {
+      for (const { id } of made) await api(server, 'DELETE', `/api/admin/sections/${id}`, { token: admin });
+    }
   });
 
   it('answers 304 to a matching If-None-Match and a new ETag after a change', async () => {

@@ -53,6 +53,19 @@ function browserKeys() {
   return { ecdh, auth, p256dh: ecdh.getPublicKey().toString('base64url'), authB64: auth.toString('base64url') };
 }
 
+/** Registers a device for the guest at the stand-in and checks the server took it. */
+async function subscribe(guest: { access_token: string }, path = `/push/${randomBytes(8).toString('hex')}`) {
+  const keys = browserKeys();
+  const res = await api(server, 'POST', '/api/push/subscriptions', {
+    token: guest.access_token,
+    body: { endpoint: `${pushOrigin}${path}`, expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.authB64 } },
+  });
+  expect(res.status, `subscribing ${path}`).toBe(201);
+  return { path, keys };
+}
+
+const pushesTo = (path: string) => received.filter((r) => r.path === path);
+
 async function orderReady(guest: { access_token: string }) {
   const drink = (await api(server, 'GET', '/api/drinks')).body.drinks[0];
   const order = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id: crypto.randomUUID(), drink_id: drink.id } });
@@ -70,18 +83,12 @@ describe('Web Push when an order is ready', () => {
 
   it('sends an encrypted aes128gcm message, signed with the VAPID key, that names the order and drink', async () => {
     const guest = await createGuestDirect(server, 'Push Pat');
-    const keys = browserKeys();
-    const endpoint = `${pushOrigin}/push/${randomBytes(8).toString('hex')}`;
-    const sub = await api(server, 'POST', '/api/push/subscriptions', {
-      token: guest.access_token,
-      body: { endpoint, expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.authB64 } },
-    });
-    expect(sub.status).toBe(201);
+    const { path, keys } = await subscribe(guest);
 
     const { order, drink } = await orderReady(guest);
     await server.ctx.push!.idle();
-    const message = received.find((r) => r.path === new URL(endpoint).pathname)!;
-    expect(message).toBeDefined();
+    expect(pushesTo(path)).toHaveLength(1);
+    const message = pushesTo(path)[0]!;
     expect(message.headers['content-encoding']).toBe('aes128gcm');
     expect(message.headers.urgency).toBe('high');
     expect(Number(message.headers.ttl)).toBeGreaterThan(0);
@@ -107,49 +114,45 @@ describe('Web Push when an order is ready', () => {
 
   it('a push service answering 410 Gone removes that subscription', async () => {
     const guest = await createGuestDirect(server, 'Gone Gina');
-    const keys = browserKeys();
-    const path = `/push/${randomBytes(8).toString('hex')}`;
+    const { path } = await subscribe(guest);
+    const stored = () => server.db.query('SELECT 1 FROM push_subscriptions WHERE user_key = $1', [guest.user_key]).then((r) => r.rows.length);
+    expect(await stored()).toBe(1);
     answers.set(path, [410]);
-    await api(server, 'POST', '/api/push/subscriptions', {
-      token: guest.access_token,
-      body: { endpoint: `${pushOrigin}${path}`, keys: { p256dh: keys.p256dh, auth: keys.authB64 } },
-    });
     await orderReady(guest);
     await server.ctx.push!.idle();
-    const { rows } = await server.db.query('SELECT 1 FROM push_subscriptions WHERE user_key = $1', [guest.user_key]);
-    expect(rows).toHaveLength(0);
+    // The push was tried once, answered 410, and not retried.
+    expect(pushesTo(path)).toHaveLength(1);
+    expect(await stored()).toBe(0);
   });
 
   it('retries a push service that fails with 503, and notifies every device of the guest', async () => {
     const guest = await createGuestDirect(server, 'Retry Rui');
-    const paths = [`/push/${randomBytes(8).toString('hex')}`, `/push/${randomBytes(8).toString('hex')}`];
-    answers.set(paths[0]!, [503]);
-    for (const path of paths) {
-      const keys = browserKeys();
-      await api(server, 'POST', '/api/push/subscriptions', {
-        token: guest.access_token,
-        body: { endpoint: `${pushOrigin}${path}`, keys: { p256dh: keys.p256dh, auth: keys.authB64 } },
-      });
-    }
+    const flaky = await subscribe(guest);
+    const steady = await subscribe(guest);
+    answers.set(flaky.path, [503]);
     await orderReady(guest);
     await server.ctx.push!.idle();
-    expect(received.filter((r) => r.path === paths[0])).toHaveLength(2);
-    expect(received.filter((r) => r.path === paths[1])).toHaveLength(1);
+    expect(pushesTo(flaky.path)).toHaveLength(2);
+    expect(pushesTo(steady.path)).toHaveLength(1);
   }, 20_000);
 
   it('does not push for statuses other than ready', async () => {
     const guest = await createGuestDirect(server, 'Quiet Quinn');
-    const keys = browserKeys();
-    const path = `/push/${randomBytes(8).toString('hex')}`;
-    await api(server, 'POST', '/api/push/subscriptions', {
-      token: guest.access_token,
-      body: { endpoint: `${pushOrigin}${path}`, keys: { p256dh: keys.p256dh, auth: keys.authB64 } },
-    });
+    const { path } = await subscribe(guest);
     const drink = (await api(server, 'GET', '/api/drinks')).body.drinks[0];
     const order = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { drink_id: drink.id } });
-    await api(server, 'PATCH', `/api/admin/orders/${order.body.order.id}`, { token: admin, body: { status: 'preparing' } });
+    expect(order.status).toBe(201);
+    const patch = (status: string) => api(server, 'PATCH', `/api/admin/orders/${order.body.order.id}`, { token: admin, body: { status } });
+    expect((await patch('preparing')).status).toBe(200);
     await server.ctx.push!.idle();
-    expect(received.filter((r) => r.path === path)).toHaveLength(0);
+    expect(pushesTo(path)).toHaveLength(0);
+    // The control: the same subscription does get the push once the order is ready, then no more.
+    expect((await patch('ready')).status).toBe(200);
+    await server.ctx.push!.idle();
+    expect(pushesTo(path)).toHaveLength(1);
+    expect((await patch('served')).status).toBe(200);
+    await server.ctx.push!.idle();
+    expect(pushesTo(path)).toHaveLength(1);
   });
 });
 

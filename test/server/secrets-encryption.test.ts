@@ -13,6 +13,7 @@ import { SECRET_CONTEXT } from '../../server/auth/stored-secrets.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 /**
  * The private keys in the database (token signing, Web Push) are sealed with a key kept
@@ -20,7 +21,6 @@ import { adminToken, api, startTestServer, type TestServer } from '../support/se
  * the PostgreSQL-only behaviour (no SECRETS_KEY: stored as before) needs DATABASE_URL.
  */
 
-const postgres = Boolean(process.env.DATABASE_URL);
 const KEY = newSecretsKey();
 const OTHER_KEY = newSecretsKey();
 const keyId = (key: string) => secretsKeyId(parseSecretsKey(key));
@@ -169,7 +169,7 @@ describe('with SECRETS_KEY', () => {
   });
 });
 
-describe.skipIf(!postgres)('PostgreSQL (needs DATABASE_URL)', () => {
+describe.skipIf(withoutPostgres('secrets-encryption: stored keys on PostgreSQL'))('PostgreSQL (needs DATABASE_URL)', () => {
   it('without SECRETS_KEY, keys are stored as before, start-up says so in one line, and instances with their own DATA_DIR share them', async () => {
     const testDb = await createTestDatabase();
     const lines: string[] = [];

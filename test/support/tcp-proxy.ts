@@ -1,13 +1,15 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy the test can cut and restore, standing in for a network path to PostgreSQL
- * that drops: cutting destroys every open connection and hangs up on new ones at once.
+ * A TCP proxy the test can cut and restore, standing in for a network path (to PostgreSQL, or
+ * between a phone and the server) that drops: cutting destroys every open connection and hangs
+ * up on new ones at once; `loseNextAnswer` lets a request through and drops its answer.
  */
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private isCut = false;
+  private answersToLose = 0;
   port = 0;
 
   constructor(
@@ -27,6 +29,16 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
+      if (this.answersToLose > 0) {
+        this.answersToLose -= 1;
+        // The request goes through; the first bytes of the answer never come back.
+        client.pipe(upstream);
+        upstream.once('data', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+        return;
+      }
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -41,6 +53,11 @@ export class TcpProxy {
 
   restore(): void {
     this.isCut = false;
+  }
+
+  /** The next connection delivers its request but loses the answer, as a dropped Wi-Fi does. */
+  loseNextAnswer(): void {
+    this.answersToLose += 1;
   }
 
   async stop(): Promise<void> {

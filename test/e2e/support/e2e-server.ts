@@ -1,8 +1,26 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../../../server/logger.ts';
 import { openDatabase, type Database } from '../../../server/db/database.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../../support/server.ts';
+
+/** The built app the browser suite drives: dist/, or E2E_CLIENT_DIR to test another build. */
+export function e2eClientDir(): string {
+  return path.resolve(process.env.E2E_CLIENT_DIR || 'dist');
+}
+
+/**
+ * Every barback the browser suite starts comes from here, so every file serves the same build
+ * (a missing one fails loudly instead of serving the API alone).
+ */
+export function startE2eTestServer(env: Record<string, string>, shared?: Parameters<typeof startTestServer>[1]): Promise<TestServer> {
+  const clientDir = e2eClientDir();
+  if (!fs.existsSync(path.join(clientDir, 'index.html'))) {
+    throw new Error(`no built app in ${clientDir}: run npm run build, or point E2E_CLIENT_DIR at one`);
+  }
+  return startTestServer({ ...env, CLIENT_DIR: clientDir }, shared);
+}
 
 /**
  * A real barback serving the built app (dist/) that a test can stop and start again on the
@@ -26,7 +44,7 @@ export class E2eServer {
     const db = testDb.databaseUrl
       ? undefined
       : await openDatabase({ databaseUrl: undefined, dataDir: testDb.dataDir, logger: createLogger('silent') });
-    const server = new E2eServer(testDb, db, { CLIENT_DIR: path.resolve('dist'), ...env });
+    const server = new E2eServer(testDb, db, env);
     await server.up();
     server.adminToken = await adminToken(server);
     return server;
@@ -50,7 +68,7 @@ export class E2eServer {
 
   async up(): Promise<void> {
     if (this.running) return;
-    this.running = await startTestServer({ ...this.env, PORT: String(this.port) }, { testDb: this.testDb, ...(this.db ? { db: this.db } : {}) });
+    this.running = await startE2eTestServer({ ...this.env, PORT: String(this.port) }, { testDb: this.testDb, ...(this.db ? { db: this.db } : {}) });
     this.port = this.running.port;
   }
 
@@ -78,7 +96,7 @@ export class E2eServer {
    */
   async adminWhileDown(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }> {
     if (this.running) throw new Error('the server is up');
-    const side = await startTestServer({ ...this.env, PORT: '0' }, { testDb: this.testDb, ...(this.db ? { db: this.db } : {}) });
+    const side = await startE2eTestServer({ ...this.env, PORT: '0' }, { testDb: this.testDb, ...(this.db ? { db: this.db } : {}) });
     try {
       return await api(side, method, urlPath, { token: this.adminToken, ...(body === undefined ? {} : { body }) });
     } finally {

@@ -1,23 +1,22 @@
 import type { Locator, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import type { TestServer } from '../../support/server.ts';
 import { freePort } from '../../support/net.ts';
+import { startE2eTestServer } from './e2e-server.ts';
 
 export const HOST = { email: 'bar@party.test', password: 'shaken not stirred' };
-
 
 /**
  * A barback with no host account yet (so it has a setup link), on a known port with
  * PUBLIC_URL set to it: join links and QR codes then point at this very server, and a
- * guest browser can follow them. E2E_CLIENT_DIR runs the suite against another build.
+ * guest browser can follow them.
  */
 export async function startHostTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();
-  return startTestServer({
+  return startE2eTestServer({
     ADMIN_EMAIL: '',
     ADMIN_PASSWORD: '',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ...(process.env.E2E_CLIENT_DIR ? { CLIENT_DIR: process.env.E2E_CLIENT_DIR } : {}),
     ...env,
   });
 }
