@@ -3,8 +3,11 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AccessClaims } from '../auth/tokens.ts';
-import { isRevocable, tokenSubject, type RevocableClaims } from '../auth/token-revocations.ts';
-import type { AppContext } from '../context.ts';
+import { isRevocable, tokenSubject, type RevocableClaims, type TokenRevocations } from '../auth/token-revocations.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { AuthGuards } from '../auth/middleware.ts';
+import type { EventBus } from './event-bus.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { refuseSocket } from '../http/connection-guard.ts';
 import { Broker, checkEvents, type Subscriber, type Subscription } from './broker.ts';
@@ -39,6 +42,15 @@ const CONNECTION_TIMEOUT_MS = 300_000;
 
 type Message = Record<string, unknown>;
 
+/** What the socket server uses of the instance. */
+export interface RealtimeDeps {
+  config: Config;
+  logger: Logger;
+  events: EventBus;
+  auth: AuthGuards;
+  revocations: TokenRevocations;
+}
+
 const errorsOf = (errorType: string, message: string) => [{ errorType, message }];
 
 /**
@@ -61,7 +73,7 @@ export class RealtimeServer {
   private closing = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: RealtimeDeps,
     readonly broker: Broker,
     readonly limits: RealtimeLimits = DEFAULT_LIMITS,
   ) {

@@ -5,7 +5,6 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
@@ -60,11 +59,10 @@ export class PushService {
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
-    this.unlisten = this.events.listen((event) => {
-      if (event.remote || event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
-      const payload = event.payload as { status: string; user_key?: string; order_id: string; drink_name: string };
-      if (payload.status !== 'ready' || !payload.user_key) return;
-      this.track(this.notifyReady(payload.user_key, { type: 'ORDER_READY', order_id: payload.order_id, drink_name: payload.drink_name }));
+    // Once per change: the instance that made it sends the push, others only relay the event.
+    this.unlisten = this.events.on('order.status_changed', ({ order }, { remote }) => {
+      if (remote || order.status !== 'ready') return;
+      this.track(this.notifyReady(order.user_key, { type: 'ORDER_READY', order_id: order.id, drink_name: order.drink_name }));
     });
   }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, MENU_CHANNEL } from '../../shared/channels.ts';
-import { realtimeOf } from '../../server/events/events-domain.ts';
 import { configureFromServer, installWebSocket, post, subscribe, type LiveChannel } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
@@ -200,7 +199,7 @@ describe('connections that break', () => {
   it('after the server drops the socket, Amplify re-subscribes with the same ids and hears later events', async () => {
     const live = await listen(`/orders/${ana.user_key}`, ana.access_token);
     const { subscriptionId } = await live.ready;
-    const realtime = realtimeOf(server.ctx)!;
+    const realtime = server.ctx.live.realtime;
     realtime.dropConnections();
     await expect.poll(() => realtime.connectionCount, { timeout: 15_000 }).toBe(0);
     // Amplify waits about 5 s, reconnects and sends every subscription again under its old id.
@@ -214,7 +213,7 @@ describe('connections that break', () => {
     const cara = await createGuestDirect(server, 'Cara');
     const live = await listen(`/orders/${cara.user_key}`, cara.access_token);
     const { subscriptionId } = await live.ready;
-    const realtime = realtimeOf(server.ctx)!;
+    const realtime = server.ctx.live.realtime;
     expect(realtime.subscriptionIds()).toContain(subscriptionId);
     const res = await api(server, 'POST', `/api/admin/guests/${cara.user_key}/revoke`, { token: admin });
     expect(res.status).toBeLessThan(300);
