@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
-import type { HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
+import type { HostOrderStatusChangedEvent } from '../../shared/events.ts';
 import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
@@ -20,10 +20,10 @@ export class OrderRepository {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Creation runs as the statement place_order() (migrations 0002, 0007): lock the guest, look
-   * up the id, check drink and limit, take a version and insert the order, in one round trip.
-   * Each extra round trip costs CPU on both sides of the socket, and creation is the path
-   * parties hammer. The caller holds the transaction that also writes the event row.
+   * Creation runs as the single statement place_order() (migrations 0002, 0007): lock the guest,
+   * look up the id, check drink and limit, take a version, insert the order and its event-log
+   * row, in one transaction and one round trip. Each extra round trip costs CPU on both sides of
+   * the socket, and creation is the path parties hammer (0007 says what was measured).
    */
   async place(input: { id: string; userKey: string; drinkId: string; notes: string | null; maxActive: number }): Promise<PlaceOutcome> {
     const { rows } = await this.db.query<PlaceRow>('SELECT * FROM place_order($1, $2, $3, $4, $5)', [
@@ -73,7 +73,7 @@ export class OrderRepository {
   }
 
   /** The event row, written in the change's transaction: it exists if and only if the change does. */
-  async insertEvent(event: NewOrderEvent | HostOrderStatusChangedEvent): Promise<void> {
+  async insertEvent(event: HostOrderStatusChangedEvent): Promise<void> {
     await this.db.query(
       `INSERT INTO order_events (order_id, user_key, type, version, payload) VALUES ($1, $2, $3, $4, $5)`,
       [event.order_id, event.user_key, event.type, event.version, JSON.stringify(event)],

