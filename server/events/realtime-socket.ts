@@ -91,6 +91,7 @@ export class RealtimeServer {
     this.sweepTimer.unref();
   }
 
+  /** Open sockets on this instance. */
   get connectionCount(): number {
     let count = 0;
     for (const bucket of this.buckets) count += bucket.size;
@@ -190,18 +191,6 @@ export class RealtimeServer {
     const bucket = this.buckets[this.tick++ % this.buckets.length]!;
     const now = Date.now();
     for (const connection of bucket) connection.sweep(now);
-  }
-
-  /** The ids of every live subscription on this instance. */
-  subscriptionIds(): string[] {
-    const ids: string[] = [];
-    for (const bucket of this.buckets) for (const connection of bucket) ids.push(...connection.subscriptions.keys());
-    return ids;
-  }
-
-  /** Cuts every socket without a closing handshake, as a lost network would. */
-  dropConnections(): void {
-    for (const bucket of this.buckets) for (const connection of bucket) connection.cut();
   }
 
   async close(): Promise<void> {
@@ -417,10 +406,6 @@ class Connection implements Subscriber {
     this.ws.ping();
     if (this.initialized) this.send('{"type":"ka"}');
     for (const subscription of this.subscriptions.values()) if (subscription.expiresAt <= now) this.expire(subscription);
-  }
-
-  cut(): void {
-    this.ws.terminate();
   }
 
   shutdown(): Promise<void> {
