@@ -18,6 +18,7 @@ import { GuestAdminService } from './guests/guest-admin.service.ts';
 import { RegistrationCodeService } from './guests/registration-code.service.ts';
 import { PushService } from './push/push.service.ts';
 import { HttpsService } from './https/https.service.ts';
+import { trustedAgent } from './https/outbound.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 
 export interface Composed {
@@ -58,6 +59,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       extraHosts: config.pushEndpointHosts,
       secrets,
       probeDns: config.pushProbeDns,
+      agent: trustedAgent(config.extraCaPem),
     });
     await push.init();
     closers.push(() => push.close());

@@ -26,6 +26,8 @@ export interface PushOptions {
   subject?: string;
   /** A DNS server to ask in the reachability probe instead of the system's resolver. */
   probeDns?: string;
+  /** The HTTPS agent for push requests: the system's roots plus NODE_EXTRA_CA_CERTS. */
+  agent: Agent;
 }
 
 export type PushStatus = { available: true } | { available: false; reason: string };
@@ -38,8 +40,6 @@ export class PushService {
   status: PushStatus = { available: false, reason: 'not started' };
   /** Settles once reachability of the push services is known (a DNS probe, at most 1.5 s). */
   ready: Promise<void> = Promise.resolve();
-  /** An HTTPS agent for the push requests (tests trust their local push service through it). */
-  agent: Agent | undefined;
 
   constructor(
     private readonly db: Database,
@@ -140,7 +140,7 @@ export class PushService {
             topic: message.order_id.replace(/-/g, ''),
             contentEncoding: 'aes128gcm',
             timeout: 10_000,
-            ...(this.agent ? { agent: this.agent } : {}),
+            agent: this.options.agent,
           },
         );
         await this.repo.markDelivered(subscription.id);

@@ -45,8 +45,7 @@ let trap: Trap;
 beforeAll(async () => {
   pushService = await startFakePushService();
   trap = await startTrap();
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1' });
-  server.ctx.push.agent = pushService.agent;
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: pushService.caFile });
   admin = await adminToken(server);
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createGuestDirect } from '../support/guests.ts';
 import { selfSignedCert } from '../support/tls.ts';
+import { writeCaFile } from '../support/push-service.ts';
 
 /** A stand-in for a browser push service: records each POST and answers what the test says. */
 interface Received {
@@ -36,8 +37,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
   pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1' });
-  server.ctx.push.agent = new https.Agent({ ca: tls.cert });
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: writeCaFile(tls.cert) });
   admin = await adminToken(server);
 });
 
