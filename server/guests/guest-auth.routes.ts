@@ -1,20 +1,19 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { guestUsername, refreshTokenBody, registerBody } from '../../shared/schemas/guests.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { isUuid, parse } from '../http/validate.ts';
-import { GuestAuthService, deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
+import { deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
 
 /** Bad invite codes allowed per client address per minute before 429. */
 const CODE_FAILURES_PER_MINUTE = 10;
 const usernameRule = z.object({ username: guestUsername });
 
-export function guestAuthRoutes(ctx: AppContext): Router {
+export function guestAuthRoutes(ctx: Deps<'auth' | 'config' | 'guestAuth'>): Router {
   const router = Router();
-  const { auth } = ctx;
-  const service = new GuestAuthService(ctx.db, ctx.tokens, ctx.config.guestTokenTtl, ctx.config.refreshReuseGrace);
+  const { auth, guestAuth: service } = ctx;
   // Codes are UUIDs (122 random bits), but a guessing loop should still stop quickly. Only
   // failures count: a whole party behind one NAT'd address must be able to join.
   const codeFailures = new RateLimiter(CODE_FAILURES_PER_MINUTE, 60_000);
