@@ -15,7 +15,7 @@ export const adminSetupBody = z.strictObject({
 });
 export type AdminSetupBody = z.infer<typeof adminSetupBody>;
 
-export const tokenResponse = z.object({ access_token: z.string(), expires_in: z.number() });
+export const tokenResponse = z.strictObject({ access_token: z.string(), expires_in: z.number() });
 export type TokenResponse = z.infer<typeof tokenResponse>;
 
 /** PUT /api/admin/password. */

@@ -17,10 +17,10 @@ export const refreshTokenBody = z.strictObject({
 });
 export type RefreshTokenBody = z.infer<typeof refreshTokenBody>;
 
-export const guestUser = z.object({ user_key: z.uuid(), username: z.string() });
+export const guestUser = z.strictObject({ user_key: z.uuid(), username: z.string() });
 export type GuestUser = z.infer<typeof guestUser>;
 
-export const registerResponse = z.object({
+export const registerResponse = z.strictObject({
   user: guestUser,
   access_token: z.string(),
   refresh_token: z.string(),
@@ -28,7 +28,7 @@ export const registerResponse = z.object({
 });
 export type RegisterResponse = z.infer<typeof registerResponse>;
 
-export const refreshResponse = z.object({
+export const refreshResponse = z.strictObject({
   access_token: z.string(),
   refresh_token: z.string(),
   expires_in: z.number(),
@@ -55,7 +55,7 @@ export const createRegistrationCodeBody = z
   });
 export type CreateRegistrationCodeBody = z.infer<typeof createRegistrationCodeBody>;
 
-export const registrationCode = z.object({
+export const registrationCode = z.strictObject({
   code: z.uuid(),
   created_at: z.string(),
   expires_at: z.string(),
@@ -67,7 +67,7 @@ export const registrationCode = z.object({
 });
 export type RegistrationCode = z.infer<typeof registrationCode>;
 
-export const adminGuest = z.object({
+export const adminGuest = z.strictObject({
   user_key: z.uuid(),
   username: z.string(),
   created_at: z.string(),

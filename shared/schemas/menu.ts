@@ -9,7 +9,7 @@ export const recipeSchema = z.strictObject({
 });
 export type Recipe = z.infer<typeof recipeSchema>;
 
-export const drinkSchema = z.object({
+export const drinkSchema = z.strictObject({
   id: z.string(),
   section_id: z.string(),
   name: z.string(),
@@ -20,9 +20,18 @@ export const drinkSchema = z.object({
   updated_at: z.string(),
 });
 export type Drink = z.infer<typeof drinkSchema>;
+
+/** A recipe as the server answers it (the request rule above also trims and bounds it). */
+const recipeView = z.strictObject({
+  ingredients: z.array(z.strictObject({ name: z.string(), amount: z.string() })),
+  steps: z.array(z.string()),
+  garnish: z.string().optional(),
+  glassware: z.string().optional(),
+});
+export const drinkWithRecipeSchema = drinkSchema.extend({ recipe: recipeView });
 export type DrinkWithRecipe = Drink & { recipe: Recipe };
 
-export const sectionSchema = z.object({ id: z.string(), name: z.string(), display_order: z.number() });
+export const sectionSchema = z.strictObject({ id: z.string(), name: z.string(), display_order: z.number() });
 export type Section = z.infer<typeof sectionSchema>;
 
 export const createDrinkBody = z.strictObject({

@@ -41,7 +41,7 @@ export const adminOrdersQuery = z.object({
     .optional(),
 });
 
-export const orderSchema = z.object({
+export const orderSchema = z.strictObject({
   id: z.string(),
   drink_id: z.string(),
   drink_name: z.string(),
@@ -63,7 +63,7 @@ export const adminOrderSchema = orderSchema.extend({
 });
 export type AdminOrder = z.infer<typeof adminOrderSchema>;
 
-export const orderResponse = z.object({ order: orderSchema });
-export const adminOrderResponse = z.object({ order: adminOrderSchema });
-export const ordersResponse = z.object({ orders: z.array(orderSchema), cursor: z.string() });
-export const adminOrdersResponse = z.object({ orders: z.array(adminOrderSchema) });
+export const orderResponse = z.strictObject({ order: orderSchema });
+export const adminOrderResponse = z.strictObject({ order: adminOrderSchema });
+export const ordersResponse = z.strictObject({ orders: z.array(orderSchema), cursor: z.string() });
+export const adminOrdersResponse = z.strictObject({ orders: z.array(adminOrderSchema) });
