@@ -1,8 +1,14 @@
+import type { ApiAnswer, ApiBody, RouteKey } from '../../shared/schemas/api.ts';
+import type { ErrorCode } from '../../shared/schemas/errors.ts';
+
+/** The server's codes, and the app's own: the server was not reached, or answered outside the envelope. */
+export type ApiErrorCode = ErrorCode | 'network_error' | 'http_error';
+
 /** The error envelope as the apps see it: status, code and message from the server. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
@@ -60,8 +66,27 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     data = undefined;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (data as { error?: { code?: ErrorCode; message?: string } } | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
   }
   return data as T;
+}
+
+export interface RouteOptions<K extends RouteKey> extends Omit<RequestOptions, 'method' | 'body'> {
+  /** Values for the path's `:name` parts. */
+  params?: Record<string, string>;
+  query?: string;
+  body?: ApiBody<K>;
+}
+
+/** The URL of a contract route ('GET /api/drinks/:id') with its parameters filled in. */
+export function routePath(key: RouteKey, params: Record<string, string> = {}, query?: string): string {
+  const path = key.slice(key.indexOf(' ') + 1).replace(/:([a-z_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  return query ? `${path}?${query}` : path;
+}
+
+/** A call typed by the shared contract (shared/schemas/api.ts): the body it takes, the answer it gives. */
+export function requestApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
+  const { params, query, ...rest } = options;
+  return requestJson<ApiAnswer<K>>(routePath(key, params, query), { ...rest, method: key.slice(0, key.indexOf(' ')) });
 }

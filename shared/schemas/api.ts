@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { adminLoginBody, adminPasswordChangeBody, adminPasswordResetBody, adminSetupBody, tokenResponse } from './admin.ts';
 import { httpsStatus } from './https.ts';
-import { drinkSchema, drinkWithRecipeSchema, createDrinkBody, createSectionBody, sectionSchema, updateDrinkBody, updateSectionBody } from './menu.ts';
+import { drinkSchema, drinkWithRecipeSchema, drinksQuery, createDrinkBody, createSectionBody, sectionSchema, updateDrinkBody, updateSectionBody } from './menu.ts';
 import {
   adminOrderResponse,
+  adminOrdersQuery,
   adminOrdersResponse,
   createOrderBody,
   orderResponse,
+  ordersQuery,
   ordersResponse,
   updateOrderStatusBody,
 } from './orders.ts';
@@ -30,6 +32,7 @@ type Answer = z.ZodType | NotJson | typeof noBody;
 
 export interface RouteContract {
   body?: z.ZodType;
+  query?: z.ZodType;
   /** Answers by status (success and documented non-error statuses only). */
   answers: Partial<Record<number, Answer>>;
 }
@@ -69,7 +72,7 @@ export const API = {
   'GET /.well-known/jwks.json': { answers: { 200: jwksResponse } },
 
   'GET /api/sections': { answers: { 200: sectionsResponse, 304: noBody } },
-  'GET /api/drinks': { answers: { 200: drinksResponse, 304: noBody } },
+  'GET /api/drinks': { query: drinksQuery, answers: { 200: drinksResponse, 304: noBody } },
   'GET /api/drinks/:id': { answers: { 200: drinkResponse } },
   'GET /images/:file': { answers: { 200: { content_type: 'image/webp' } } },
 
@@ -79,7 +82,7 @@ export const API = {
   'GET /api/me': { answers: { 200: meResponse } },
 
   'POST /api/orders': { body: createOrderBody, answers: { 200: orderResponse, 201: orderResponse } },
-  'GET /api/orders': { answers: { 200: ordersResponse } },
+  'GET /api/orders': { query: ordersQuery, answers: { 200: ordersResponse } },
   'GET /api/orders/:id': { answers: { 200: orderResponse } },
   'POST /api/orders/:id/cancel': { answers: { 200: orderResponse } },
 
@@ -97,7 +100,7 @@ export const API = {
   'GET /api/admin/password-reset': { answers: { 200: resetLinkResponse } },
   'POST /api/admin/password-reset': { body: adminPasswordResetBody, answers: { 200: tokenResponse } },
 
-  'GET /api/admin/orders': { answers: { 200: adminOrdersResponse } },
+  'GET /api/admin/orders': { query: adminOrdersQuery, answers: { 200: adminOrdersResponse } },
   'PATCH /api/admin/orders/:id': { body: updateOrderStatusBody, answers: { 200: adminOrderResponse } },
 
   'GET /api/admin/drinks': { answers: { 200: adminDrinksResponse } },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cleanText, storableString } from './common.ts';
 
 /** A guest's display name: NFC, trimmed, 2–50 code points, no control characters. */
-export const guestUsername = cleanText(2, 50);
+const guestUsername = cleanText(2, 50);
 
 /** POST /api/register (the code travels in the X-Registration-Code header). */
 export const registerBody = z.strictObject({
@@ -10,6 +10,8 @@ export const registerBody = z.strictObject({
   username: z.string().max(1000),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
+/** The name rule applied to a well-formed register body; off it is 400 invalid_username. */
+export const registerUsername = z.object({ username: guestUsername });
 
 /** POST /api/auth/refresh and POST /api/auth/logout. */
 export const refreshTokenBody = z.strictObject({

@@ -56,4 +56,11 @@ export type CreateSectionBody = z.infer<typeof createSectionBody>;
 export const updateSectionBody = createSectionBody.partial();
 export type UpdateSectionBody = z.infer<typeof updateSectionBody>;
 
-export const drinksQuery = z.object({ section_id: z.string().optional() });
+/** GET /api/drinks?section_id= (any 8-4-4-4-12 hex id, like a path id). */
+export const drinksQuery = z.object({
+  section_id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID')
+    .transform((value) => value.toLowerCase())
+    .optional(),
+});
