@@ -111,7 +111,3 @@ async function drainUnderLock(): Promise<DrainResult> {
 export function drainOutbox(): Promise<DrainResult> {
   return withLock(OUTBOX_LOCK, drainUnderLock);
 }
-
-export async function outboxSize(): Promise<number> {
-  return db.outbox.count();
-}

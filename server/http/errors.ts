@@ -20,7 +20,7 @@ export const notFound = (thing: NotFoundThing) => new AppError(404, notFoundCode
 export const unauthorized = () => new AppError(401, 'unauthorized', 'Sign in again: the access token is missing, invalid or expired.');
 export const forbidden = () => new AppError(403, 'forbidden', 'This account may not do that.');
 
-export function envelope(code: ErrorCode, message: string, details?: unknown) {
+function envelope(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
@@ -91,7 +91,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;

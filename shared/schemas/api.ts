@@ -27,40 +27,40 @@ export interface NotJson {
   content_type: string;
 }
 /** 204 and 304: no body at all. */
-export const noBody = null;
+const noBody = null;
 type Answer = z.ZodType | NotJson | typeof noBody;
 
-export interface RouteContract {
+interface RouteContract {
   body?: z.ZodType;
   query?: z.ZodType;
   /** Answers by status (success and documented non-error statuses only). */
   answers: Partial<Record<number, Answer>>;
 }
 
-export const healthResponse = z.strictObject({ status: z.enum(['ok', 'degraded']), database: z.enum(['postgres', 'embedded']) });
-export const configResponse = z.strictObject({
+const healthResponse = z.strictObject({ status: z.enum(['ok', 'degraded']), database: z.enum(['postgres', 'embedded']) });
+const configResponse = z.strictObject({
   events: z.strictObject({ endpoint: z.string(), region: z.string(), defaultAuthMode: z.literal('lambda') }),
   push: z.strictObject({ vapid_public_key: z.string() }).optional(),
 });
-export const jwksResponse = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string() })) });
-export const sectionsResponse = z.strictObject({ sections: z.array(sectionSchema) });
-export const drinksResponse = z.strictObject({ drinks: z.array(drinkSchema) });
-export const drinkResponse = z.strictObject({ drink: drinkWithRecipeSchema });
-export const adminDrinksResponse = z.strictObject({ drinks: z.array(drinkWithRecipeSchema) });
-export const sectionResponse = z.strictObject({ section: sectionSchema });
-export const meResponse = z.strictObject({ user: guestUser });
-export const codesResponse = z.strictObject({ codes: z.array(registrationCode) });
-export const guestsResponse = z.strictObject({ guests: z.array(adminGuest) });
-export const guestResponse = z.strictObject({ guest: adminGuest });
-export const setupNeededResponse = z.strictObject({ setup_needed: z.boolean() });
-export const resetLinkResponse = z.strictObject({ valid: z.boolean() });
-export const pushStatusResponse = z.union([
+const jwksResponse = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string() })) });
+const sectionsResponse = z.strictObject({ sections: z.array(sectionSchema) });
+const drinksResponse = z.strictObject({ drinks: z.array(drinkSchema) });
+const drinkResponse = z.strictObject({ drink: drinkWithRecipeSchema });
+const adminDrinksResponse = z.strictObject({ drinks: z.array(drinkWithRecipeSchema) });
+const sectionResponse = z.strictObject({ section: sectionSchema });
+const meResponse = z.strictObject({ user: guestUser });
+const codesResponse = z.strictObject({ codes: z.array(registrationCode) });
+const guestsResponse = z.strictObject({ guests: z.array(adminGuest) });
+const guestResponse = z.strictObject({ guest: adminGuest });
+const setupNeededResponse = z.strictObject({ setup_needed: z.boolean() });
+const resetLinkResponse = z.strictObject({ valid: z.boolean() });
+const pushStatusResponse = z.union([
   z.strictObject({ available: z.literal(true) }),
   z.strictObject({ available: z.literal(false), reason: z.string() }),
 ]);
-export const pushSubscribedResponse = z.strictObject({ endpoint: z.string() });
+const pushSubscribedResponse = z.strictObject({ endpoint: z.string() });
 /** POST /event answers in AppSync's shape, not barback's envelope. */
-export const publishResponse = z.strictObject({
+const publishResponse = z.strictObject({
   successful: z.array(z.strictObject({ identifier: z.string(), index: z.number().int() })),
   failed: z.array(z.strictObject({ identifier: z.string(), index: z.number().int(), code: z.string().optional(), message: z.string().optional() })),
 });

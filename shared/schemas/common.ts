@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-export const uuid = z.uuid();
-export const isoTimestamp = z.string();
-
 /**
  * Any string that PostgreSQL stores as text: it refuses NUL outright (a 500 if it got that
  * far), and an unpaired surrogate would silently come back as U+FFFD.

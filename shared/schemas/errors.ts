@@ -45,8 +45,8 @@ export const ERROR_STATUS = {
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
-export const errorCode = z.enum(ERROR_CODES);
+const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+const errorCode = z.enum(ERROR_CODES);
 
 /** What a path id names; an unknown or malformed one is 404 `<thing>_not_found`. */
 export type NotFoundThing = 'drink' | 'section' | 'order' | 'registration_code' | 'guest' | 'image';

@@ -9,7 +9,6 @@ export const registerBody = z.strictObject({
   // The length cap only bounds the work; the real rule is guestUsername (400 invalid_username).
   username: z.string().max(1000),
 });
-export type RegisterBody = z.infer<typeof registerBody>;
 /** The name rule applied to a well-formed register body; off it is 400 invalid_username. */
 export const registerUsername = z.object({ username: guestUsername });
 
@@ -17,10 +16,8 @@ export const registerUsername = z.object({ username: guestUsername });
 export const refreshTokenBody = z.strictObject({
   refresh_token: z.string().min(1).max(4096),
 });
-export type RefreshTokenBody = z.infer<typeof refreshTokenBody>;
 
 export const guestUser = z.strictObject({ user_key: z.uuid(), username: z.string() });
-export type GuestUser = z.infer<typeof guestUser>;
 
 export const registerResponse = z.strictObject({
   user: guestUser,
@@ -37,7 +34,7 @@ export const refreshResponse = z.strictObject({
 });
 export type RefreshResponse = z.infer<typeof refreshResponse>;
 
-export const MAX_CODE_HOURS = 24 * 365;
+const MAX_CODE_HOURS = 24 * 365;
 
 /** POST /api/admin/registration-codes: give expires_at or expires_in_hours (or neither: 24 h). */
 export const createRegistrationCodeBody = z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanText } from './common.ts';
 
-export const recipeSchema = z.strictObject({
+const recipeSchema = z.strictObject({
   ingredients: z.array(z.strictObject({ name: cleanText(1, 100), amount: cleanText(0, 50) })).max(30),
   steps: z.array(cleanText(1, 500)).max(30),
   garnish: cleanText(0, 200).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API, appSyncErrorResponse, type ApiAnswer, type ApiBody, type NotJson, type RouteKey } from '../../shared/schemas/api.ts';
-import { ERROR_STATUS, errorEnvelope, type ErrorEnvelope } from '../../shared/schemas/errors.ts';
+import { ERROR_STATUS, errorEnvelope, validationDetails, type ErrorEnvelope } from '../../shared/schemas/errors.ts';
 
 /**
  * A test client that calls a route by its contract key ('POST /api/orders') and parses every
@@ -77,6 +77,9 @@ export async function call<K extends RouteKey>(server: { url: string }, key: K, 
     const error = (parsed.data as ErrorEnvelope).error;
     if (ERROR_STATUS[error.code] !== response.status) {
       throw new ContractMismatch(`${where} with code ${error.code}, whose status is ${ERROR_STATUS[error.code]} (shared/schemas/errors.ts)`);
+    }
+    if (error.code === 'validation_failed' && error.details !== undefined && !validationDetails.safeParse(error.details).success) {
+      throw new ContractMismatch(`${where} with validation details off their schema: ${JSON.stringify(error.details)}`);
     }
     record.error.add(error.code);
     return { status: response.status, headers: response.headers, data: undefined, error };
