@@ -2,7 +2,7 @@ import type { Order } from '../../shared/schemas/orders.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
 import { withLock } from '../lib/locks.ts';
-import { SessionEndedError, authedRequest } from '../lib/session.ts';
+import { SessionEndedError, authedApi } from '../lib/session.ts';
 
 /**
  * The outbox: an order is written to the phone (outbox + orders, status `queued`) before
@@ -85,8 +85,7 @@ async function drainUnderLock(): Promise<DrainResult> {
     if (!item) continue;
     await db.outbox.update(item.id, { attempts: item.attempts + 1 });
     try {
-      const answer = await authedRequest<{ order: Order }>('/api/orders', {
-        method: 'POST',
+      const answer = await authedApi('POST /api/orders', {
         body: { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) },
       });
       await accept(item, answer.order);

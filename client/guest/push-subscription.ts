@@ -1,6 +1,6 @@
 import type { PushSubscriptionBody } from '../../shared/schemas/push.ts';
-import { requestJson } from '../lib/http.ts';
-import { authedRequest } from '../lib/session.ts';
+import { requestApi } from '../lib/http.ts';
+import { authedApi } from '../lib/session.ts';
 
 /**
  * Web Push for the guest app: the ready notification reaches a phone whose app is closed.
@@ -41,7 +41,7 @@ function currentTraits(): BrowserTraits {
 }
 
 export async function pushAvailability(): Promise<PushAvailability> {
-  const config = await requestJson<{ push?: { vapid_public_key?: string } }>('/api/config');
+  const config = await requestApi('GET /api/config');
   const key = config.push?.vapid_public_key;
   // No key: the server cannot reach the push services, so nothing would ever arrive.
   if (!key) return { kind: 'open-only' };
@@ -86,7 +86,7 @@ export async function subscribeToPush(vapidPublicKey: string, registration?: Pus
   }
   subscription ??= await pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
   const body = subscription.toJSON() as PushSubscriptionBody;
-  await authedRequest('/api/push/subscriptions', { method: 'POST', body });
+  await authedApi('POST /api/push/subscriptions', { body });
   return body;
 }
 
@@ -100,7 +100,7 @@ export async function subscribeToPush(vapidPublicKey: string, registration?: Pus
 export async function renewPushSubscription(options: { resubscribe: boolean }, registration?: PushRegistration): Promise<boolean> {
   const { pushManager } = registration ?? (await workerRegistration());
   if (!options.resubscribe && !(await pushManager.getSubscription())) return false;
-  const config = await requestJson<{ push?: { vapid_public_key?: string } }>('/api/config');
+  const config = await requestApi('GET /api/config');
   const key = config.push?.vapid_public_key;
   if (!key) return false;
   await subscribeToPush(key, { pushManager });
@@ -126,7 +126,7 @@ export async function unsubscribeFromPush(registration?: PushRegistration): Prom
   const subscription = await pushManager.getSubscription();
   if (!subscription) return;
   try {
-    await authedRequest('/api/push/subscriptions', { method: 'DELETE', body: { endpoint: subscription.endpoint } });
+    await authedApi('DELETE /api/push/subscriptions', { body: { endpoint: subscription.endpoint } });
   } catch (error) {
     console.warn('push subscription not removed from the server', error);
   }

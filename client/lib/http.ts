@@ -85,8 +85,13 @@ export function routePath(key: RouteKey, params: Record<string, string> = {}, qu
   return query ? `${path}?${query}` : path;
 }
 
+/** A contract route's URL and request options, for requestJson or a wrapper around it. */
+export function routeRequest<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): [string, RequestOptions] {
+  const { params, query, ...rest } = options;
+  return [routePath(key, params, query), { ...rest, method: key.slice(0, key.indexOf(' ')) }];
+}
+
 /** A call typed by the shared contract (shared/schemas/api.ts): the body it takes, the answer it gives. */
 export function requestApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
-  const { params, query, ...rest } = options;
-  return requestJson<ApiAnswer<K>>(routePath(key, params, query), { ...rest, method: key.slice(0, key.indexOf(' ')) });
+  return requestJson<ApiAnswer<K>>(...routeRequest(key, options));
 }

@@ -1,5 +1,5 @@
-import type { ApiAnswer } from '../../shared/schemas/api.ts';
-import { ApiError, requestApi, requestJson } from './http.ts';
+import type { ApiAnswer, RouteKey } from '../../shared/schemas/api.ts';
+import { ApiError, requestApi, requestJson, routeRequest, type RouteOptions } from './http.ts';
 import { db, type StoredSession, type StoredUser } from './db.ts';
 import { singleFlight, withLock } from './locks.ts';
 
@@ -90,4 +90,9 @@ export async function authedRequest<T>(path: string, options: Parameters<typeof 
     const fresh = await refreshSession(token);
     return requestJson<T>(path, { ...options, token: fresh.access_token });
   }
+}
+
+/** authedRequest for a contract route: typed body and answer (shared/schemas/api.ts). */
+export function authedApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
+  return authedRequest<ApiAnswer<K>>(...routeRequest(key, options));
 }
