@@ -1,4 +1,4 @@
-import { ApiError, requestApi, routePath, type RouteOptions } from '../lib/http.ts';
+import { ApiError, requestJson, type RequestOptions } from '../lib/http.ts';
 import type { ApiAnswer, ApiBody, RouteKey } from '../../shared/schemas/api.ts';
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
@@ -9,6 +9,29 @@ import type { HttpsStatus } from '../../shared/schemas/https.ts';
 export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus };
 
 export type NewCodeInput = ApiBody<'POST /api/admin/registration-codes'>;
+
+interface RouteOptions<K extends RouteKey> extends Omit<RequestOptions, 'method' | 'body'> {
+  /** Values for the path's `:name` parts. */
+  params?: Record<string, string>;
+  query?: string;
+  body?: ApiBody<K>;
+}
+
+/** The URL of a contract route ('PUT /api/admin/drinks/:id') with its parameters filled in. */
+function routePath(key: RouteKey, params: Record<string, string> = {}, query?: string): string {
+  const path = key.slice(key.indexOf(' ') + 1).replace(/:([a-z_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * A call typed by the shared contract (shared/schemas/api.ts): the body it takes, the answer it
+ * gives. It lives here, in the host's lazy chunk; the guest's helpers take the same types
+ * without adding code to the guest's first load.
+ */
+function requestApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
+  const { params, query, ...rest } = options;
+  return requestJson<ApiAnswer<K>>(routePath(key, params, query), { ...rest, method: key.slice(0, key.indexOf(' ')) });
+}
 
 /** Calls that need no host token: sign-in and the one-time setup link. */
 export const publicAdminApi = {

@@ -1,6 +1,7 @@
+import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
 import { db, type MenuEntry } from '../lib/db.ts';
-import { ApiError, requestApi, requestJson } from '../lib/http.ts';
+import { ApiError, requestJson } from '../lib/http.ts';
 
 /**
  * The menu as last seen lives in Dexie, so it shows at once (and offline); each revalidation
@@ -55,6 +56,6 @@ export function matchesSearch(drink: Drink, query: string): boolean {
 }
 
 export async function fetchDrink(id: string): Promise<DrinkWithRecipe> {
-  const answer = await requestApi('GET /api/drinks/:id', { params: { id } });
+  const answer = await requestJson<ApiAnswer<'GET /api/drinks/:id'>>(`/api/drinks/${encodeURIComponent(id)}`);
   return answer.drink;
 }

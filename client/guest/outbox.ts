@@ -1,8 +1,9 @@
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
 import { withLock } from '../lib/locks.ts';
-import { SessionEndedError, authedApi } from '../lib/session.ts';
+import { SessionEndedError, authedRequest } from '../lib/session.ts';
 
 /**
  * The outbox: an order is written to the phone (outbox + orders, status `queued`) before
@@ -85,9 +86,8 @@ async function drainUnderLock(): Promise<DrainResult> {
     if (!item) continue;
     await db.outbox.update(item.id, { attempts: item.attempts + 1 });
     try {
-      const answer = await authedApi('POST /api/orders', {
-        body: { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) },
-      });
+      const body: ApiBody<'POST /api/orders'> = { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) };
+      const answer = await authedRequest<ApiAnswer<'POST /api/orders'>>('/api/orders', { method: 'POST', body });
       await accept(item, answer.order);
       sent += 1;
     } catch (error) {

@@ -1,4 +1,3 @@
-import type { ApiAnswer, ApiBody, RouteKey } from '../../shared/schemas/api.ts';
 import type { ErrorCode } from '../../shared/schemas/errors.ts';
 
 /** The server's codes, and the app's own: the server was not reached, or answered outside the envelope. */
@@ -72,26 +71,3 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
   return data as T;
 }
 
-export interface RouteOptions<K extends RouteKey> extends Omit<RequestOptions, 'method' | 'body'> {
-  /** Values for the path's `:name` parts. */
-  params?: Record<string, string>;
-  query?: string;
-  body?: ApiBody<K>;
-}
-
-/** The URL of a contract route ('GET /api/drinks/:id') with its parameters filled in. */
-export function routePath(key: RouteKey, params: Record<string, string> = {}, query?: string): string {
-  const path = key.slice(key.indexOf(' ') + 1).replace(/:([a-z_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
-  return query ? `${path}?${query}` : path;
-}
-
-/** A contract route's URL and request options, for requestJson or a wrapper around it. */
-export function routeRequest<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): [string, RequestOptions] {
-  const { params, query, ...rest } = options;
-  return [routePath(key, params, query), { ...rest, method: key.slice(0, key.indexOf(' ')) }];
-}
-
-/** A call typed by the shared contract (shared/schemas/api.ts): the body it takes, the answer it gives. */
-export function requestApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
-  return requestJson<ApiAnswer<K>>(...routeRequest(key, options));
-}

@@ -1,5 +1,5 @@
-import type { ApiAnswer, RouteKey } from '../../shared/schemas/api.ts';
-import { ApiError, requestApi, requestJson, routeRequest, type RouteOptions } from './http.ts';
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
+import { ApiError, requestJson } from './http.ts';
 import { db, type StoredSession, type StoredUser } from './db.ts';
 import { singleFlight, withLock } from './locks.ts';
 
@@ -47,7 +47,8 @@ async function refreshUnderLock(staleAccessToken: string | undefined): Promise<S
     // Someone else (another tab, the worker) refreshed while we waited for the lock.
     if (current.access_token !== staleAccessToken && current.expires_at - EARLY_MS > Date.now()) return current;
     try {
-      const tokens = await requestApi('POST /api/auth/refresh', { body: { refresh_token: current.refresh_token } });
+      const body: ApiBody<'POST /api/auth/refresh'> = { refresh_token: current.refresh_token };
+      const tokens = await requestJson<TokenAnswer>('/api/auth/refresh', { method: 'POST', body });
       return await saveSession(tokens, current.user);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -92,7 +93,3 @@ export async function authedRequest<T>(path: string, options: Parameters<typeof 
   }
 }
 
-/** authedRequest for a contract route: typed body and answer (shared/schemas/api.ts). */
-export function authedApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
-  return authedRequest<ApiAnswer<K>>(...routeRequest(key, options));
-}
