@@ -1,3 +1,4 @@
+import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import type { OrderStatusChangedEvent } from '../../shared/events.ts';
 import { db, getMeta, setMeta, type LocalOrder } from '../lib/db.ts';
@@ -42,7 +43,7 @@ export async function mergeServerOrders(orders: Order[]): Promise<OrderChange[]>
 export const catchUp = singleFlight(async (): Promise<OrderChange[]> => {
   const cursor = await getMeta<string>(CURSOR_KEY);
   const query = cursor ? `?since=${encodeURIComponent(cursor)}` : '';
-  const answer = await authedRequest<{ orders: Order[]; cursor: string }>(`/api/orders${query}`);
+  const answer = await authedRequest<ApiAnswer<'GET /api/orders'>>(`/api/orders${query}`);
   const changed = await mergeServerOrders(answer.orders);
   const stored = await getMeta<string>(CURSOR_KEY);
   if (!stored || BigInt(answer.cursor) > BigInt(stored)) await setMeta(CURSOR_KEY, answer.cursor);
@@ -75,6 +76,6 @@ export async function applyStatusEvent(event: OrderStatusChangedEvent): Promise<
 
 /** POST /api/orders/:id/cancel; the answer is merged like any other server order. */
 export async function cancelOrder(id: string): Promise<void> {
-  const answer = await authedRequest<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+  const answer = await authedRequest<ApiAnswer<'POST /api/orders/:id/cancel'>>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
   await mergeServerOrders([answer.order]);
 }

@@ -1,3 +1,4 @@
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
@@ -85,10 +86,8 @@ async function drainUnderLock(): Promise<DrainResult> {
     if (!item) continue;
     await db.outbox.update(item.id, { attempts: item.attempts + 1 });
     try {
-      const answer = await authedRequest<{ order: Order }>('/api/orders', {
-        method: 'POST',
-        body: { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) },
-      });
+      const body: ApiBody<'POST /api/orders'> = { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) };
+      const answer = await authedRequest<ApiAnswer<'POST /api/orders'>>('/api/orders', { method: 'POST', body });
       await accept(item, answer.order);
       sent += 1;
     } catch (error) {
@@ -110,8 +109,4 @@ async function drainUnderLock(): Promise<DrainResult> {
 /** Sends everything in the outbox, oldest first; only one drainer runs at a time anywhere. */
 export function drainOutbox(): Promise<DrainResult> {
   return withLock(OUTBOX_LOCK, drainUnderLock);
-}
-
-export async function outboxSize(): Promise<number> {
-  return db.outbox.count();
 }

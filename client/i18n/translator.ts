@@ -5,7 +5,6 @@ import { useSyncExternalStore } from 'react';
  * lives in one `{en, fr}` table per app, and the language follows the browser's.
  */
 export type Locale = 'en' | 'fr';
-export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 export type Vars = Record<string, string | number>;
 export type Messages<K extends string> = { en: Record<K, string>; fr: Record<K, string> };
