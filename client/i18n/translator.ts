@@ -50,8 +50,22 @@ export function useLocale(): Locale {
   return useSyncExternalStore(subscribeLanguage, () => detectLocale(), () => 'en' as Locale);
 }
 
-/** A translator for the current locale, for components: `const t = useTranslator(guestMessages)`. */
+const translators = new WeakMap<object, Partial<Record<Locale, Translate<string>>>>();
+
+/**
+ * The translator for one catalog and locale, made once: the same function every time, so a
+ * `t` in an effect's dependencies does not re-run the effect on every render.
+ */
+export function translatorFor<K extends string>(messages: Messages<K>, locale: Locale): Translate<K> {
+  let byLocale = translators.get(messages);
+  if (!byLocale) translators.set(messages, (byLocale = {}));
+  return (byLocale[locale] ??= createTranslator(messages, locale) as Translate<string>) as Translate<K>;
+}
+
+/**
+ * A translator for the current locale, for components: `const t = useTranslator(guestMessages)`.
+ * Stable across renders; a new function only when the browser's language changes.
+ */
 export function useTranslator<K extends string>(messages: Messages<K>): Translate<K> {
-  const locale = useLocale();
-  return createTranslator(messages, locale);
+  return translatorFor(messages, useLocale());
 }
