@@ -22,6 +22,7 @@ export interface NewOrderEvent {
   order_id: string;
   user_key: string;
   username: string;
+  drink_id: string;
   drink_name: string;
   notes: string | null;
   status: 'pending';

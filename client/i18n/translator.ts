@@ -50,16 +50,17 @@ export function useLocale(): Locale {
   return useSyncExternalStore(subscribeLanguage, () => detectLocale(), () => 'en' as Locale);
 }
 
-const translators = new WeakMap<object, Partial<Record<Locale, Translate<string>>>>();
+// Keyed by the locale's own table, which is one object per catalog and locale.
+const translators = new WeakMap<object, Translate<string>>();
 
 /**
  * The translator for one catalog and locale, made once: the same function every time, so a
  * `t` in an effect's dependencies does not re-run the effect on every render.
  */
 export function translatorFor<K extends string>(messages: Messages<K>, locale: Locale): Translate<K> {
-  let byLocale = translators.get(messages);
-  if (!byLocale) translators.set(messages, (byLocale = {}));
-  return (byLocale[locale] ??= createTranslator(messages, locale) as Translate<string>) as Translate<K>;
+  let t = translators.get(messages[locale]);
+  if (!t) translators.set(messages[locale], (t = createTranslator(messages, locale) as Translate<string>));
+  return t;
 }
 
 /**
