@@ -10,10 +10,6 @@ export const connection = new Signal<ConnectionState>('reconnecting');
 
 let liveState: ConnectionState = 'reconnecting';
 
-export function isLive(): boolean {
-  return liveState === 'live';
-}
-
 /** Told by the live connection; returns whether it just came (back) to live. */
 export function noteLiveState(state: ConnectionState): boolean {
   const cameBack = state === 'live' && liveState !== 'live';
@@ -30,9 +26,9 @@ export function showConnection(): void {
 }
 
 /** Without a live socket nothing else would notice the server leaving: a cheap heartbeat. */
-export function startHeartbeat(intervalMs = 10_000): () => void {
+export function startHeartbeat(): () => void {
   const heartbeat = setInterval(() => {
     if (liveState !== 'live' && isReachable()) void probe();
-  }, intervalMs);
+  }, 10_000);
   return () => clearInterval(heartbeat);
 }

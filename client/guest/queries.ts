@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useQuery, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { Drink } from '../../shared/schemas/menu.ts';
 import { db, type LocalOrder } from '../lib/db.ts';
 import { readMenu, refreshMenu, type MenuSnapshot } from './menu-store.ts';
-import { useStoreWatch } from './use-live.ts';
+import { watchStore } from './use-live.ts';
 
 /**
  * The guest's server state as the screens read it: TanStack Query's cache. IndexedDB (Dexie)
@@ -14,10 +15,15 @@ import { useStoreWatch } from './use-live.ts';
 export const MENU_KEY = ['menu'] as const;
 export const ORDERS_KEY = ['orders'] as const;
 
+/** The bridge: `read` now and after every change to the tables it reads, into the cache. */
+export function mirrorStore<T>(queryClient: QueryClient, queryKey: QueryKey, read: () => Promise<T>): () => void {
+  return watchStore(read, (value) => queryClient.setQueryData(queryKey, value));
+}
+
 function useStoredQuery<T>(queryKey: QueryKey, read: () => Promise<T>, fetchFirst?: () => Promise<void>) {
   const queryClient = useQueryClient();
   // `queryKey` and `read` are module constants: the bridge is made once per cache.
-  useStoreWatch(read, (value) => queryClient.setQueryData(queryKey, value), [queryClient]);
+  useEffect(() => mirrorStore(queryClient, queryKey, read), [queryClient]);
   return useQuery({
     queryKey,
     queryFn: async () => {
