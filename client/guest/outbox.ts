@@ -3,6 +3,7 @@ import type { Order } from '../../shared/schemas/orders.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
 import { withLock } from '../lib/locks.ts';
+import { isNewer } from '../lib/versions.ts';
 import { SessionEndedError, authedRequest } from '../lib/session.ts';
 
 /**
@@ -52,7 +53,7 @@ async function accept(item: OutboxItem, order: Order): Promise<void> {
     await db.outbox.delete(item.id);
     const existing = await db.orders.get(order.id);
     // A catch-up may already have stored a newer state of this order.
-    if (existing?.version && BigInt(existing.version) >= BigInt(order.version)) return;
+    if (!isNewer(order, existing)) return;
     await db.orders.put({ ...order });
   });
 }
