@@ -17,6 +17,7 @@ import { createEventBus } from './events/pg-fanout.ts';
 import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
 import { buildApp } from './app.ts';
+import { answerMenuFirst } from './menu/menu-fast-path.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
 import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
@@ -97,7 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     const domains = await installDomains(ctx);
     closers.push(...domains.closers);
-    const app = buildApp(ctx, domains.routes);
+    const app = answerMenuFirst(ctx.menu, buildApp(ctx, domains.routes));
     // The timeouts below are enforced by a sweep every connectionsCheckingInterval.
     const serverOptions = { connectionsCheckingInterval: 1_000 };
     const server = config.tlsCert
