@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { compose } from './composition.ts';
 import { buildApp } from './app.ts';
+import { answerMenuFirst } from './menu/menu-fast-path.ts';
 import { isLoopbackHost } from './network.ts';
 import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
 
@@ -38,7 +39,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     composed = await compose(config, db, logger);
     const { ctx } = composed;
     const { hostAccounts } = ctx;
-    const app = buildApp(ctx);
+    const app = answerMenuFirst(ctx.menu, buildApp(ctx));
     const scheme = config.tlsCert ? 'https' : 'http';
     // The timeouts below are enforced by a sweep every connectionsCheckingInterval.
     const serverOptions = { connectionsCheckingInterval: 1_000 };
