@@ -57,6 +57,8 @@ interface Latency {
 interface EventRound {
   changes: number;
   failures: number;
+  /** The failed writes' statuses (0: no answer), e.g. "409×2, 0×1". */
+  failureStatuses: string;
   patch: Latency;
   guestFromSent: Latency;
   guestFromAnswer: Latency;
@@ -64,6 +66,12 @@ interface EventRound {
   guestDelivered: number;
   hostDelivered: number;
   fleetLagP99: number;
+}
+
+function countStatuses(statuses: number[]): string {
+  const counts = new Map<number, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${status}×${n}`).join(', ');
 }
 
 const latency = (values: number[]): Latency => ({ p50: percentile(values, 50), p99: percentile(values, 99) });
@@ -87,6 +95,7 @@ function analyse(paced: PacedResult, receipts: Receipts): EventRound {
   return {
     changes: paced.timings.length,
     failures: paced.timings.filter(([, , , status]) => status < 200 || status >= 300).length,
+    failureStatuses: countStatuses(paced.timings.map(([, , , status]) => status).filter((status) => status < 200 || status >= 300)),
     patch: latency(paced.timings.map(([, sent, answered]) => answered - sent)),
     guestFromSent: latency(guestFromSent),
     guestFromAnswer: latency(guestFromAnswer),
@@ -204,7 +213,7 @@ export async function run(): Promise<{ markdown: string }> {
         [{ name: 'barback', measure: barbackRound }, ...POOL_SIZES.map((pool) => ({ name: bareName(pool), measure: bareRound(pool) }))],
         (r: EventRound) =>
           `PATCH p99 ${r.patch.p99.toFixed(1)} ms, guest event p99 ${r.guestFromSent.p99.toFixed(1)} ms from sent, ` +
-          `${r.guestDelivered}/${r.changes} delivered, ${r.failures} failed, fleet lag p99 ${r.fleetLagP99.toFixed(1)} ms`,
+          `${r.guestDelivered}/${r.changes} delivered, ${r.failures} failed${r.failures ? ` (${r.failureStatuses})` : ''}, fleet lag p99 ${r.fleetLagP99.toFixed(1)} ms`,
       );
       // The bare side at its best: the pool with the lowest median PATCH p99.
       const bestPool = bestOf(POOL_SIZES, (pool) => medianOf(results[bareName(pool)]!, (r) => r.patch.p99), true);
