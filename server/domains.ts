@@ -23,6 +23,7 @@ export async function installDomains(ctx: AppContext): Promise<InstalledDomains>
     extraHosts: ctx.config.pushEndpointHosts,
     secrets: ctx.secrets,
     probeDns: ctx.config.pushProbeDns,
+    appOrigin: () => ctx.publicOrigin(),
   });
   await push.init();
   ctx.push = push;

@@ -6,7 +6,10 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
 import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import type { PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import type { PushMessage } from '../../shared/push-message.ts';
+import { orderPushMessage, type OrderPushEvent } from './push-payload.ts';
+import { PushBadgeRepository } from './push-badge.repository.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -27,6 +30,8 @@ export interface PushOptions {
   subject?: string;
   /** A DNS server to ask in the reachability probe instead of the system's resolver. */
   probeDns?: string;
+  /** The origin guests open, for the notification's link (see push-payload.ts). */
+  appOrigin: () => string;
 }
 
 export type PushStatus = { available: true } | { available: false; reason: string };
@@ -115,12 +120,15 @@ export class PushService {
     await this.repo.delete(userKey, safePushEndpoint(endpoint, this.options.extraHosts) ?? endpoint);
   }
 
-  private async notifyReady(userKey: string, message: OrderReadyPush): Promise<void> {
+  private async notifyReady(userKey: string, event: OrderPushEvent): Promise<void> {
     const subscriptions = await this.repo.forGuest(userKey);
+    if (subscriptions.length === 0) return;
+    const readyCount = await new PushBadgeRepository(this.db).readyCount(userKey);
+    const message = orderPushMessage(event, { origin: this.options.appOrigin(), readyCount });
     await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
   }
 
-  private async deliver(subscription: PushSubscriptionRow, message: OrderReadyPush): Promise<void> {
+  private async deliver(subscription: PushSubscriptionRow, message: PushMessage): Promise<void> {
     // Checked again just before sending: a row stored by an older barback, or before the
     // operator shortened PUSH_ENDPOINT_HOSTS, gets no request.
     if (safePushEndpoint(subscription.endpoint, this.options.extraHosts) !== subscription.endpoint) {
