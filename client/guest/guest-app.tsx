@@ -7,6 +7,8 @@ import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
 import { connection, readyBanner, sessionEnded, startGuestRuntime } from './runtime.ts';
 import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
+import { startBadgeSync } from './badge.ts';
+import { TransferCodeForm } from './transfer-code.tsx';
 import { JoinPage } from './join-page.tsx';
 import { MenuPage } from './menu-page.tsx';
 import { OrdersPage } from './orders-page.tsx';
@@ -75,6 +77,7 @@ function SignedInApp({ userKey }: { userKey: string }) {
     [],
   );
   useEffect(() => startGuestRuntime(queryClient), [queryClient, userKey]);
+  useEffect(startBadgeSync, [userKey]);
   const onOrders = path.startsWith('/orders');
   return (
     <QueryClientProvider client={queryClient}>
@@ -100,6 +103,7 @@ function JoinNeeded({ ended }: { ended: boolean }) {
     <main className="join">
       <h1>{t('join.title')}</h1>
       <p role="alert">{t(ended ? 'join.ended' : 'join.needed')}</p>
+      <TransferCodeForm />
     </main>
   );
 }

@@ -8,6 +8,7 @@ import { useLive } from './use-live.ts';
 import { fetchDrink, matchesSearch, readMenu, refreshMenu } from './menu-store.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './runtime.ts';
+import { YourUsual } from './order-again.tsx';
 
 const IMAGE_CACHE = 'barback-images';
 
@@ -180,6 +181,7 @@ export function MenuPage() {
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
         <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
+      {!query && menu?.loaded && <YourUsual availableDrinkIds={new Set(menu.drinks.map((drink) => drink.id))} />}
       {body}
       {sheet}
     </>
