@@ -5,6 +5,7 @@ import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './runtime.ts';
+import { usualOf } from './usual.ts';
 
 /**
  * "Order again" and "Your usual": the same drink and note in one tap, through the outbox like
@@ -30,26 +31,6 @@ export function OrderAgainButton({ order }: { order: LocalOrder }) {
   return (
     <button type="button" className="again" disabled={busy} onClick={() => void tap()}>{t('again.button')}</button>
   );
-}
-
-/** Orders that count as "ordered": not refused by the server, not cancelled. */
-const COUNTED: LocalOrder['status'][] = ['queued', 'pending', 'preparing', 'ready', 'served'];
-
-/** The drink this guest ordered most (at least twice; the latest wins a tie), with its latest note. */
-export function usualOf(orders: LocalOrder[]): LocalOrder | undefined {
-  const byDrink = new Map<string, { count: number; latest: LocalOrder }>();
-  for (const order of orders) {
-    if (!COUNTED.includes(order.status)) continue;
-    const seen = byDrink.get(order.drink_id);
-    if (!seen) byDrink.set(order.drink_id, { count: 1, latest: order });
-    else byDrink.set(order.drink_id, { count: seen.count + 1, latest: order.created_at > seen.latest.created_at ? order : seen.latest });
-  }
-  let best: { count: number; latest: LocalOrder } | undefined;
-  for (const entry of byDrink.values()) {
-    if (entry.count < 2) continue;
-    if (!best || entry.count > best.count || (entry.count === best.count && entry.latest.created_at > best.latest.created_at)) best = entry;
-  }
-  return best?.latest;
 }
 
 /** Top of the menu, once a guest has ordered a drink twice. */
