@@ -1,4 +1,4 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { db } from '../lib/db.ts';
 import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
@@ -92,6 +92,10 @@ export function InstallCard() {
   const orders = useLive(() => db.orders.count(), []);
   const [dismissed, setDismissed] = useState(() => localStorage.getItem(INSTALL_DISMISSED_KEY) === '1');
   const [open, setOpen] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (open) panel.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }, [open]);
 
   // Installing needs a secure context; the plain-http notice already says so.
   if (isInstalledApp() || !window.isSecureContext || !orders || dismissed) return null;
@@ -119,7 +123,7 @@ export function InstallCard() {
       <h2 id="install-title">{t('install.title')}</h2>
       {installed ? (
         <p data-install-done="true">{t('install.done')}</p>
-      ) : (
+      ) : open && kind !== 'prompt' ? null : (
         <>
           <p className="muted">{t(kind === 'prompt' ? 'install.promptLead' : 'install.lead')}</p>
           <div className="install-actions">
@@ -129,7 +133,7 @@ export function InstallCard() {
         </>
       )}
       {open && (
-        <div className="install-panel">
+        <div className="install-panel" ref={panel}>
           {kind === 'ios' ? <IosSteps /> : kind === 'manual' && <p>{t('install.manualStep')}</p>}
           <TransferCodeShow />
         </div>

@@ -173,9 +173,9 @@ export function OrdersPage() {
         <p className="muted">{t('orders.empty')}</p>
       ) : (
         <>
-          <InstallCard />
           <NotifyMe />
           <ul className="orders">{orders.map((order) => <OrderItem key={order.id} order={order} />)}</ul>
+          <InstallCard />
         </>
       )}
       <LeaveBar />

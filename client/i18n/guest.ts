@@ -84,7 +84,7 @@ const en = {
   'loading': 'Loading…',
   // The guest's phone as it really is (issue 18): install, transfer, order again, no Background Sync.
   'install.title': 'Get the app',
-  'install.lead': 'Install barback on this phone: it opens in one tap and can tell you when your drink is ready, even when closed.',
+  'install.lead': 'Open barback in one tap, and hear when your drink is ready even with the app closed.',
   'install.button': 'Install the app',
   'install.later': 'Not now',
   'install.promptLead': 'Tap Install the app, then confirm: barback appears with your other apps.',
@@ -198,7 +198,7 @@ const fr: Record<Key, string> = {
   'https.notice': 'Ce bar fonctionne en http simple : commander marche, mais installer l’app, l’utiliser hors ligne et les notifications demandent HTTPS.',
   'loading': 'Chargement…',
   'install.title': 'Installer l’app',
-  'install.lead': 'Installez barback sur ce téléphone : elle s’ouvre d’un geste et peut vous prévenir quand votre verre est prêt, même fermée.',
+  'install.lead': 'Ouvrez barback d’un geste, et soyez prévenu quand votre verre est prêt, même app fermée.',
   'install.button': 'Installer l’app',
   'install.later': 'Plus tard',
   'install.promptLead': 'Touchez Installer l’app, puis confirmez : barback rejoint vos autres apps.',

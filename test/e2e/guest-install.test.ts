@@ -80,6 +80,7 @@ describe.skipIf(!browserAvailable())('installing the guest app', () => {
     const card = guest.page.locator('[data-install-kind]');
     await card.waitFor();
     expect(await card.getAttribute('data-install-kind')).toBe('prompt');
+    await card.scrollIntoViewIfNeeded();
     await check(guest, 'install-android');
     await guest.page.getByRole('button', { name: 'Install the app' }).click();
     await guest.page.locator('[data-install-done]').waitFor();
@@ -100,6 +101,7 @@ describe.skipIf(!browserAvailable())('installing the guest app', () => {
     await expect(steps.textContent()).resolves.toMatch(/Share.*Add to Home Screen.*Home Screen/s);
     await expect(card.textContent()).resolves.toContain('notifications when your drink is ready arrive only in the installed app');
     await guest.page.locator('[data-transfer-code]').waitFor();
+    await steps.scrollIntoViewIfNeeded();
     await check(guest, 'install-iphone');
   });
 

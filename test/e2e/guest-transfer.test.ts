@@ -50,6 +50,7 @@ describe.skipIf(!browserAvailable())('carrying the session into the installed ap
     code = (await shown.getAttribute('data-transfer-code'))!;
     expect(code).toMatch(/^\d{6}$/);
     expect((await shown.textContent())!.replace(/\s/g, '')).toBe(code);
+    await shown.scrollIntoViewIfNeeded();
     await check(tab, 'install-code');
   });
 
