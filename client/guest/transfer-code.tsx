@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { TRANSFER_CODE_PATTERN, normaliseTransferCode, type TransferCodeResponse, type TransferResponse } from '../../shared/schemas/transfer.ts';
+import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL, normaliseTransferCode, type TransferCodeResponse, type TransferResponse } from '../../shared/schemas/transfer.ts';
 import { clearGuestData } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
 import { authedRequest, saveSession } from '../lib/session.ts';
@@ -51,7 +51,7 @@ export function TransferCodeShow() {
   const left = Math.max(0, Math.ceil((code.expiresAt - now) / 1000));
   return (
     <div className="transfer-code">
-      <p>{t('transfer.codeLead', { minutes: 10 })}</p>
+      <p>{t('transfer.codeLead', { minutes: Math.round(TRANSFER_CODE_TTL / 60) })}</p>
       <p className="code-digits" aria-label={t('transfer.codeLabel')} data-transfer-code={code.code}>
         {left > 0 ? `${code.code.slice(0, 3)} ${code.code.slice(3)}` : '––– –––'}
       </p>
