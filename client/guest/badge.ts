@@ -1,5 +1,5 @@
-import { liveQuery } from 'dexie';
 import { db } from '../lib/db.ts';
+import { watchStore } from './use-live.ts';
 
 /**
  * The number on the app's icon (Badging API): the guest's drinks waiting at the bar. The page
@@ -28,9 +28,8 @@ export function clearReadyBadge(): Promise<void> {
 
 /** Follows the ready orders on the phone while the app is open; returns the stop function. */
 export function startBadgeSync(): () => void {
-  const subscription = liveQuery(() => db.orders.where('status').equals('ready').count()).subscribe({
-    next: (count) => void showReadyBadge(count),
-    error: (error: unknown) => console.warn('badge', error),
-  });
-  return () => subscription.unsubscribe();
+  return watchStore(
+    () => db.orders.where('status').equals('ready').count(),
+    (count) => void showReadyBadge(count),
+  );
 }

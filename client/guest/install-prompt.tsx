@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { db } from '../lib/db.ts';
 import { useT } from './i18n.ts';
-import { useLive } from './use-live.ts';
+import { useOrders } from './queries.ts';
 import { currentTraits, isIosBrowserTab } from './push-subscription.ts';
 import { TransferCodeShow } from './transfer-code.tsx';
 import './phone.css';
@@ -89,7 +88,7 @@ export function InstallCard() {
   const t = useT();
   const prompt = useSyncExternalStore(subscribe, () => deferred);
   const installed = useSyncExternalStore(subscribe, () => installedHere);
-  const orders = useLive(() => db.orders.count(), []);
+  const orders = useOrders().data?.length;
   const [dismissed, setDismissed] = useState(() => localStorage.getItem(INSTALL_DISMISSED_KEY) === '1');
   const [open, setOpen] = useState(false);
   const panel = useRef<HTMLDivElement>(null);

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { db, type LocalOrder } from '../lib/db.ts';
+import type { LocalOrder } from '../lib/db.ts';
 import { navigate } from '../lib/router.ts';
 import { useT } from './i18n.ts';
-import { useLive } from './use-live.ts';
 import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './runtime.ts';
+import { afterEnqueue } from './drain-scheduler.ts';
+import { useOrders } from './queries.ts';
 import { usualOf } from './usual.ts';
 
 /**
@@ -36,7 +36,7 @@ export function OrderAgainButton({ order }: { order: LocalOrder }) {
 /** Top of the menu, once a guest has ordered a drink twice. */
 export function YourUsual({ availableDrinkIds }: { availableDrinkIds?: ReadonlySet<string> }) {
   const t = useT();
-  const orders = useLive(() => db.orders.toArray(), []);
+  const { data: orders } = useOrders();
   const [busy, setBusy] = useState(false);
   const usual = orders && usualOf(orders);
   // A drink no longer on the menu is not offered.

@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import { normaliseTransferCode, transferBody } from '../../shared/schemas/transfer.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { parse } from '../http/validate.ts';
 import { deviceInfo } from './guest-auth.service.ts';
-import { TransferCodeService } from './transfer-code.service.ts';
 
 /** Wrong transfer codes allowed per client address per minute before 429 (as for invite codes). */
 const FAILURES_PER_ADDRESS_PER_MINUTE = 10;
@@ -17,10 +16,9 @@ const FAILURES_PER_ADDRESS_PER_MINUTE = 10;
  */
 const FAILURES_OVERALL_PER_TEN_MINUTES = 100;
 
-export function transferCodeRoutes(ctx: AppContext): Router {
+export function transferCodeRoutes(ctx: Deps<'auth' | 'config' | 'transferCodes'>): Router {
   const router = Router();
-  const { auth } = ctx;
-  const service = new TransferCodeService(ctx.db, ctx.tokens, ctx.config.guestTokenTtl);
+  const { auth, transferCodes: service } = ctx;
   const perAddress = new RateLimiter(FAILURES_PER_ADDRESS_PER_MINUTE, 60_000);
   const overall = new RateLimiter(FAILURES_OVERALL_PER_TEN_MINUTES, 600_000);
   const wrongCode = failsWith('invalid_transfer_code');

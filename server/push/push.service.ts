@@ -5,7 +5,6 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import type { PushMessage } from '../../shared/push-message.ts';
 import { orderPushMessage, type OrderPushEvent } from './push-payload.ts';
@@ -30,6 +29,8 @@ export interface PushOptions {
   subject?: string;
   /** A DNS server to ask in the reachability probe instead of the system's resolver. */
   probeDns?: string;
+  /** The HTTPS agent for push requests: the system's roots plus NODE_EXTRA_CA_CERTS. */
+  agent: Agent;
   /** The origin guests open, for the notification's link (see push-payload.ts). */
   appOrigin: () => string;
 }
@@ -38,14 +39,13 @@ export type PushStatus = { available: true } | { available: false; reason: strin
 
 export class PushService {
   private readonly repo: PushRepository;
+  private readonly badges: PushBadgeRepository;
   private keys: VapidKeys | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private unlisten: (() => void) | undefined;
   status: PushStatus = { available: false, reason: 'not started' };
   /** Settles once reachability of the push services is known (a DNS probe, at most 1.5 s). */
   ready: Promise<void> = Promise.resolve();
-  /** An HTTPS agent for the push requests (tests trust their local push service through it). */
-  agent: Agent | undefined;
 
   constructor(
     private readonly db: Database,
@@ -54,6 +54,7 @@ export class PushService {
     private readonly options: PushOptions,
   ) {
     this.repo = new PushRepository(db);
+    this.badges = new PushBadgeRepository(db);
   }
 
   async init(): Promise<void> {
@@ -65,11 +66,10 @@ export class PushService {
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
-    this.unlisten = this.events.listen((event) => {
-      if (event.remote || event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
-      const payload = event.payload as { status: string; user_key?: string; order_id: string; drink_name: string };
-      if (payload.status !== 'ready' || !payload.user_key) return;
-      this.track(this.notifyReady(payload.user_key, { type: 'ORDER_READY', order_id: payload.order_id, drink_name: payload.drink_name }));
+    // Once per change: the instance that made it sends the push, others only relay the event.
+    this.unlisten = this.events.on('order.status_changed', ({ order }, { remote }) => {
+      if (remote || order.status !== 'ready') return;
+      this.track(this.notifyReady(order.user_key, { type: 'ORDER_READY', order_id: order.id, drink_name: order.drink_name }));
     });
   }
 
@@ -123,7 +123,7 @@ export class PushService {
   private async notifyReady(userKey: string, event: OrderPushEvent): Promise<void> {
     const subscriptions = await this.repo.forGuest(userKey);
     if (subscriptions.length === 0) return;
-    const readyCount = await new PushBadgeRepository(this.db).readyCount(userKey);
+    const readyCount = await this.badges.readyCount(userKey);
     const message = orderPushMessage(event, { origin: this.options.appOrigin(), readyCount });
     await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
   }
@@ -150,7 +150,7 @@ export class PushService {
             topic: message.order_id.replace(/-/g, ''),
             contentEncoding: 'aes128gcm',
             timeout: 10_000,
-            ...(this.agent ? { agent: this.agent } : {}),
+            agent: this.options.agent,
           },
         );
         await this.repo.markDelivered(subscription.id);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECLARATIVE_WEB_PUSH, pushMessage } from '../../shared/push-message.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createGuestDirect } from '../support/guests.ts';
+import { writeCaFile } from '../support/push-service.ts';
 import { selfSignedCert } from '../support/tls.ts';
 
 /**
@@ -33,8 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
   pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUBLIC_URL });
-  server.ctx.push!.agent = new https.Agent({ ca: tls.cert });
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUBLIC_URL, NODE_EXTRA_CA_CERTS: writeCaFile(tls.cert) });
   admin = await adminToken(server);
 });
 
