@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL, normaliseTransferCode, type TransferCodeResponse, type TransferResponse } from '../../shared/schemas/transfer.ts';
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
+import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL, normaliseTransferCode } from '../../shared/schemas/transfer.ts';
 import { clearGuestData } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
 import { authedRequest, saveSession } from '../lib/session.ts';
@@ -26,7 +27,7 @@ export function TransferCodeShow() {
     let stale = false;
     setCode(null);
     setError(null);
-    authedRequest<TransferCodeResponse>('/api/auth/transfer-code', { method: 'POST' }).then(
+    authedRequest<ApiAnswer<'POST /api/auth/transfer-code'>>('/api/auth/transfer-code', { method: 'POST' }).then(
       (answer) => !stale && setCode({ code: answer.code, expiresAt: Date.now() + answer.expires_in * 1000 }),
       (caught: unknown) => !stale && setError(caught instanceof Error ? caught.message : String(caught)),
     );
@@ -85,7 +86,8 @@ export function TransferCodeForm() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await requestJson<TransferResponse>('/api/auth/transfer', { method: 'POST', body: { code } });
+      const body: ApiBody<'POST /api/auth/transfer'> = { code };
+      const answer = await requestJson<ApiAnswer<'POST /api/auth/transfer'>>('/api/auth/transfer', { method: 'POST', body });
       // As when joining: whatever another guest left on this phone is not theirs.
       await unsubscribeFromPush().catch(() => undefined);
       await clearGuestData();

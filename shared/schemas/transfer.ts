@@ -7,7 +7,7 @@ export const TRANSFER_CODE_PATTERN = /^[0-9]{6}$/;
 export const TRANSFER_CODE_TTL = 600;
 
 /** POST /api/auth/transfer-code (guest) → 201. */
-export const transferCodeResponse = z.object({
+export const transferCodeResponse = z.strictObject({
   code: z.string().regex(TRANSFER_CODE_PATTERN),
   expires_in: z.number(),
 });
