@@ -23,12 +23,6 @@ export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEven
   username: string;
 }
 
-/**
- * Either channel's ORDER_STATUS_CHANGED, for code that handles both.
- * @deprecated Name the channel's own type: GuestOrderStatusChangedEvent or HostOrderStatusChangedEvent.
- */
-export type OrderStatusChangedEvent = GuestOrderStatusChangedEvent & Partial<Pick<HostOrderStatusChangedEvent, 'user_key' | 'username'>>;
-
 /** `/admin/new-orders`: an order was placed. */
 export interface NewOrderEvent {
   type: 'NEW_ORDER';

@@ -1,5 +1,5 @@
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
-import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
 import { isActiveStatus, type OrderStatus } from '../../shared/order-status.ts';
 import { isNewer, mergeByVersion } from '../lib/versions.ts';
 
@@ -34,6 +34,7 @@ export function applyNewOrder(board: BoardOrders, event: NewOrderEvent): BoardOr
     created_at: event.created_at,
     updated_at: event.created_at,
     completed_at: null,
+    ready_at: null,
     version: event.version,
     user_key: event.user_key,
     username: event.username,
@@ -41,7 +42,7 @@ export function applyNewOrder(board: BoardOrders, event: NewOrderEvent): BoardOr
   return mergeByVersion(board, [order]);
 }
 
-export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedEvent): BoardOrders {
+export function applyStatusChange(board: BoardOrders, event: HostOrderStatusChangedEvent): BoardOrders {
   const current = board.get(event.order_id);
   if (!isNewer(event, current)) return board;
   const order: AdminOrder = {
@@ -53,9 +54,10 @@ export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedE
     created_at: current?.created_at ?? event.updated_at,
     updated_at: event.updated_at,
     completed_at: event.status === 'served' ? event.updated_at : (current?.completed_at ?? null),
+    ready_at: event.status === 'ready' ? event.updated_at : (current?.ready_at ?? null),
     version: event.version,
-    user_key: event.user_key ?? current?.user_key ?? '',
-    username: event.username ?? current?.username ?? '',
+    user_key: event.user_key,
+    username: event.username,
   };
   return mergeByVersion(board, [order]);
 }

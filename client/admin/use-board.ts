@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
 import { ACTIVE_STATUSES, type OrderStatus } from '../../shared/order-status.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
 import { mergeByVersion } from '../lib/versions.ts';
@@ -118,7 +118,7 @@ export function useBoard(api: AdminApi): Board {
         setTimeout(() => setFlashing((ids) => withoutId(ids, event.order_id)), FLASH_MS);
         playChime();
       };
-      const onUpdate = (event: OrderStatusChangedEvent) => {
+      const onUpdate = (event: HostOrderStatusChangedEvent) => {
         touch(event.order_id);
         update((board) => applyStatusChange(board, event));
       };
@@ -142,7 +142,7 @@ export function useBoard(api: AdminApi): Board {
           signal: abort.signal,
         });
       void subscribeTo<NewOrderEvent>(ADMIN_NEW_ORDERS, onNewOrder);
-      void subscribeTo<OrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, onUpdate);
+      void subscribeTo<HostOrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, onUpdate);
     })();
     return () => {
       abort.abort();

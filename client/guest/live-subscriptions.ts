@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { MenuChangedEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { MenuChangedEvent, GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import { accessToken, loadSession } from '../lib/session.ts';
 import { keepSubscribed, onConnectionState } from '../lib/live-events.ts';
@@ -12,7 +12,7 @@ import { MENU_KEY } from './queries.ts';
 import { noteSessionError } from './session-ended.ts';
 
 /** A live status change: applied to the phone's copy, or a catch-up when one was missed. */
-async function onOrderEvent(event: OrderStatusChangedEvent): Promise<void> {
+async function onOrderEvent(event: GuestOrderStatusChangedEvent): Promise<void> {
   if (event.type !== 'ORDER_STATUS_CHANGED') return;
   const outcome = await applyStatusEvent(event);
   if (outcome === 'gap') return runCatchUp();
@@ -43,7 +43,7 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
       throw error;
     }
   };
-  void keepSubscribed<OrderStatusChangedEvent>({
+  void keepSubscribed<GuestOrderStatusChangedEvent>({
     channel: guestOrdersChannel(session.user.user_key),
     token,
     onEvent: (event) => void onOrderEvent(event),

@@ -58,7 +58,7 @@ export const adminOrderSchema = orderSchema.extend({
   user_key: z.string(),
   username: z.string(),
   /** When the order became ready (a barback extension for the host's numbers); null before. */
-  ready_at: z.string().nullable().optional(),
+  ready_at: z.string().nullable(),
 });
 export type AdminOrder = z.infer<typeof adminOrderSchema>;
 
