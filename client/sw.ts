@@ -4,7 +4,8 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { OUTBOX_SYNC_TAG, drainOutbox } from './guest/outbox.ts';
-import { readyNotification } from './guest/ready-notification.ts';
+import { pushDisplay } from './guest/push-display.ts';
+import { showReadyBadge } from './guest/badge.ts';
 import { renewPushSubscription } from './guest/push-subscription.ts';
 
 /**
@@ -71,20 +72,26 @@ self.addEventListener('sync', ((event: SyncEvent) => {
 }) as EventListener);
 
 // ---------------------------------------------------------------------------------------------
-// Web Push (when the app is closed). The server sends {type:'ORDER_READY', order_id, drink_name};
-// this shows the same notification (same tag = order id) the page shows from the live event,
-// so a guest never gets two for one drink.
+// Web Push (when the app is closed). The server sends one Declarative Web Push JSON (see
+// shared/push-message.ts); Safari shows it by itself, here the worker shows it: the same
+// notification (same tag = order id) the page shows from the live event, so a guest never gets
+// two for one drink, and the icon's badge set to the drinks waiting.
 // ---------------------------------------------------------------------------------------------
 self.addEventListener('push', (event: PushEvent) => {
-  let payload: { type?: string; order_id?: string; drink_name?: string } = {};
+  let data: unknown;
   try {
-    payload = (event.data?.json() ?? {}) as typeof payload;
+    data = event.data?.json();
   } catch {
     return;
   }
-  if (payload.type !== 'ORDER_READY' || !payload.order_id) return;
-  const { title, options } = readyNotification(payload.order_id, payload.drink_name ?? '');
-  event.waitUntil(self.registration.showNotification(title, options));
+  const shown = pushDisplay(data);
+  if (!shown) return;
+  event.waitUntil(
+    Promise.all([
+      self.registration.showNotification(shown.title, shown.options),
+      shown.badge === undefined ? undefined : showReadyBadge(shown.badge, self.navigator),
+    ]),
+  );
 });
 
 // The browser replaced (or expired) the subscription: subscribe again and tell the server,

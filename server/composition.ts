@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, PublicOrigin } from './context.ts';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { SigningKeyStore } from './auth/signing-keys.ts';
@@ -16,6 +16,7 @@ import { OrderService } from './orders/order.service.ts';
 import { GuestAuthService } from './guests/guest-auth.service.ts';
 import { GuestAdminService } from './guests/guest-admin.service.ts';
 import { RegistrationCodeService } from './guests/registration-code.service.ts';
+import { TransferCodeService } from './guests/transfer-code.service.ts';
 import { PushService } from './push/push.service.ts';
 import { HttpsService } from './https/https.service.ts';
 import { trustedAgent } from './https/outbound.ts';
@@ -55,11 +56,22 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     const https = new HttpsService(config, db, secrets, logger);
     await https.start();
     closers.push(() => https.close());
+    let listeningPort = config.port;
+    const scheme = config.tlsCert ? 'https' : 'http';
+    const publicOrigin: PublicOrigin = (req) => {
+      if (config.publicUrl) return config.publicUrl;
+      const secure = https.origin();
+      if (secure) return secure;
+      const host = req?.get('host');
+      if (req && host && !isLoopbackHost(host)) return `${req.protocol}://${host}`;
+      return `${scheme}://${lanAddress() ?? 'localhost'}:${listeningPort}`;
+    };
     const push = new PushService(db, events, logger, {
       extraHosts: config.pushEndpointHosts,
       secrets,
       probeDns: config.pushProbeDns,
       agent: trustedAgent(config.extraCaPem),
+      appOrigin: () => publicOrigin(),
     });
     await push.init();
     closers.push(() => push.close());
@@ -80,8 +92,6 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       });
     });
 
-    let listeningPort = config.port;
-    const scheme = config.tlsCert ? 'https' : 'http';
     const ctx: AppContext = {
       config,
       logger,
@@ -99,17 +109,11 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       guestAuth: new GuestAuthService(db, tokens, config.guestTokenTtl, config.refreshReuseGrace),
       guestAdmin: new GuestAdminService(db, events),
       registrationCodes: new RegistrationCodeService(db),
+      transferCodes: new TransferCodeService(db, tokens, config.guestTokenTtl),
       push,
       live,
       https,
-      publicOrigin(req) {
-        if (config.publicUrl) return config.publicUrl;
-        const secure = https.origin();
-        if (secure) return secure;
-        const host = req?.get('host');
-        if (req && host && !isLoopbackHost(host)) return `${req.protocol}://${host}`;
-        return `${scheme}://${lanAddress() ?? 'localhost'}:${listeningPort}`;
-      },
+      publicOrigin,
     };
     return {
       ctx,

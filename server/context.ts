@@ -15,6 +15,7 @@ import type { OrderService } from './orders/order.service.ts';
 import type { GuestAuthService } from './guests/guest-auth.service.ts';
 import type { GuestAdminService } from './guests/guest-admin.service.ts';
 import type { RegistrationCodeService } from './guests/registration-code.service.ts';
+import type { TransferCodeService } from './guests/transfer-code.service.ts';
 import type { PushService } from './push/push.service.ts';
 import type { HttpsService } from './https/https.service.ts';
 
@@ -44,6 +45,8 @@ export interface AppContext {
   guestAuth: GuestAuthService;
   guestAdmin: GuestAdminService;
   registrationCodes: RegistrationCodeService;
+  /** Six-digit codes that carry a guest's session into the installed app. */
+  transferCodes: TransferCodeService;
   /** Web Push: always built; `status` says whether the push services can be reached. */
   push: PushService;
   /** Barback's own AppSync Events endpoint (WebSocket and HTTP publish), or the upstream relay. */

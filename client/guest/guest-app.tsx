@@ -10,6 +10,8 @@ import { connection } from './connection.ts';
 import { readyBanner } from './ready-announcer.ts';
 import { sessionEnded } from './session-ended.ts';
 import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
+import { startBadgeSync } from './badge.ts';
+import { TransferCodeForm } from './transfer-code.tsx';
 import { JoinPage } from './join-page.tsx';
 import { MenuPage } from './menu-page.tsx';
 import { OrdersPage } from './orders-page.tsx';
@@ -78,6 +80,7 @@ function SignedInApp({ userKey }: { userKey: string }) {
     [],
   );
   useEffect(() => startGuestRuntime(queryClient), [queryClient, userKey]);
+  useEffect(startBadgeSync, [userKey]);
   const onOrders = path.startsWith('/orders');
   return (
     <QueryClientProvider client={queryClient}>
@@ -103,6 +106,7 @@ function JoinNeeded({ ended }: { ended: boolean }) {
     <main className="join">
       <h1>{t('join.title')}</h1>
       <p role="alert">{t(ended ? 'join.ended' : 'join.needed')}</p>
+      <TransferCodeForm />
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { navigate, useSearch } from '../lib/router.ts';
 import { useT } from './i18n.ts';
 import type { GuestKey } from '../i18n/guest.ts';
 import { unsubscribeFromPush } from './push-subscription.ts';
+import { TransferCodeForm } from './transfer-code.tsx';
 
 interface RegisterAnswer {
   user: StoredUser;
@@ -88,6 +89,7 @@ export function JoinPage() {
           {busy && <p className="muted">{t('join.joining')}</p>}
         </form>
       )}
+      <TransferCodeForm />
     </main>
   );
 }

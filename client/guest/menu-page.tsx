@@ -8,6 +8,7 @@ import { fetchDrink, matchesSearch } from './menu-store.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './drain-scheduler.ts';
 import { useMenu } from './queries.ts';
+import { YourUsual } from './order-again.tsx';
 
 function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
   const t = useT();
@@ -152,6 +153,7 @@ export function MenuPage() {
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
         <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
+      {!query && menu?.loaded && <YourUsual availableDrinkIds={new Set(menu.drinks.map((drink) => drink.id))} />}
       {body}
       {sheet}
     </>

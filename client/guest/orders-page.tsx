@@ -6,6 +6,10 @@ import type { GuestKey } from '../i18n/guest.ts';
 import { useT } from './i18n.ts';
 import { useOrders } from './queries.ts';
 import { cancelOrder } from './order-store.ts';
+import { clearPhoneTraces } from './leave-traces.ts';
+import { InstallCard } from './install-prompt.tsx';
+import { OrderAgainButton } from './order-again.tsx';
+import { QueuedHint } from './queued-hint.tsx';
 import { hasPushSubscription, pushAvailability, subscribeToPush, unsubscribeFromPush } from './push-subscription.ts';
 
 const FAILURE_KEYS: Record<string, GuestKey> = {
@@ -104,6 +108,7 @@ function LeaveBar() {
       await requestJson('/api/auth/logout', { method: 'POST', body: { refresh_token: session.refresh_token } }).catch(() => undefined);
     }
     await clearGuestData();
+    await clearPhoneTraces().catch(() => undefined);
   }
   return (
     <button type="button" className="ghost leave" disabled={busy} onClick={() => void leave()}>{t('leave.button')}</button>
@@ -133,6 +138,7 @@ function OrderItem({ order }: { order: LocalOrder }) {
         <time dateTime={order.created_at} className="muted">{time}</time>
       </div>
       <p className="order-status">{t(`status.${order.status}`)}</p>
+      {order.status === 'queued' && <QueuedHint />}
       {order.notes && <p className="muted">{t('orders.note', { note: order.notes })}</p>}
       {order.status === 'failed' && order.failure && (
         <p className="error">{FAILURE_KEYS[order.failure.code] ? t(FAILURE_KEYS[order.failure.code]!) : t('failure.other', { message: order.failure.message })}</p>
@@ -140,6 +146,7 @@ function OrderItem({ order }: { order: LocalOrder }) {
       {order.status === 'pending' && (
         <button type="button" className="danger" disabled={busy} onClick={() => void cancel()}>{t('orders.cancel')}</button>
       )}
+      {order.status === 'served' && <OrderAgainButton order={order} />}
       {error && <p role="alert" className="error">{t('orders.cancelFailed', { message: error })}</p>}
     </li>
   );
@@ -164,6 +171,7 @@ export function OrdersPage() {
         <>
           <NotifyMe />
           <ul className="orders">{orders.map((order) => <OrderItem key={order.id} order={order} />)}</ul>
+          <InstallCard />
         </>
       )}
       <LeaveBar />

@@ -31,7 +31,7 @@ export function isIosBrowserTab(traits: BrowserTraits): boolean {
   return ios && !traits.standaloneDisplay && traits.standalone !== true;
 }
 
-function currentTraits(): BrowserTraits {
+export function currentTraits(): BrowserTraits {
   return {
     userAgent: navigator.userAgent,
     maxTouchPoints: navigator.maxTouchPoints,

@@ -15,7 +15,7 @@ const invalidRefreshToken = () =>
  * stored, so a leaked database dump cannot be replayed. 32 random bytes make guessing
  * hopeless, so a fast unsalted hash is enough.
  */
-function newRefreshToken(): { token: string; hash: Buffer } {
+export function newRefreshToken(): { token: string; hash: Buffer } {
   const token = randomBytes(32).toString('base64url');
   return { token, hash: hashRefreshToken(token) };
 }

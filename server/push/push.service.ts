@@ -5,7 +5,10 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import type { PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import type { PushMessage } from '../../shared/push-message.ts';
+import { orderPushMessage, type OrderPushEvent } from './push-payload.ts';
+import { PushBadgeRepository } from './push-badge.repository.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -28,12 +31,15 @@ export interface PushOptions {
   probeDns?: string;
   /** The HTTPS agent for push requests: the system's roots plus NODE_EXTRA_CA_CERTS. */
   agent: Agent;
+  /** The origin guests open, for the notification's link (see push-payload.ts). */
+  appOrigin: () => string;
 }
 
 export type PushStatus = { available: true } | { available: false; reason: string };
 
 export class PushService {
   private readonly repo: PushRepository;
+  private readonly badges: PushBadgeRepository;
   private keys: VapidKeys | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private unlisten: (() => void) | undefined;
@@ -48,6 +54,7 @@ export class PushService {
     private readonly options: PushOptions,
   ) {
     this.repo = new PushRepository(db);
+    this.badges = new PushBadgeRepository(db);
   }
 
   async init(): Promise<void> {
@@ -113,12 +120,15 @@ export class PushService {
     await this.repo.delete(userKey, safePushEndpoint(endpoint, this.options.extraHosts) ?? endpoint);
   }
 
-  private async notifyReady(userKey: string, message: OrderReadyPush): Promise<void> {
+  private async notifyReady(userKey: string, event: OrderPushEvent): Promise<void> {
     const subscriptions = await this.repo.forGuest(userKey);
+    if (subscriptions.length === 0) return;
+    const readyCount = await this.badges.readyCount(userKey);
+    const message = orderPushMessage(event, { origin: this.options.appOrigin(), readyCount });
     await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
   }
 
-  private async deliver(subscription: PushSubscriptionRow, message: OrderReadyPush): Promise<void> {
+  private async deliver(subscription: PushSubscriptionRow, message: PushMessage): Promise<void> {
     // Checked again just before sending: a row stored by an older barback, or before the
     // operator shortened PUSH_ENDPOINT_HOSTS, gets no request.
     if (safePushEndpoint(subscription.endpoint, this.options.extraHosts) !== subscription.endpoint) {

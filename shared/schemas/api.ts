@@ -14,6 +14,7 @@ import {
 } from './orders.ts';
 import { adminGuest, createRegistrationCodeBody, guestUser, refreshResponse, refreshTokenBody, registerBody, registerResponse, registrationCode } from './guests.ts';
 import { deletePushSubscriptionBody, pushSubscriptionBody } from './push.ts';
+import { transferBody, transferCodeResponse, transferResponse } from './transfer.ts';
 
 /**
  * Every HTTP route barback mounts, with its request body and its answers by status: the one
@@ -80,6 +81,8 @@ export const API = {
   'POST /api/auth/refresh': { body: refreshTokenBody, answers: { 200: refreshResponse } },
   'POST /api/auth/logout': { body: refreshTokenBody, answers: { 204: noBody } },
   'GET /api/me': { answers: { 200: meResponse } },
+  'POST /api/auth/transfer-code': { answers: { 201: transferCodeResponse } },
+  'POST /api/auth/transfer': { body: transferBody, answers: { 200: transferResponse } },
 
   'POST /api/orders': { body: createOrderBody, answers: { 200: orderResponse, 201: orderResponse } },
   'GET /api/orders': { query: ordersQuery, answers: { 200: ordersResponse } },

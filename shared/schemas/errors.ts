@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   invalid_setup_token: 401,
   invalid_registration_code: 401,
   invalid_refresh_token: 401,
+  invalid_transfer_code: 401,
   forbidden: 403,
   not_found: 404,
   drink_not_found: 404,
@@ -42,6 +43,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   service_unavailable: 503,
   server_busy: 503,
+  transfer_code_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

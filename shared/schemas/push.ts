@@ -13,10 +13,3 @@ export const pushSubscriptionBody = z.object({
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
 
 export const deletePushSubscriptionBody = z.object({ endpoint: storableString(2048) });
-
-/** What the service worker receives when a drink is ready and the app is closed. */
-export interface OrderReadyPush {
-  type: 'ORDER_READY';
-  order_id: string;
-  drink_name: string;
-}

@@ -80,6 +80,16 @@ describe('guest routes answer on their contract', () => {
     expect((await call(server, 'POST /api/auth/logout', { body: { refresh_token: 'unknown' } })).status).toBe(204);
   });
 
+  it('transfer codes: made by the guest, redeemed once, and their refusals', async () => {
+    const made = await call(server, 'POST /api/auth/transfer-code', { token: guest.access_token });
+    expect(made.status).toBe(201);
+    expect((await call(server, 'POST /api/auth/transfer-code', { token: admin })).error?.code).toBe('forbidden');
+    const moved = await call(server, 'POST /api/auth/transfer', { body: { code: made.data!.code } });
+    expect(moved.data?.user.user_key).toBe(guest.user_key);
+    expect((await call(server, 'POST /api/auth/transfer', { body: { code: made.data!.code } })).error?.code).toBe('invalid_transfer_code');
+    expect((await call(server, 'POST /api/auth/transfer', { rawJson: { code: 123456 } })).error?.code).toBe('validation_failed');
+  });
+
   it('orders: place, replay, list, read, cancel, and their refusals', async () => {
     const drinkId = (await call(server, 'GET /api/drinks')).data!.drinks[0]!.id;
     const id = crypto.randomUUID();

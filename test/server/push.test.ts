@@ -94,7 +94,7 @@ describe('Web Push when an order is ready', () => {
     expect(Number(message.headers.ttl)).toBeGreaterThan(0);
 
     const plain = ece.decrypt(message.body, { version: 'aes128gcm', privateKey: keys.ecdh, authSecret: keys.authB64 });
-    expect(JSON.parse(plain.toString())).toEqual({ type: 'ORDER_READY', order_id: order.id, drink_name: drink.name });
+    expect(JSON.parse(plain.toString())).toMatchObject({ type: 'ORDER_READY', order_id: order.id, drink_name: drink.name });
 
     // VAPID: "vapid t=<ES256 JWT>, k=<server public key>", the JWT's audience is the push service's origin.
     const match = /^vapid t=([^,]+), k=(.+)$/.exec(String(message.headers.authorization));

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { registerResponse } from './guests.ts';
+
+/** A transfer code: six digits, shown in the browser and typed into the installed app. */
+export const TRANSFER_CODE_PATTERN = /^[0-9]{6}$/;
+/** Seconds a transfer code lives. */
+export const TRANSFER_CODE_TTL = 600;
+
+/** POST /api/auth/transfer-code (guest) → 201. */
+export const transferCodeResponse = z.strictObject({
+  code: z.string().regex(TRANSFER_CODE_PATTERN),
+  expires_in: z.number(),
+});
+export type TransferCodeResponse = z.infer<typeof transferCodeResponse>;
+
+/**
+ * POST /api/auth/transfer. The length cap only bounds the work; a code that is not six digits
+ * (spaces aside) is the same 401 invalid_transfer_code as a wrong one.
+ */
+export const transferBody = z.strictObject({
+  code: z.string().max(32),
+});
+export type TransferBody = z.infer<typeof transferBody>;
+
+/** The answer is registration's, for the guest who made the code. */
+export const transferResponse = registerResponse;
+export type TransferResponse = z.infer<typeof transferResponse>;
+
+/** Digits only: guests type "123 456" or paste "123-456". */
+export function normaliseTransferCode(input: string): string {
+  return input.replace(/[\s-]/g, '');
+}
