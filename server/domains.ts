@@ -7,6 +7,9 @@ import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
 import { installEvents } from './events/events-domain.ts';
 import { httpsRoutes } from './https/https.routes.ts';
+import { AssistantService } from './assistant/assistant.service.ts';
+import { assistantRoutes } from './assistant/assistant.routes.ts';
+import { OrderService } from './orders/order.service.ts';
 
 /**
  * The domains that join the core (guests, orders, events, push). Each may add routes,
@@ -26,13 +29,22 @@ export async function installDomains(ctx: AppContext): Promise<InstalledDomains>
   });
   await push.init();
   ctx.push = push;
+  const orders = new OrderService(ctx.db, ctx.events, ctx.config.maxActiveOrders);
+  const assistant = new AssistantService({
+    llm: ctx.config.llm,
+    db: ctx.db,
+    menu: ctx.menu,
+    logger: ctx.logger,
+    pastOrders: async (userKey) => (await orders.listForGuest(userKey, undefined)).orders,
+  });
+  await assistant.init();
   ctx.extraConfig = () => {
     const key = push.publicKey();
-    return key ? { push: { vapid_public_key: key } } : {};
+    return { ...(key ? { push: { vapid_public_key: key } } : {}), chat: assistant.available() };
   };
   const events = installEvents(ctx);
   return {
-    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes],
+    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes, assistantRoutes(assistant)],
     upgradeHandlers: [events.attach],
     closers: [() => push.close(), events.close],
   };

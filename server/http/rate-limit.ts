@@ -48,6 +48,19 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * Counts one use for `key` whatever its outcome, for requests that cost something even when
+   * they succeed (a call to the AI model): counted before the work, 429 once the window's
+   * budget is spent.
+   */
+  spend(key: string): void {
+    const now = Date.now();
+    const window = this.current(key, now);
+    if (window.failures + window.inFlight >= this.limit) throw rateLimited(window.resetAt - now);
+    if (window.resetAt <= now) window.resetAt = now + this.windowMs;
+    window.failures += 1;
+  }
+
   private async reserve(key: string): Promise<Window> {
     const deadline = Date.now() + MAX_WAIT_MS;
     for (;;) {
