@@ -8,6 +8,7 @@ import { useLive } from './use-live.ts';
 import { fetchDrink, matchesSearch, readMenu, refreshMenu } from './menu-store.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './runtime.ts';
+import { SUGGEST_PATH, SuggestionsPage, SuggestButton } from './suggestions.tsx';
 
 const IMAGE_CACHE = 'barback-images';
 
@@ -143,6 +144,7 @@ export function MenuPage() {
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
 
   const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
+  if (path === SUGGEST_PATH) return <SuggestionsPage />;
   if (detailId) {
     return (
       <>
@@ -176,6 +178,7 @@ export function MenuPage() {
   return (
     <>
       <h1 className="visually-hidden">{t('menu.title')}</h1>
+      <SuggestButton />
       <div className="search">
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
         <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
