@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { MAX_CHAT_MESSAGES, MAX_CHAT_MESSAGE_LENGTH, type ChatMessage, type ChatProposal } from '../../shared/schemas/assistant.ts';
 import type { TasteAnswers } from '../../shared/taste/answers.ts';
@@ -111,6 +111,11 @@ export function AssistantPanel({ answers }: { answers: TasteAnswers }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
+  const end = useRef<HTMLDivElement>(null);
+  // One-handed: the newest words (and the order button) stay in view as the reply streams in.
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [turns, problem]);
 
   let unavailable: string | null = null;
   if (config.isError) unavailable = t('chat.offline');
@@ -188,6 +193,7 @@ export function AssistantPanel({ answers }: { answers: TasteAnswers }) {
             </form>
           )}
           {turns.length > 0 && <button type="button" className="ghost" onClick={restart}>{t('chat.restart')}</button>}
+          <div ref={end} />
         </>
       )}
     </section>

@@ -68,7 +68,9 @@ function Question({ answers, step, onAnswer, onDone }: { answers: TasteAnswers; 
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   // Each tap brings a new question: move focus to it so screen readers read it out.
-  useEffect(() => heading.current?.focus(), [step]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [step]);
   return (
     <div className="suggest-question" data-question={question}>
       <p className="muted">{t('suggest.progress', { n: step + 1, total: questions.length })}</p>
