@@ -101,7 +101,7 @@ export class AssistantService {
     if (request.messages.length > MAX_CHAT_MESSAGES) {
       throw new AppError(400, 'conversation_too_long', `A conversation holds at most ${MAX_CHAT_MESSAGES} messages; start a new one.`);
     }
-    this.limiter.spend(userKey);
+    this.limiter.spend(userKey, 'That is a lot of questions for the bartender: wait a few minutes, then ask again.');
 
     const [drinks, sections, orders] = await Promise.all([this.deps.menu.listAllDrinks(), this.deps.menu.listSections(), this.deps.pastOrders(userKey)]);
     const proposed = new Map<string, ChatProposal>();
