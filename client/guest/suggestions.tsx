@@ -102,7 +102,7 @@ function Results({ answers, onRestart }: { answers: TasteAnswers; onRestart: () 
   }
 
   let body;
-  if (!view) body = <p className="muted" aria-busy="true">{t('suggest.results')}…</p>;
+  if (!view) body = <p className="muted" aria-busy="true">{t('suggest.loading')}</p>;
   else if (!view.menuLoaded) body = <p role="alert">{t('suggest.noMenu')}</p>;
   else if (view.suggestions.length === 0) body = <p>{t('suggest.none')}</p>;
   else
