@@ -5,7 +5,7 @@ import { useTranslator } from '../i18n/translator.ts';
 import { navigate } from '../lib/router.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './runtime.ts';
-import { loadAnswers, saveAnswers, suggestFromPhone } from './taste-store.ts';
+import { forgetAnswers, loadAnswers, saveAnswers, suggestFromPhone } from './taste-store.ts';
 import { useLive } from './use-live.ts';
 import { AssistantPanel } from './assistant.tsx';
 import './suggestions.css';
@@ -127,6 +127,7 @@ function Results({ answers, onRestart }: { answers: TasteAnswers; onRestart: () 
       {body}
       <button type="button" className="wide" onClick={onRestart}>{t('suggest.again')}</button>
       <p className="muted small">{t('suggest.kept')}</p>
+      <button type="button" className="ghost" onClick={() => void forgetAnswers()}>{t('suggest.forget')}</button>
     </div>
   );
 }

@@ -108,6 +108,13 @@ describe.skipIf(!browserAvailable())('guest suggestions and the AI bartender', (
     expect(names).toHaveLength(3);
     for (const name of names) expect(alcoholFree).toContain(name);
     await check('suggest-results');
+
+    // Forgetting on the spot: the questions start again, with nothing kept.
+    await page.getByRole('button', { name: 'Forget my answers' }).click();
+    await page.getByRole('heading', { name: 'Alcohol or not?' }).waitFor();
+    await answer('Alcohol-free', 'Sweet', 'No preference', 'No preference', 'Fizzy');
+    await page.getByRole('button', { name: 'Show my drinks' }).click();
+    await suggestions().first().waitFor();
   });
 
   it('streams the bartender’s answer, and a confirmed proposal reaches the board exactly once', async () => {
