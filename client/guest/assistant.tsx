@@ -4,11 +4,11 @@ import { MAX_CHAT_MESSAGES, MAX_CHAT_MESSAGE_LENGTH, type ChatMessage, type Chat
 import type { TasteAnswers } from '../../shared/taste/answers.ts';
 import { tasteMessages, type TasteKey } from '../i18n/taste.ts';
 import { useLocale, useTranslator } from '../i18n/translator.ts';
-import { ApiError, requestJson } from '../lib/http.ts';
+import { ApiError, requestJson, type ApiErrorCode } from '../lib/http.ts';
 import { navigate } from '../lib/router.ts';
 import { accessToken, refreshSession } from '../lib/session.ts';
 import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './runtime.ts';
+import { afterEnqueue } from './drain-scheduler.ts';
 
 /**
  * The AI bartender, when the host has a model: the conversation lives in this component only
@@ -22,9 +22,9 @@ interface Turn {
   proposals: ChatProposal[];
 }
 
-type StreamEvent = { event: 'delta' | 'done'; data: { text: string } } | { event: 'proposal'; data: ChatProposal } | { event: 'error'; data: { code: string; message: string } };
+type StreamEvent = { event: 'delta' | 'done'; data: { text: string } } | { event: 'proposal'; data: ChatProposal } | { event: 'error'; data: { code: ApiErrorCode; message: string } };
 
-const ERROR_KEYS: Record<string, TasteKey> = {
+const ERROR_KEYS: Partial<Record<ApiErrorCode, TasteKey>> = {
   assistant_off: 'chat.off',
   assistant_not_configured: 'chat.off',
   assistant_unavailable: 'chat.unreachable',
@@ -53,7 +53,7 @@ async function openChat(body: unknown, signal: AbortSignal): Promise<Response> {
     throw new ApiError(0, 'network_error', 'The server could not be reached.');
   }
   if (response.ok && response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
-  const answer = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  const answer = (await response.json().catch(() => undefined)) as { error?: { code?: ApiErrorCode; message?: string } } | undefined;
   throw new ApiError(response.status, answer?.error?.code ?? 'http_error', answer?.error?.message ?? `HTTP ${response.status}`);
 }
 

@@ -4,7 +4,7 @@ import { reasonLine, tasteMessages, type TasteKey } from '../i18n/taste.ts';
 import { useTranslator } from '../i18n/translator.ts';
 import { navigate } from '../lib/router.ts';
 import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './runtime.ts';
+import { afterEnqueue } from './drain-scheduler.ts';
 import { forgetAnswers, loadAnswers, saveAnswers, suggestFromPhone } from './taste-store.ts';
 import { useLive } from './use-live.ts';
 import { AssistantPanel } from './assistant.tsx';
