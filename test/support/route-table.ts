@@ -16,7 +16,12 @@ interface Layer {
  * Routes with a pattern instead of a path (the app's page fallback) are returned apart.
  */
 export function mountedRoutes(server: http.Server): { routes: MountedRoute[]; patterns: string[] } {
-  const app = server.listeners('request').find((listener) => 'router' in listener) as unknown as { router: { stack: Layer[] } } | undefined;
+  // The app may sit behind a listener that answers some requests first (server/menu/menu-fast-path.ts).
+  const unwrap = (listener: unknown): unknown => (listener && typeof listener === 'function' && 'behind' in listener ? unwrap(listener.behind) : listener);
+  const app = server
+    .listeners('request')
+    .map(unwrap)
+    .find((listener) => typeof listener === 'function' && 'router' in listener) as { router: { stack: Layer[] } } | undefined;
   if (!app) throw new Error('no Express app is listening on this server');
   const routes: MountedRoute[] = [];
   const patterns: string[] = [];
