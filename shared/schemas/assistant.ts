@@ -49,5 +49,5 @@ export type ChatStreamEvent = { [K in keyof typeof chatStreamEvents]: { event: K
 
 /** GET/PUT /api/admin/assistant: the host's live switch, and whether a model is configured. */
 export const assistantSettingsBody = z.strictObject({ enabled: z.boolean() });
-export const assistantStatusSchema = z.object({ enabled: z.boolean(), configured: z.boolean(), model: z.string().nullable() });
+export const assistantStatusSchema = z.strictObject({ enabled: z.boolean(), configured: z.boolean(), model: z.string().nullable() });
 export type AssistantStatus = z.infer<typeof assistantStatusSchema>;

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   invalid_username: 400,
   invalid_cursor: 400,
   invalid_subscription: 400,
+  conversation_too_long: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   invalid_setup_token: 401,
@@ -42,6 +43,9 @@ export const ERROR_STATUS = {
   internal_error: 500,
   service_unavailable: 503,
   server_busy: 503,
+  assistant_not_configured: 503,
+  assistant_off: 503,
+  assistant_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
