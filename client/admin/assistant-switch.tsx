@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import type { AssistantStatus } from '../../shared/schemas/assistant.ts';
 import { useTranslator, type Messages } from '../i18n/translator.ts';
-import { requestJson } from '../lib/http.ts';
 import { useAdmin } from './admin-context.ts';
 import { ErrorAlert, useResource } from './ui.tsx';
 
@@ -28,15 +26,14 @@ const messages: Messages<'title' | 'switch' | 'on' | 'off' | 'unconfigured' | 'm
 export function AssistantSwitch() {
   const { api } = useAdmin();
   const t = useTranslator(messages);
-  const status = useResource(() => requestJson<{ assistant: AssistantStatus }>('/api/admin/assistant', { token: api.token }).then((r) => r.assistant), [api]);
+  const status = useResource(() => api.assistant(), [api]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   async function toggle(enabled: boolean) {
     setBusy(true);
     try {
-      const answer = await requestJson<{ assistant: AssistantStatus }>('/api/admin/assistant', { method: 'PUT', body: { enabled }, token: api.token });
-      status.setData(answer.assistant);
+      status.setData(await api.setAssistant(enabled));
       setError(null);
     } catch (e) {
       setError(e);

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { MAX_CHAT_MESSAGES, MAX_CHAT_MESSAGE_LENGTH, type ChatMessage, type ChatProposal } from '../../shared/schemas/assistant.ts';
+import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { TasteAnswers } from '../../shared/taste/answers.ts';
 import { tasteMessages, type TasteKey } from '../i18n/taste.ts';
 import { useLocale, useTranslator } from '../i18n/translator.ts';
@@ -105,7 +106,7 @@ export function AssistantPanel({ answers }: { answers: TasteAnswers }) {
   const locale = useLocale();
   const headingId = useId();
   const inputId = useId();
-  const config = useQuery({ queryKey: ['config'], queryFn: () => requestJson<{ chat?: boolean }>('/api/config'), retry: false, networkMode: 'always' });
+  const config = useQuery({ queryKey: ['config'], queryFn: () => requestJson<ApiAnswer<'GET /api/config'>>('/api/config'), retry: false, networkMode: 'always' });
   const [turns, setTurns] = useState<Turn[]>([]);
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
