@@ -13,6 +13,7 @@ import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
 import { pushRoutes } from './push/push.routes.ts';
 import { httpPublishRoutes } from './events/http-publish.routes.ts';
+import { assistantRoutes } from './assistant/assistant.routes.ts';
 import { httpsRoutes } from './https/https.routes.ts';
 
 const JSON_LIMIT = '64kb';
@@ -73,7 +74,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use(menuRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
   app.use(hostSessionRoutes(ctx));
-  app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx));
+  app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), assistantRoutes(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);
   app.use(errorMiddleware(ctx.logger));

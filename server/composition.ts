@@ -19,6 +19,7 @@ import { RegistrationCodeService } from './guests/registration-code.service.ts';
 import { TransferCodeService } from './guests/transfer-code.service.ts';
 import { PushService } from './push/push.service.ts';
 import { HttpsService } from './https/https.service.ts';
+import { AssistantService } from './assistant/assistant.service.ts';
 import { trustedAgent } from './https/outbound.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 
@@ -75,6 +76,15 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     });
     await push.init();
     closers.push(() => push.close());
+    const orders = new OrderService(db, events, config.maxActiveOrders);
+    const assistant = new AssistantService({
+      llm: config.llm,
+      db,
+      menu,
+      logger,
+      pastOrders: async (userKey) => (await orders.listForGuest(userKey, undefined)).orders,
+    });
+    await assistant.init();
     const live = new LiveEvents({ config, logger, events, auth, revocations });
     closers.push(() => live.close());
 
@@ -105,7 +115,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       events,
       hostAccounts,
       menu,
-      orders: new OrderService(db, events, config.maxActiveOrders),
+      orders,
       guestAuth: new GuestAuthService(db, tokens, config.guestTokenTtl, config.refreshReuseGrace),
       guestAdmin: new GuestAdminService(db, events),
       registrationCodes: new RegistrationCodeService(db),
@@ -113,6 +123,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       push,
       live,
       https,
+      assistant,
       publicOrigin,
     };
     return {

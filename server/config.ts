@@ -31,9 +31,20 @@ export interface Config {
   pushProbeDns: string | undefined;
   /** Certificates trusted beside the system's for outgoing HTTPS (NODE_EXTRA_CA_CERTS, read as a setting). */
   extraCaPem: string | undefined;
+  /** The optional AI bartender: an OpenAI-compatible chat-completions endpoint (server/assistant/). */
+  llm: LlmSettings | undefined;
   logLevel: string;
   /** Where the built client lives; the server serves it when present. */
   clientDir: string;
+}
+
+export interface LlmSettings {
+  /** LLM_BASE_URL, e.g. http://localhost:11434/v1 (Ollama); chat completions are at `<base>/chat/completions`. */
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  /** LLM_TIMEOUT: seconds the model may stay silent (before its first word, or between two) before the chat gives up. */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +108,14 @@ function secretsKey(env: Env): Buffer | undefined {
   }
 }
 
+function llmSettings(env: Env): LlmSettings | undefined {
+  const baseUrl = optionalUrl(env, 'LLM_BASE_URL', ['http:', 'https:']);
+  const model = env.LLM_MODEL?.trim() || undefined;
+  if (Boolean(baseUrl) !== Boolean(model)) throw new ConfigError('LLM_BASE_URL and LLM_MODEL must be set together (the chat endpoint and the model name), or not at all.');
+  if (!baseUrl || !model) return undefined;
+  return { baseUrl, model, apiKey: env.LLM_API_KEY?.trim() || undefined, timeoutMs: integer(env, 'LLM_TIMEOUT', 30, 1, 600) * 1000 };
+}
+
 /** Reads and checks the settings; every bad value is one readable sentence. */
 export function loadConfig(env: Env = process.env): Config {
   const tlsCert = env.TLS_CERT?.trim() || undefined;
@@ -139,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     pushProbeDns: dnsServer(env, 'PUSH_PROBE_DNS'),
     extraCaPem: extraCertificates(env.NODE_EXTRA_CA_CERTS?.trim()),
+    llm: llmSettings(env),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     clientDir: path.resolve(env.CLIENT_DIR?.trim() || 'dist'),
   };

@@ -18,6 +18,7 @@ import type { RegistrationCodeService } from './guests/registration-code.service
 import type { TransferCodeService } from './guests/transfer-code.service.ts';
 import type { PushService } from './push/push.service.ts';
 import type { HttpsService } from './https/https.service.ts';
+import type { AssistantService } from './assistant/assistant.service.ts';
 
 /** Where guests reach this server: PUBLIC_URL, the HTTPS origin once active, else the LAN address. */
 export type PublicOrigin = (req?: { protocol: string; get(name: string): string | undefined }) => string;
@@ -53,6 +54,8 @@ export interface AppContext {
   live: LiveEvents;
   /** Automatic certificates: state, the HTTPS origin once active, the plain-HTTP redirect. */
   https: HttpsService;
+  /** The optional AI bartender: the host's switch, and the chat when a model is configured. */
+  assistant: AssistantService;
   publicOrigin: PublicOrigin;
 }
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from './context.ts';
 
-export function systemRoutes(ctx: Deps<'db' | 'config' | 'keys' | 'push'>): Router {
+export function systemRoutes(ctx: Deps<'db' | 'config' | 'keys' | 'push' | 'assistant'>): Router {
   const router = Router();
 
   router.get('/api/health', async (_req, res) => {
@@ -21,6 +21,7 @@ export function systemRoutes(ctx: Deps<'db' | 'config' | 'keys' | 'push'>): Rout
     res.set('Cache-Control', 'no-cache').json({
       events: { endpoint, region: 'barback-local-1', defaultAuthMode: 'lambda' },
       ...pushConfig(ctx.push.publicKey()),
+      chat: ctx.assistant.available(),
     });
   });
 

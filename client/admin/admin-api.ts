@@ -100,6 +100,9 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     /** Automatic HTTPS: off, getting a certificate, on until…, or failed and why; and the router check. */
     httpsStatus: () => call('GET /api/admin/https'),
     revokeGuest: (userKey: string) => call('POST /api/admin/guests/:user_key/revoke', { params: { user_key: userKey } }),
+    /** The AI bartender: the host's live switch, and whether a model is configured. */
+    assistant: () => call('GET /api/admin/assistant').then((r) => r.assistant),
+    setAssistant: (enabled: boolean) => call('PUT /api/admin/assistant', { body: { enabled } }).then((r) => r.assistant),
 
     /** Ends this token on the server (every instance), not just on this device. */
     logout: () => call('POST /api/admin/logout'),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AdminGuest } from './admin-api.ts';
 import { useAdmin } from './admin-context.ts';
 import { ErrorAlert, Modal, useResource } from './ui.tsx';
+import { AssistantSwitch } from './assistant-switch.tsx';
 
 export function GuestsPage() {
   const { api, board, t } = useAdmin();
@@ -34,6 +35,7 @@ export function GuestsPage() {
           </li>
         ))}
       </ul>
+      <AssistantSwitch />
       {revoking && (
         <Modal title={t('guests.revokeTitle', { name: revoking.username })} onClose={() => setRevoking(null)}>
           <p>{t('guests.revokeExplain')}</p>

@@ -9,6 +9,7 @@ import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './drain-scheduler.ts';
 import { useMenu } from './queries.ts';
 import { YourUsual } from './order-again.tsx';
+import { SUGGEST_PATH, SuggestionsPage, SuggestButton } from './suggestions.tsx';
 
 function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
   const t = useT();
@@ -116,6 +117,7 @@ export function MenuPage() {
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
 
   const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
+  if (path === SUGGEST_PATH) return <SuggestionsPage />;
   if (detailId) {
     return (
       <>
@@ -149,6 +151,7 @@ export function MenuPage() {
   return (
     <>
       <h1 className="visually-hidden">{t('menu.title')}</h1>
+      <SuggestButton />
       <div className="search">
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
         <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />

@@ -49,6 +49,19 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * Counts one use for `key` whatever its outcome, for requests that cost something even when
+   * they succeed (a call to the AI model): counted before the work, 429 once the window's
+   * budget is spent.
+   */
+  spend(key: string, message = 'Too many requests; wait a moment and try again.'): void {
+    const now = Date.now();
+    const window = this.current(key, now);
+    if (window.failures + window.inFlight >= this.limit) throw rateLimited(window.resetAt - now, message);
+    if (window.resetAt <= now) window.resetAt = now + this.windowMs;
+    window.failures += 1;
+  }
+
   private async reserve(key: string): Promise<Window> {
     const deadline = Date.now() + MAX_WAIT_MS;
     for (;;) {
@@ -107,9 +120,9 @@ export class RateLimiter {
   }
 }
 
-function rateLimited(retryAfterMs: number): AppError {
+function rateLimited(retryAfterMs: number, message = 'Too many failed attempts; wait a moment and try again.'): AppError {
   const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new AppError(429, 'rate_limited', 'Too many failed attempts; wait a moment and try again.', undefined, {
+  return new AppError(429, 'rate_limited', message, undefined, {
     'Retry-After': String(retryAfter),
   });
 }

@@ -15,6 +15,7 @@ import {
 import { adminGuest, createRegistrationCodeBody, guestUser, refreshResponse, refreshTokenBody, registerBody, registerResponse, registrationCode } from './guests.ts';
 import { deletePushSubscriptionBody, pushSubscriptionBody } from './push.ts';
 import { transferBody, transferCodeResponse, transferResponse } from './transfer.ts';
+import { assistantSettingsBody, assistantStatusSchema, chatRequestSchema } from './assistant.ts';
 
 /**
  * Every HTTP route barback mounts, with its request body and its answers by status: the one
@@ -42,7 +43,10 @@ const healthResponse = z.strictObject({ status: z.enum(['ok', 'degraded']), data
 const configResponse = z.strictObject({
   events: z.strictObject({ endpoint: z.string(), region: z.string(), defaultAuthMode: z.literal('lambda') }),
   push: z.strictObject({ vapid_public_key: z.string() }).optional(),
+  /** The AI bartender chat: a model is configured and the host has it on. */
+  chat: z.boolean(),
 });
+const assistantResponse = z.strictObject({ assistant: assistantStatusSchema });
 const jwksResponse = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string() })) });
 const sectionsResponse = z.strictObject({ sections: z.array(sectionSchema) });
 const drinksResponse = z.strictObject({ drinks: z.array(drinkSchema) });
@@ -126,6 +130,11 @@ export const API = {
 
   'GET /api/admin/push': { answers: { 200: pushStatusResponse } },
   'GET /api/admin/https': { answers: { 200: httpsStatus } },
+
+  /** Server-sent events (`delta`, `proposal`, `done`, `error`: shared/schemas/assistant.ts). */
+  'POST /api/assistant/chat': { body: chatRequestSchema, answers: { 200: { content_type: 'text/event-stream' } } },
+  'GET /api/admin/assistant': { answers: { 200: assistantResponse } },
+  'PUT /api/admin/assistant': { body: assistantSettingsBody, answers: { 200: assistantResponse } },
 
   'POST /event': { answers: { 200: publishResponse } },
   'OPTIONS /event': { answers: { 204: noBody } },

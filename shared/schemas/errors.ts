@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   invalid_username: 400,
   invalid_cursor: 400,
   invalid_subscription: 400,
+  conversation_too_long: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   invalid_setup_token: 401,
@@ -44,6 +45,9 @@ export const ERROR_STATUS = {
   service_unavailable: 503,
   server_busy: 503,
   transfer_code_unavailable: 503,
+  assistant_not_configured: 503,
+  assistant_off: 503,
+  assistant_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

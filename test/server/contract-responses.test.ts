@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSetupToken } from '../../server/admin/host-account.service.ts';
 import { API, type RouteKey } from '../../shared/schemas/api.ts';
 import { call, exercised } from '../support/api-client.ts';
+import { startLlmStandIn, type LlmStandIn } from '../support/llm-stand-in.ts';
 import { TEST_ADMIN, adminToken, startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -28,11 +29,14 @@ const NO_SUCCESS_CASE = new Set<RouteKey>(['ALL /api/push/subscriptions']);
 const NOWHERE = '00000000-0000-4000-8000-000000000000';
 
 let server: TestServer;
+/** The AI model is an outside border: its stand-in, so the chat route can answer a success. */
+let llm: LlmStandIn;
 let admin: string;
 let guest: { access_token: string; refresh_token: string; user_key: string };
 
 beforeAll(async () => {
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1' });
+  llm = await startLlmStandIn();
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'contract-model' });
   admin = await adminToken(server);
   const code = await call(server, 'POST /api/admin/registration-codes', { token: admin, body: { max_uses: 5 } });
   const registered = await call(server, 'POST /api/register', { headers: { 'x-registration-code': code.data!.code }, body: { username: 'Contract' } });
@@ -42,12 +46,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  await llm?.close();
 });
 
 describe('public routes answer on their contract', () => {
   it('health, config and the signing keys', async () => {
     expect((await call(server, 'GET /api/health')).data).toMatchObject({ status: 'ok' });
-    expect((await call(server, 'GET /api/config')).data?.events.defaultAuthMode).toBe('lambda');
+    const config = (await call(server, 'GET /api/config')).data;
+    expect(config?.events.defaultAuthMode).toBe('lambda');
+    expect(config?.chat).toBe(true);
     expect((await call(server, 'GET /.well-known/jwks.json')).data?.keys.length).toBeGreaterThan(0);
   });
 
@@ -122,6 +129,15 @@ describe('guest routes answer on their contract', () => {
     expect((await call(server, 'DELETE /api/push/subscriptions', { token, body: { endpoint } })).status).toBe(204);
     expect((await call(server, 'DELETE /api/push/subscriptions', { token, rawJson: { endpoint: 7 } })).error?.code).toBe('validation_failed');
     expect((await call(server, 'ALL /api/push/subscriptions', { token, method: 'PUT', body: undefined })).error?.code).toBe('method_not_allowed');
+  });
+
+  it('the bartender chat: a streamed reply, and a conversation that does not end with the guest', async () => {
+    const token = guest.access_token;
+    llm.script({ text: 'A Negroni, perhaps?' });
+    const reply = await call(server, 'POST /api/assistant/chat', { token, body: { messages: [{ role: 'user', content: 'Something bitter?' }] } });
+    expect(await (reply.data as Blob).text()).toContain('event: done');
+    const backwards = { messages: [{ role: 'assistant' as const, content: 'Hello' }] };
+    expect((await call(server, 'POST /api/assistant/chat', { token, body: backwards })).error?.code).toBe('validation_failed');
   });
 });
 
@@ -220,6 +236,17 @@ describe('host routes answer on their contract', () => {
     expect(published.data).toMatchObject({ failed: [] });
     expect((await call(server, 'POST /event', { rawJson: { channel: '/orders/contract', events } })).status).toBe(401);
     expect((await call(server, 'OPTIONS /event')).status).toBe(204);
+  });
+
+  it('the bartender chat switch', async () => {
+    expect((await call(server, 'GET /api/admin/assistant', { token: admin })).data?.assistant).toEqual({ enabled: true, configured: true, model: 'contract-model' });
+    expect((await call(server, 'GET /api/admin/assistant', { token: guest.access_token })).error?.code).toBe('forbidden');
+    expect((await call(server, 'PUT /api/admin/assistant', { token: admin, body: { enabled: false } })).data?.assistant.enabled).toBe(false);
+    expect((await call(server, 'POST /api/assistant/chat', { token: guest.access_token, body: { messages: [{ role: 'user', content: 'Hi' }] } })).error?.code).toBe(
+      'assistant_off',
+    );
+    expect((await call(server, 'PUT /api/admin/assistant', { token: admin, rawJson: { enabled: 'yes' } })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'PUT /api/admin/assistant', { token: admin, body: { enabled: true } })).data?.assistant.enabled).toBe(true);
   });
 
   it('the host account: password, reset link, sign-out', async () => {
