@@ -64,7 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const auth = createAuthGuards(tokens, guestStatus, revocations);
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
-    await menu.seedDefaultMenu();
+    await menu.seedDefaultMenu(config.menuLanguage);
     const httpsService = new HttpsService(config, db, secrets, logger);
     await httpsService.start();
     closers.push(() => httpsService.close());
