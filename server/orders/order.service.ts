@@ -6,7 +6,8 @@ import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, guestOrdersChannel } from '../..
 import type { OrderStatusChangedEvent } from '../../shared/events.ts';
 import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
 import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
-import { OrderRepository, type StoredOrder } from './order.repository.ts';
+import { OrderRepository, type StoredOrder, type PlaceOutcome } from './order.repository.ts';
+import { outOfStockRefusal } from '../menu/shelf.service.ts';
 
 export interface PlacedOrder {
   order: StoredOrder;
@@ -37,14 +38,20 @@ export class OrderService {
   }
 
   async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
-    const result = await this.repo.place({
-      // The app normally sends its own id so a replay finds the first attempt.
-      id: body.id ?? randomUUID(),
-      userKey,
-      drinkId: body.drink_id,
-      notes: body.notes ?? null,
-      maxActive: this.maxActiveOrders,
-    });
+    let result: PlaceOutcome;
+    try {
+      result = await this.repo.place({
+        // The app normally sends its own id so a replay finds the first attempt.
+        id: body.id ?? randomUUID(),
+        userKey,
+        drinkId: body.drink_id,
+        notes: body.notes ?? null,
+        maxActive: this.maxActiveOrders,
+      });
+    } catch (error) {
+      // An ingredient of this drink is out of stock (the shelf's trigger refused the insert).
+      throw outOfStockRefusal(error) ?? error;
+    }
     switch (result.outcome) {
       case 'created':
         this.events.publish(ADMIN_NEW_ORDERS, 'NEW_ORDER', result.event);
