@@ -1,4 +1,5 @@
 import type { OrderStatus } from './order-status.ts';
+import type { OrderOption } from './schemas/menu-options.ts';
 
 /**
  * The typed map of live events: publishing `ORDER_STATUS_CHANGED` with a wrong payload
@@ -27,6 +28,8 @@ export interface NewOrderEvent {
   status: 'pending';
   created_at: string;
   version: string;
+  /** The chosen options (issue 19); absent from events of older servers. */
+  options?: OrderOption[];
 }
 
 /** Menu changes, so open menus refresh without a reload (a barback extension). */

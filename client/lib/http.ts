@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The envelope's optional `details` (e.g. `{reason}` with drink_unavailable). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -60,8 +62,8 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     data = undefined;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
+    const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`, error?.details);
   }
   return data as T;
 }

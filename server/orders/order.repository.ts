@@ -2,6 +2,7 @@ import type { Queryable } from '../db/database.ts';
 import type { AdminOrder, Order } from '../../shared/schemas/orders.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { OptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
 
 interface OrderRow {
   id: string;
@@ -17,13 +18,14 @@ interface OrderRow {
   ready_at?: Date | null;
   /** int8 arrives as a decimal string (see database.ts). */
   version: string;
+  options: OrderOption[];
 }
 
 export type StoredOrder = AdminOrder;
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
 const ORDER_SELECT = `SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version
+       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version, o.options
   FROM orders o
   JOIN drinks d ON d.id = o.drink_id
   JOIN app_users u ON u.user_key = o.user_key`;
@@ -39,6 +41,7 @@ function toStoredOrder(row: OrderRow): StoredOrder {
     updated_at: row.updated_at.toISOString(),
     completed_at: row.completed_at ? row.completed_at.toISOString() : null,
     version: row.version,
+    options: row.options,
     user_key: row.user_key,
     username: row.username,
     ...(row.ready_at === undefined ? {} : { ready_at: row.ready_at ? row.ready_at.toISOString() : null }),
@@ -80,7 +83,7 @@ export class OrderRepository {
    * transaction and one round trip. Each extra round trip of a client-side transaction costs
    * CPU on both sides of the socket, and creation is the path parties hammer.
    */
-  async place(input: { id: string; userKey: string; drinkId: string; notes: string | null; maxActive: number }): Promise<PlaceOutcome> {
+  async place(input: { id: string; userKey: string; drinkId: string; notes: string | null; maxActive: number; options: OrderOption[] }): Promise<PlaceOutcome> {
     const { rows } = await this.db.query<PlaceRow>('SELECT * FROM place_order($1, $2, $3, $4, $5)', [
       input.id,
       input.userKey,
@@ -102,8 +105,32 @@ export class OrderRepository {
       updated_at: row.o_updated_at!,
       completed_at: row.o_completed_at,
       version: row.o_version!,
+      // Created: what was asked. Existing: the caller compares with optionsOf().
+      options: input.options,
     });
     return row.outcome === 'created' ? { outcome: 'created', order, event: row.o_event! } : { outcome: 'existing', order };
+  }
+
+  /** Stores the options of an order this transaction just created, on the order and its NEW_ORDER event. */
+  async setOptions(id: string, options: OrderOption[]): Promise<void> {
+    const json = JSON.stringify(options);
+    await this.db.query('UPDATE orders SET options = $2 WHERE id = $1', [id, json]);
+    await this.db.query(
+      `UPDATE order_events SET payload = payload || jsonb_build_object('options', $2::jsonb) WHERE order_id = $1 AND type = 'NEW_ORDER'`,
+      [id, json],
+    );
+  }
+
+  /** The options an existing order was placed with (an idempotent replay compares them). */
+  async optionsOf(id: string): Promise<OrderOption[]> {
+    const { rows } = await this.db.query<{ options: OrderOption[] }>('SELECT options FROM orders WHERE id = $1', [id]);
+    return rows[0]?.options ?? [];
+  }
+
+  /** A drink's option groups, or undefined for an unknown or deleted drink. */
+  async drinkOptionGroups(drinkId: string): Promise<OptionGroup[] | undefined> {
+    const { rows } = await this.db.query<{ options: OptionGroup[] }>('SELECT options FROM drinks WHERE id = $1 AND deleted_at IS NULL', [drinkId]);
+    return rows[0]?.options;
   }
 
   /** Locks the order row for a status change; the caller holds a transaction. */
@@ -132,7 +159,7 @@ export class OrderRepository {
           WHERE id = $1
           RETURNING orders.*)
        SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-              o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version
+              o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version, o.options
          FROM changed o
          JOIN drinks d ON d.id = o.drink_id
          JOIN app_users u ON u.user_key = o.user_key`,

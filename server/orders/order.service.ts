@@ -8,6 +8,7 @@ import { canTransition, type Actor, type OrderStatus } from '../../shared/order-
 import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type StoredOrder, type PlaceOutcome } from './order.repository.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
+import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 
 export interface PlacedOrder {
   order: StoredOrder;
@@ -38,26 +39,46 @@ export class OrderService {
   }
 
   async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
+    const options = await this.chosenOptions(body);
+    const input = {
+      // The app normally sends its own id so a replay finds the first attempt.
+      id: body.id ?? randomUUID(),
+      userKey,
+      drinkId: body.drink_id,
+      notes: body.notes ?? null,
+      maxActive: this.maxActiveOrders,
+      options,
+    };
     let result: PlaceOutcome;
     try {
-      result = await this.repo.place({
-        // The app normally sends its own id so a replay finds the first attempt.
-        id: body.id ?? randomUUID(),
-        userKey,
-        drinkId: body.drink_id,
-        notes: body.notes ?? null,
-        maxActive: this.maxActiveOrders,
-      });
+      // Without options, creation stays the single statement place_order(); with them, the
+      // options are written in the same transaction, so an order never exists without them.
+      result =
+        options.length === 0
+          ? await this.repo.place(input)
+          : await this.db.transaction(async (tx) => {
+              const repo = new OrderRepository(tx);
+              const placed = await repo.place(input);
+              if (placed.outcome === 'created') await repo.setOptions(input.id, options);
+              return placed;
+            });
     } catch (error) {
       // An ingredient of this drink is out of stock (the shelf's trigger refused the insert).
       throw outOfStockRefusal(error) ?? error;
     }
     switch (result.outcome) {
       case 'created':
-        this.events.publish(ADMIN_NEW_ORDERS, 'NEW_ORDER', result.event);
+        // As stored: the event row carries options only when there are some (setOptions).
+        this.events.publish(ADMIN_NEW_ORDERS, 'NEW_ORDER', options.length > 0 ? { ...result.event, options } : result.event);
         return { order: result.order, created: true };
-      case 'existing':
-        return { order: result.order, created: false };
+      case 'existing': {
+        // The same id must mean the same order: other options are another order.
+        const stored = await this.repo.optionsOf(input.id);
+        if (optionsKey(stored) !== optionsKey(options)) {
+          throw new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
+        }
+        return { order: { ...result.order, options: stored }, created: false };
+      }
       case 'idempotency_conflict':
         throw new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
       case 'drink_not_found':
@@ -70,6 +91,16 @@ export class OrderService {
         // Revoked between the token check and the lock: the same answer the guard gives.
         throw unauthorized();
     }
+  }
+
+  /** The guest's choices checked against the drink's option groups, defaults filled in. */
+  private async chosenOptions(body: CreateOrderBody): Promise<OrderOption[]> {
+    const groups = await this.repo.drinkOptionGroups(body.drink_id);
+    // An unknown drink is place_order's to report (404 drink_not_found).
+    if (!groups) return [];
+    const resolved = resolveOrderOptions(groups, body.options ?? {});
+    if ('problem' in resolved) throw new AppError(400, 'invalid_options', resolved.problem);
+    return resolved;
   }
 
   /**
@@ -129,4 +160,12 @@ export class OrderService {
   listForHost(statuses: OrderStatus[] | undefined): Promise<StoredOrder[]> {
     return this.repo.listForHost(statuses);
   }
+}
+
+/** Two option lists are the same order when they pick the same choices, whatever the names say now. */
+function optionsKey(options: OrderOption[]): string {
+  return options
+    .map((option) => `${option.group_id}=${option.choice_id}`)
+    .sort()
+    .join('&');
 }
