@@ -30,3 +30,44 @@ const NOT_ALCOHOL = /\b(ginger beer|ginger ale|root beer|apple cider vinegar|alc
 export function looksAlcoholFree(ingredients: string[]): boolean {
   return ingredients.every((ingredient) => !ALCOHOL.test(ingredient.replace(NOT_ALCOHOL, '')));
 }
+
+/** The allergens' names as guests read them, in the apps' two languages. */
+export const ALLERGEN_NAMES: Record<'en' | 'fr', Record<Allergen, string>> = {
+  en: {
+    egg: 'egg',
+    milk: 'milk',
+    nuts: 'nuts',
+    peanuts: 'peanuts',
+    gluten: 'gluten',
+    sulphites: 'sulphites',
+    soy: 'soy',
+    celery: 'celery',
+    mustard: 'mustard',
+    sesame: 'sesame',
+    fish: 'fish',
+    crustaceans: 'crustaceans',
+    molluscs: 'molluscs',
+    lupin: 'lupin',
+  },
+  fr: {
+    egg: 'œuf',
+    milk: 'lait',
+    nuts: 'fruits à coque',
+    peanuts: 'arachides',
+    gluten: 'gluten',
+    sulphites: 'sulfites',
+    soy: 'soja',
+    celery: 'céleri',
+    mustard: 'moutarde',
+    sesame: 'sésame',
+    fish: 'poisson',
+    crustaceans: 'crustacés',
+    molluscs: 'mollusques',
+    lupin: 'lupin',
+  },
+};
+
+/** An allergen's name in a language; an id this app does not know is shown as it is. */
+export function allergenName(id: string, language: 'en' | 'fr'): string {
+  return (ALLERGEN_NAMES[language] as Record<string, string>)[id] ?? id;
+}

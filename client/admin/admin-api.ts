@@ -5,6 +5,7 @@ import type { DrinkWithRecipe, Section, CreateDrinkBody, UpdateDrinkBody, Update
 import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.ts';
 import type { TokenResponse } from '../../shared/schemas/admin.ts';
 import type { HttpsStatus } from '../../shared/schemas/https.ts';
+import type { Ingredient } from '../../shared/schemas/menu-facts.ts';
 
 export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus };
 
@@ -56,6 +57,9 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     updateDrink: (drinkId: string, body: UpdateDrinkBody) =>
       call<{ drink: DrinkWithRecipe }>(`/api/admin/drinks/${id(drinkId)}`, 'PUT', body).then((r) => r.drink),
     deleteDrink: (drinkId: string) => call<void>(`/api/admin/drinks/${id(drinkId)}`, 'DELETE'),
+    ingredients: () => call<{ ingredients: Ingredient[] }>('/api/admin/ingredients').then((r) => r.ingredients),
+    setIngredientInStock: (name: string, inStock: boolean) =>
+      call<{ ingredient: Ingredient }>(`/api/admin/ingredients/${id(name)}`, 'PUT', { in_stock: inStock }).then((r) => r.ingredient),
 
     sections: () => call<{ sections: Section[] }>('/api/admin/sections').then((r) => r.sections),
     createSection: (name: string, displayOrder: number) =>
