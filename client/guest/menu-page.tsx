@@ -103,7 +103,8 @@ function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) =
             {t('menu.details')}
           </a>
           <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} disabled={!available} onClick={() => onOrder(drink)}>
-            {available ? t('menu.orderShort') : t('menu.unavailable')}
+            {/* Visible text stays "Order" (its accessible name starts with it); the reason is shown above. */}
+            {t('menu.orderShort')}
           </button>
         </div>
       </div>
@@ -144,7 +145,7 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onO
           {detail.data?.recipe.glassware && <p className="muted">{t('drink.glass', { glass: detail.data.recipe.glassware })}</p>}
           {known && (
             <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} disabled={!isAvailable(known)} onClick={() => onOrder(known)}>
-              {isAvailable(known) ? t('menu.orderShort') : t('menu.unavailable')}
+              {t('menu.orderShort')}
             </button>
           )}
         </article>
