@@ -92,4 +92,17 @@ describe.skipIf(!browserAvailable())('guest menu: pictures, alcohol-free, allerg
     await expect.poll(() => guest.drinks().count()).toBe(drinks.filter((drink) => drink.allergens.includes('sulphites')).length);
     await search.fill('');
   });
+
+  it('an order queued offline for a drink whose ingredient runs out meanwhile fails with the reason when it is sent', async () => {
+    await server.down();
+    const id = await guest.order('Mojito');
+    await guest.waitForStatus(id, 'queued');
+    // The host marks the mint out while this phone cannot reach the bar.
+    expect((await server.adminWhileDown('PUT', '/api/admin/ingredients/Mint', { in_stock: false })).status).toBe(200);
+    await server.up();
+    await guest.waitForStatus(id, 'failed', 30_000);
+    expect(await guest.order$(id).textContent()).toContain('Out of mint: this order was not placed.');
+    expect(await server.countOrders()).toBe(0);
+    expect((await server.admin('PUT', '/api/admin/ingredients/Mint', { in_stock: true })).status).toBe(200);
+  });
 });
