@@ -166,7 +166,7 @@ const en = {
   'shelf.lead': 'Switch off what ran out: every drink that needs it is greyed on the guests’ menus at once, with the reason, and comes back when you switch it on again.',
   'shelf.inStock': 'In stock',
   'shelf.search': 'Find an ingredient',
-  'shelf.drinks': '{count} drinks: {names}',
+  'shelf.drinks': 'for {names}',
 
   'codes.title': 'Invite codes',
   'codes.new': 'New code',
@@ -401,7 +401,7 @@ const fr: Record<AdminMessageKey, string> = {
   'shelf.lead': 'Décochez ce qui manque : chaque boisson qui en a besoin est grisée aussitôt sur la carte des invités, avec la raison, et revient quand vous le recochez.',
   'shelf.inStock': 'En stock',
   'shelf.search': 'Chercher un ingrédient',
-  'shelf.drinks': '{count} boissons : {names}',
+  'shelf.drinks': 'pour {names}',
 
   'codes.title': 'Codes d’invitation',
   'codes.new': 'Nouveau code',

@@ -47,7 +47,7 @@ export function ShelfPanel({ version, onChanged }: { version: number; onChanged:
           <li key={ingredient.name} className={`list-row${ingredient.in_stock ? '' : ' inactive'}`} data-ingredient={ingredient.name}>
             <span className="grow">
               <strong>{ingredient.name}</strong>
-              <span className="muted"> {t('shelf.drinks', { count: ingredient.drinks.length, names: ingredient.drinks.map((drink) => drink.name).join(', ') })}</span>
+              <span className="muted"> {t('shelf.drinks', { names: ingredient.drinks.map((drink) => drink.name).join(', ') })}</span>
             </span>
             <label className="toggle">
               <input type="checkbox" role="switch" checked={ingredient.in_stock} onChange={(e) => toggle(ingredient, e.target.checked)} />

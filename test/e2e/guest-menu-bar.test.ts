@@ -48,7 +48,7 @@ describe.skipIf(!browserAvailable())('guest menu: pictures, alcohol-free, allerg
       () => guest.page.evaluate(async (urls) => (await Promise.all(urls.map(async (url) => Boolean(await (await caches.open('barback-images')).match(url))))).every(Boolean), drinks.map((drink) => drink.image_url)),
       'every drawing cached',
     );
-    if (process.env.SCREENSHOTS === '1') await guest.page.screenshot({ path: path.join(SCREENSHOTS, 'guest-menu.png') });
+    if (process.env.SCREENSHOTS === '1') await guest.page.screenshot({ path: path.join(SCREENSHOTS, 'guest-menu-drawings.png') });
 
     await server.down();
     await guest.page.reload();
