@@ -2,10 +2,13 @@ import type { OrderStatus } from './order-status.ts';
 import type { OrderOption } from './schemas/menu-options.ts';
 
 /**
- * The typed map of live events: publishing `ORDER_STATUS_CHANGED` with a wrong payload
- * does not compile.
+ * The live events clients receive, by wire type. The server builds them in one place
+ * (server/orders/order-presenter.ts) and decides which channel hears which in another
+ * (server/events/projection.ts).
  */
-export interface OrderStatusChangedEvent {
+
+/** `/orders/<user_key>`: a change to one of that guest's orders. */
+export interface GuestOrderStatusChangedEvent {
   type: 'ORDER_STATUS_CHANGED';
   order_id: string;
   drink_name: string;
@@ -13,16 +16,27 @@ export interface OrderStatusChangedEvent {
   previous_status: OrderStatus;
   updated_at: string;
   version: string;
-  /** Present on the host channel only. */
-  user_key?: string;
-  username?: string;
 }
 
+/** `/admin/order-updates`: the guest's event plus who placed the order. */
+export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEvent {
+  user_key: string;
+  username: string;
+}
+
+/**
+ * Either channel's ORDER_STATUS_CHANGED, for code that handles both.
+ * @deprecated Name the channel's own type: GuestOrderStatusChangedEvent or HostOrderStatusChangedEvent.
+ */
+export type OrderStatusChangedEvent = GuestOrderStatusChangedEvent & Partial<Pick<HostOrderStatusChangedEvent, 'user_key' | 'username'>>;
+
+/** `/admin/new-orders`: an order was placed. */
 export interface NewOrderEvent {
   type: 'NEW_ORDER';
   order_id: string;
   user_key: string;
   username: string;
+  drink_id: string;
   drink_name: string;
   notes: string | null;
   status: 'pending';
@@ -32,14 +46,14 @@ export interface NewOrderEvent {
   options?: OrderOption[];
 }
 
-/** Menu changes, so open menus refresh without a reload (a barback extension). */
+/** `/menu/changes`: the menu changed, so open menus refresh without a reload (a barback extension). */
 export interface MenuChangedEvent {
   type: 'MENU_CHANGED';
   updated_at: string;
 }
 
 export interface EventMap {
-  ORDER_STATUS_CHANGED: OrderStatusChangedEvent;
+  ORDER_STATUS_CHANGED: GuestOrderStatusChangedEvent | HostOrderStatusChangedEvent;
   NEW_ORDER: NewOrderEvent;
   MENU_CHANGED: MenuChangedEvent;
 }

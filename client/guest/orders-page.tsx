@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { clearGuestData, db, type LocalOrder } from '../lib/db.ts';
+import { clearGuestData, type LocalOrder } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
 import { loadSession } from '../lib/session.ts';
 import type { GuestKey } from '../i18n/guest.ts';
 import { useT } from './i18n.ts';
-import { useLive } from './use-live.ts';
+import { useOrders } from './queries.ts';
 import { cancelOrder } from './order-store.ts';
 import { optionsText } from './drink-facts.tsx';
 import { hasPushSubscription, pushAvailability, subscribeToPush, unsubscribeFromPush } from './push-subscription.ts';
@@ -23,10 +23,6 @@ function failureText(t: ReturnType<typeof useT>, failure: NonNullable<LocalOrder
   if (failure.code === 'drink_unavailable' && failure.reason) return t('failure.out_of', { ingredient: failure.reason.toLowerCase() });
   const key = FAILURE_KEYS[failure.code];
   return key ? t(key) : t('failure.other', { message: failure.message });
-}
-
-function readOrders(): Promise<LocalOrder[]> {
-  return db.orders.orderBy('created_at').reverse().toArray();
 }
 
 type NotifyState = 'idle' | 'checking' | 'working' | 'push' | 'open-only' | 'ios-install' | 'push-failed';
@@ -160,7 +156,7 @@ function OrderItem({ order }: { order: LocalOrder }) {
 /** /orders: the phone's orders, live; queued and failed ones included. */
 export function OrdersPage() {
   const t = useT();
-  const orders = useLive(readOrders, []);
+  const { data: orders } = useOrders();
   useEffect(() => {
     const target = location.hash.slice(1);
     if (target && orders?.some((order) => order.id === target)) document.getElementById(target)?.scrollIntoView({ block: 'center' });

@@ -1,8 +1,13 @@
+import type { ErrorCode } from '../../shared/schemas/errors.ts';
+
+/** The server's codes, and the app's own: the server was not reached, or answered outside the envelope. */
+export type ApiErrorCode = ErrorCode | 'network_error' | 'http_error';
+
 /** The error envelope as the apps see it: status, code and message from the server. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     /** The envelope's optional `details` (e.g. `{reason}` with drink_unavailable). */
     readonly details?: unknown,
@@ -62,8 +67,9 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     data = undefined;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    const error = (data as { error?: { code?: ErrorCode; message?: string; details?: unknown } } | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`, error?.details);
   }
   return data as T;
 }
+

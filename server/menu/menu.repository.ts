@@ -33,9 +33,9 @@ function drinkColumns(alias = ''): string {
 }
 const DRINK_COLUMNS = drinkColumns();
 
-export const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
+const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
 export const IMAGE_WIDTHS = [200, 400, 800] as const;
-export const DEFAULT_IMAGE_WIDTH = 400;
+const DEFAULT_IMAGE_WIDTH = 400;
 
 function toDrink(row: DrinkRow): Drink {
   return {

@@ -1,14 +1,13 @@
 import { Router } from 'express';
 import { setIngredientBody } from '../../shared/schemas/menu-facts.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
-import { ShelfService } from './shelf.service.ts';
 
 /** The host's shelf: GET /api/admin/ingredients, PUT /api/admin/ingredients/:name. */
-export function shelfRoutes(ctx: AppContext): Router {
+export function shelfRoutes(ctx: Deps<'auth' | 'shelf'>): Router {
   const router = Router();
-  const shelf = new ShelfService(ctx.db, ctx.menu);
+  const { shelf } = ctx;
 
   router.get('/api/admin/ingredients', ctx.auth.admin, async (_req, res) => {
     res.json({ ingredients: await shelf.list() });

@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
-import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, guestOrdersChannel } from '../../shared/channels.ts';
-import type { OrderStatusChangedEvent } from '../../shared/events.ts';
 import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
 import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
-import { OrderRepository, type StoredOrder, type PlaceOutcome } from './order.repository.ts';
+import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
+import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
 import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 
 export interface PlacedOrder {
-  order: StoredOrder;
+  order: HostOrder;
   /** false when the same request had already created it (an outbox replay, a retry). */
   created: boolean;
 }
@@ -24,8 +23,8 @@ const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
 
 /**
  * Orders: creation exactly once, the status machine, the sync cursor. Every change writes
- * its event row in the same transaction and is published only after that commits, so an
- * event exists if and only if its change does.
+ * its event row in the same transaction and is emitted (order.placed, order.status_changed)
+ * only after that commits, so an event exists if and only if its change does.
  */
 export class OrderService {
   private readonly repo: OrderRepository;
@@ -51,34 +50,19 @@ export class OrderService {
     };
     let result: PlaceOutcome;
     try {
-      // Without options, creation stays the single statement place_order(); with them, the
-      // options are written in the same transaction, so an order never exists without them.
-      result =
-        options.length === 0
-          ? await this.repo.place(input)
-          : await this.db.transaction(async (tx) => {
-              const repo = new OrderRepository(tx);
-              const placed = await repo.place(input);
-              if (placed.outcome === 'created') await repo.setOptions(input.id, options);
-              return placed;
-            });
+      // One statement, options included (migration 0014): an order never exists without them,
+      // and a replay with other options is refused there (idempotency_conflict).
+      result = await this.repo.place(input);
     } catch (error) {
       // An ingredient of this drink is out of stock (the shelf's trigger refused the insert).
       throw outOfStockRefusal(error) ?? error;
     }
     switch (result.outcome) {
       case 'created':
-        // As stored: the event row carries options only when there are some (setOptions).
-        this.events.publish(ADMIN_NEW_ORDERS, 'NEW_ORDER', options.length > 0 ? { ...result.event, options } : result.event);
+        this.events.emit('order.placed', { order: result.order });
         return { order: result.order, created: true };
-      case 'existing': {
-        // The same id must mean the same order: other options are another order.
-        const stored = await this.repo.optionsOf(input.id);
-        if (optionsKey(stored) !== optionsKey(options)) {
-          throw new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
-        }
-        return { order: { ...result.order, options: stored }, created: false };
-      }
+      case 'existing':
+        return { order: result.order, created: false };
       case 'idempotency_conflict':
         throw new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
       case 'drink_not_found':
@@ -108,36 +92,21 @@ export class OrderService {
    * is a no-op: no version, no event. A guest asking about another guest's order learns
    * nothing: it is simply not found.
    */
-  async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<StoredOrder> {
+  async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<HostOrder> {
     const outcome = await this.db.transaction(async (tx) => {
       const repo = new OrderRepository(tx);
       const current = await repo.lockForChange(id);
       if (!current || (requester.actor === 'guest' && current.user_key !== requester.userKey)) throw notFound('order');
-      if (current.status === to) return { order: current, event: undefined };
+      if (current.status === to) return { order: current, previous: undefined };
       const actor: Actor = requester.actor;
       if (!canTransition(current.status, to, actor)) throw invalidTransition(current.status, to);
       // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
       const version = await repo.takeVersion();
       const order = await repo.setStatus(id, to, version);
-      const event: OrderStatusChangedEvent & { user_key: string; username: string } = {
-        type: 'ORDER_STATUS_CHANGED',
-        order_id: order.id,
-        drink_name: order.drink_name,
-        status: order.status,
-        previous_status: current.status,
-        updated_at: order.updated_at,
-        version: order.version,
-        user_key: order.user_key,
-        username: order.username,
-      };
-      await repo.insertEvent(event);
-      return { order, event };
+      await repo.insertEvent(hostStatusChangedEvent(order, current.status));
+      return { order, previous: current.status };
     });
-    if (outcome.event) {
-      const { user_key: userKey, username: _username, ...guestEvent } = outcome.event;
-      this.events.publish(guestOrdersChannel(userKey), 'ORDER_STATUS_CHANGED', guestEvent);
-      this.events.publish(ADMIN_ORDER_UPDATES, 'ORDER_STATUS_CHANGED', outcome.event);
-    }
+    if (outcome.previous) this.events.emit('order.status_changed', { order: outcome.order, previous_status: outcome.previous });
     return outcome.order;
   }
 
@@ -145,27 +114,20 @@ export class OrderService {
    * The cursor is computed before the read: every version at or below it is committed, so
    * the read sees all of them, and a version committed late is above it and comes next time.
    */
-  async listForGuest(userKey: string, since: string | undefined): Promise<{ orders: StoredOrder[]; cursor: string }> {
+  async listForGuest(userKey: string, since: string | undefined): Promise<{ orders: HostOrder[]; cursor: string }> {
     const cursor = await this.repo.safeCursor();
     const orders = await this.repo.listForGuest(userKey, since);
     return { orders, cursor };
   }
 
-  async getForGuest(id: string, userKey: string): Promise<StoredOrder> {
+  async getForGuest(id: string, userKey: string): Promise<HostOrder> {
     const order = await this.repo.findForGuest(id, userKey);
     if (!order) throw notFound('order');
     return order;
   }
 
-  listForHost(statuses: OrderStatus[] | undefined): Promise<StoredOrder[]> {
+  listForHost(statuses: OrderStatus[] | undefined): Promise<HostOrder[]> {
     return this.repo.listForHost(statuses);
   }
 }
 
-/** Two option lists are the same order when they pick the same choices, whatever the names say now. */
-function optionsKey(options: OrderOption[]): string {
-  return options
-    .map((option) => `${option.group_id}=${option.choice_id}`)
-    .sort()
-    .join('&');
-}

@@ -5,7 +5,6 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
@@ -27,6 +26,8 @@ export interface PushOptions {
   subject?: string;
   /** A DNS server to ask in the reachability probe instead of the system's resolver. */
   probeDns?: string;
+  /** The HTTPS agent for push requests: the system's roots plus NODE_EXTRA_CA_CERTS. */
+  agent: Agent;
 }
 
 export type PushStatus = { available: true } | { available: false; reason: string };
@@ -39,8 +40,6 @@ export class PushService {
   status: PushStatus = { available: false, reason: 'not started' };
   /** Settles once reachability of the push services is known (a DNS probe, at most 1.5 s). */
   ready: Promise<void> = Promise.resolve();
-  /** An HTTPS agent for the push requests (tests trust their local push service through it). */
-  agent: Agent | undefined;
 
   constructor(
     private readonly db: Database,
@@ -60,11 +59,10 @@ export class PushService {
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
-    this.unlisten = this.events.listen((event) => {
-      if (event.remote || event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
-      const payload = event.payload as { status: string; user_key?: string; order_id: string; drink_name: string };
-      if (payload.status !== 'ready' || !payload.user_key) return;
-      this.track(this.notifyReady(payload.user_key, { type: 'ORDER_READY', order_id: payload.order_id, drink_name: payload.drink_name }));
+    // Once per change: the instance that made it sends the push, others only relay the event.
+    this.unlisten = this.events.on('order.status_changed', ({ order }, { remote }) => {
+      if (remote || order.status !== 'ready') return;
+      this.track(this.notifyReady(order.user_key, { type: 'ORDER_READY', order_id: order.id, drink_name: order.drink_name }));
     });
   }
 
@@ -142,7 +140,7 @@ export class PushService {
             topic: message.order_id.replace(/-/g, ''),
             contentEncoding: 'aes128gcm',
             timeout: 10_000,
-            ...(this.agent ? { agent: this.agent } : {}),
+            agent: this.options.agent,
           },
         );
         await this.repo.markDelivered(subscription.id);

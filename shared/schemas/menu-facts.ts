@@ -11,12 +11,14 @@ export const allergensInput = z
 export const abvInput = z.number().min(0).max(100).nullable();
 
 /** GET /api/admin/ingredients */
-export const ingredientSchema = z.object({
+export const ingredientSchema = z.strictObject({
   name: z.string(),
   in_stock: z.boolean(),
-  drinks: z.array(z.object({ id: z.string(), name: z.string() })),
+  drinks: z.array(z.strictObject({ id: z.string(), name: z.string() })),
 });
 export type Ingredient = z.infer<typeof ingredientSchema>;
 
 /** PUT /api/admin/ingredients/:name */
 export const setIngredientBody = z.strictObject({ in_stock: z.boolean() });
+export const ingredientsResponse = z.strictObject({ ingredients: z.array(ingredientSchema) });
+export const ingredientResponse = z.strictObject({ ingredient: ingredientSchema });

@@ -8,8 +8,8 @@ import { cleanText } from './common.ts';
  */
 const optionId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits or dashes');
 
-export const optionChoiceSchema = z.object({ id: z.string(), name: z.string() });
-export const optionGroupSchema = z.object({
+export const optionChoiceSchema = z.strictObject({ id: z.string(), name: z.string() });
+export const optionGroupSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   required: z.boolean(),
@@ -80,7 +80,7 @@ export const orderOptionsInput = z.record(z.string().max(40), z.string().max(40)
 export type OrderOptionsInput = z.infer<typeof orderOptionsInput>;
 
 /** An order's chosen options, with the names as they were when it was placed. */
-export const orderOptionSchema = z.object({ group_id: z.string(), group: z.string(), choice_id: z.string(), choice: z.string() });
+export const orderOptionSchema = z.strictObject({ group_id: z.string(), group: z.string(), choice_id: z.string(), choice: z.string() });
 export type OrderOption = z.infer<typeof orderOptionSchema>;
 
 /**
