@@ -65,6 +65,8 @@ describe('POST /api/orders', () => {
       status: 'pending',
       created_at: order.created_at,
       version: order.version,
+      // Issue 19: NEW_ORDER carries the chosen options, an empty list for a drink without groups.
+      options: [],
     };
     const rows = await eventRows(id);
     // The log records the order row as inserted (migration 0007); the wire event is built in TypeScript.
