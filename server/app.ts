@@ -8,6 +8,7 @@ import { expressTrust } from './http/client-address.ts';
 import { hostAccountRoutes } from './admin/host-account.routes.ts';
 import { hostSessionRoutes } from './admin/host-session.routes.ts';
 import { imageRoutes, menuRoutes, publicMenuRoutes } from './menu/menu.routes.ts';
+import { shelfRoutes } from './menu/shelf.routes.ts';
 import { systemRoutes } from './system.routes.ts';
 import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
@@ -72,6 +73,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use('/api', requireJsonBody, express.json({ limit: JSON_LIMIT, type: 'application/json', strict: false }));
   app.use(systemRoutes(ctx));
   app.use(menuRoutes(ctx));
+  app.use(shelfRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
   app.use(hostSessionRoutes(ctx));
   app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), assistantRoutes(ctx));

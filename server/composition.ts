@@ -12,6 +12,7 @@ import { createEventBus } from './events/pg-fanout.ts';
 import { LiveEvents } from './events/events-domain.ts';
 import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
+import { ShelfService } from './menu/shelf.service.ts';
 import { OrderService } from './orders/order.service.ts';
 import { GuestAuthService } from './guests/guest-auth.service.ts';
 import { GuestAdminService } from './guests/guest-admin.service.ts';
@@ -53,7 +54,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     const auth = createAuthGuards(tokens, guestStatus, revocations);
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
-    await menu.seedDefaultMenu();
+    await menu.seedDefaultMenu(config.menuLanguage);
     const https = new HttpsService(config, db, secrets, logger);
     await https.start();
     closers.push(() => https.close());
@@ -115,6 +116,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       events,
       hostAccounts,
       menu,
+      shelf: new ShelfService(db, menu),
       orders,
       guestAuth: new GuestAuthService(db, tokens, config.guestTokenTtl, config.refreshReuseGrace),
       guestAdmin: new GuestAdminService(db, events),

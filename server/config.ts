@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
 import { parseSecretsKey } from './auth/secret-box.ts';
 import { extraCertificates, loadHttpsSettings, type HttpsSettings } from './https/settings.ts';
+import { MENU_LANGUAGES, type MenuLanguage } from './menu/default-menu.ts';
 
 export interface Config {
   port: number;
@@ -17,6 +18,8 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   maxActiveOrders: number;
+  /** The language of the default menu seeded on the first start (MENU_LANGUAGE: en or fr). */
+  menuLanguage: MenuLanguage;
   guestTokenTtl: number;
   adminTokenTtl: number;
   refreshReuseGrace: number;
@@ -48,6 +51,12 @@ export interface LlmSettings {
 }
 
 export class ConfigError extends Error {}
+
+function menuLanguage(env: Record<string, string | undefined>): MenuLanguage {
+  const raw = env.MENU_LANGUAGE?.trim().toLowerCase() || 'en';
+  if (!(MENU_LANGUAGES as readonly string[]).includes(raw)) throw new ConfigError(`MENU_LANGUAGE must be one of ${MENU_LANGUAGES.join(', ')}, got "${raw}".`);
+  return raw as MenuLanguage;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -145,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminEmail,
     adminPassword,
     maxActiveOrders: integer(env, 'MAX_ACTIVE_ORDERS', 3, 1, 1000),
+    menuLanguage: menuLanguage(env),
     guestTokenTtl: integer(env, 'GUEST_TOKEN_TTL', 14_400, 60, 86_400),
     adminTokenTtl: integer(env, 'ADMIN_TOKEN_TTL', 43_200, 60, 86_400),
     refreshReuseGrace: integer(env, 'REFRESH_REUSE_GRACE', 30, 0, 30),

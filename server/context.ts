@@ -11,6 +11,7 @@ import type { EventBus } from './events/event-bus.ts';
 import type { LiveEvents } from './events/events-domain.ts';
 import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
+import type { ShelfService } from './menu/shelf.service.ts';
 import type { OrderService } from './orders/order.service.ts';
 import type { GuestAuthService } from './guests/guest-auth.service.ts';
 import type { GuestAdminService } from './guests/guest-admin.service.ts';
@@ -42,6 +43,8 @@ export interface AppContext {
   events: EventBus;
   hostAccounts: HostAccountService;
   menu: MenuService;
+  /** The host's shelf: ingredients marked out of stock make their drinks unavailable. */
+  shelf: ShelfService;
   orders: OrderService;
   guestAuth: GuestAuthService;
   guestAdmin: GuestAdminService;

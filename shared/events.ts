@@ -1,4 +1,5 @@
 import type { OrderStatus } from './order-status.ts';
+import type { OrderOption } from './schemas/menu-options.ts';
 
 /**
  * The live events clients receive, by wire type. The server builds them in one place
@@ -35,6 +36,8 @@ export interface NewOrderEvent {
   status: 'pending';
   created_at: string;
   version: string;
+  /** The chosen options (issue 19); absent from events of older servers. */
+  options?: OrderOption[];
 }
 
 /** `/menu/changes`: the menu changed, so open menus refresh without a reload (a barback extension). */

@@ -73,6 +73,9 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     updateDrink: (drinkId: string, body: UpdateDrinkBody) =>
       call('PUT /api/admin/drinks/:id', { params: id(drinkId), body }).then((r) => r.drink),
     deleteDrink: (drinkId: string) => call('DELETE /api/admin/drinks/:id', { params: id(drinkId) }),
+    ingredients: () => call('GET /api/admin/ingredients').then((r) => r.ingredients),
+    setIngredientInStock: (name: string, inStock: boolean) =>
+      call('PUT /api/admin/ingredients/:name', { params: { name }, body: { in_stock: inStock } }).then((r) => r.ingredient),
 
     sections: () => call('GET /api/admin/sections').then((r) => r.sections),
     createSection: (name: string, displayOrder: number) =>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { canTransition, nextStatus, type OrderStatus } from '../../shared/order-status.ts';
 import type { AdminOrder, DrinkWithRecipe } from './admin-api.ts';
 import { useAdmin } from './admin-context.ts';
-import { ageBand, BOARD_COLUMNS, columnOrders, elapsedLabel, groupByDrink } from './order-board.ts';
+import { ageBand, BOARD_COLUMNS, columnOrders, elapsedLabel, groupByDrink, optionsLabel } from './order-board.ts';
 import { enableSound, soundEnabled } from './order-sound.ts';
 import { Modal } from './ui.tsx';
 import { HttpsStatusPanel } from './https-status.tsx';
@@ -92,8 +92,11 @@ export function BoardPage() {
             {orders.length === 0 && <p className="empty">{t('board.empty')}</p>}
             {grouped
               ? groupByDrink(orders).map((group) => (
-                  <div key={group.drinkName} className="group">
-                    <h3 className="group-title">{t('board.groupTitle', { count: group.orders.length, drink: group.drinkName })}</h3>
+                  <div key={`${group.drinkName} ${group.optionsLabel}`} className="group">
+                    <h3 className="group-title">
+                      {t('board.groupTitle', { count: group.orders.length, drink: group.drinkName })}
+                      {group.optionsLabel && <span className="group-options"> · {group.optionsLabel}</span>}
+                    </h3>
                     {group.orders.length > 1 && nextStatus(status) && (
                       <button
                         type="button"
@@ -184,6 +187,7 @@ function OrderCard({
         </span>
       </div>
       <p className="guest">{order.username}</p>
+      {order.options.length > 0 && <p className="card-options">{optionsLabel(order)}</p>}
       {order.notes && <p className="note">“{order.notes}”</p>}
       <div className="card-actions">
         {next && markKey && (

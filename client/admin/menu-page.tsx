@@ -1,8 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import type { Recipe } from '../../shared/schemas/menu.ts';
+import type { CreateDrinkBody, Recipe } from '../../shared/schemas/menu.ts';
 import type { DrinkWithRecipe, Section } from './admin-api.ts';
 import { useAdmin } from './admin-context.ts';
 import { ErrorAlert, Modal, errorCode, useResource } from './ui.tsx';
+import type { Glass } from '../../shared/illustration/glasses.ts';
+import { DietaryFields, GlassPicker, optionLines, parseOptionLines, type AlcoholFreeChoice } from './drink-extras.tsx';
+import { ShelfPanel } from './shelf-panel.tsx';
 
 export function MenuPage() {
   const { api, t } = useAdmin();
@@ -11,6 +14,8 @@ export function MenuPage() {
   const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<DrinkWithRecipe | 'new' | null>(null);
   const [newSection, setNewSection] = useState('');
+  // Bumped when drinks change, so the shelf lists the ingredients they now use.
+  const [shelfVersion, setShelfVersion] = useState(0);
   const sorted = [...(sections.data ?? [])].sort((a, b) => a.display_order - b.display_order || a.name.localeCompare(b.name));
   const allDrinks = drinks.data ?? [];
 
@@ -20,6 +25,7 @@ export function MenuPage() {
         setError(null);
         void sections.reload();
         void drinks.reload();
+        setShelfVersion((v) => v + 1);
       },
       (e: unknown) => setError(e),
     );
@@ -64,6 +70,7 @@ export function MenuPage() {
           onDrinkChanged={(drink) => drinks.setData(allDrinks.map((d) => (d.id === drink.id ? drink : d)))}
         />
       ))}
+      <ShelfPanel version={shelfVersion} onChanged={() => void drinks.reload()} />
       <form className="row add-section" onSubmit={(event) => void addSection(event)}>
         <label className="grow">
           {t('menu.newSection')}
@@ -80,6 +87,7 @@ export function MenuPage() {
           onClose={() => setEditing(null)}
           onSaved={() => {
             void drinks.reload();
+            setShelfVersion((v) => v + 1);
           }}
         />
       )}
@@ -153,6 +161,7 @@ function SectionBlock({
             {drink.image_url ? <img src={drink.image_url} alt="" className="thumb" /> : <span className="thumb" aria-hidden="true" />}
             <span className="grow">
               <strong>{drink.name}</strong>
+              {drink.unavailable_reason && <span className="out-of"> {t('menu.outOf', { ingredient: drink.unavailable_reason.toLowerCase() })}</span>}
               {drink.description && <span className="muted"> {drink.description}</span>}
             </span>
             <label className="toggle">
@@ -224,6 +233,11 @@ function DrinkEditor({
   const [steps, setSteps] = useState(recipe.steps.join('\n'));
   const [garnish, setGarnish] = useState(recipe.garnish ?? '');
   const [glassware, setGlassware] = useState(recipe.glassware ?? '');
+  const [glass, setGlass] = useState<Glass | ''>((drink?.glass as Glass | null) ?? '');
+  const [alcoholFree, setAlcoholFree] = useState<AlcoholFreeChoice>('');
+  const [allergens, setAllergens] = useState<string[]>(drink?.allergens ?? []);
+  const [abv, setAbv] = useState(drink?.abv === null || drink?.abv === undefined ? '' : String(drink.abv));
+  const [options, setOptions] = useState(optionLines(drink?.options ?? []));
   const [error, setError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
 
@@ -240,6 +254,12 @@ function DrinkEditor({
         ...(garnish.trim() ? { garnish: garnish.trim() } : {}),
         ...(glassware.trim() ? { glassware: glassware.trim() } : {}),
       },
+      glass: glass || null,
+      // Left alone, the server keeps what it has (or works it out for a new drink).
+      ...(alcoholFree ? { alcohol_free: alcoholFree === 'yes' } : {}),
+      allergens: allergens as CreateDrinkBody['allergens'],
+      abv: abv.trim() === '' ? null : Number(abv),
+      options: parseOptionLines(options, saved?.options ?? []),
     };
     try {
       const result = saved ? await api.updateDrink(saved.id, body) : await api.createDrink(body);
@@ -292,6 +312,19 @@ function DrinkEditor({
         <label>
           {t('menu.garnish')}
           <input type="text" maxLength={200} value={garnish} onChange={(e) => setGarnish(e.target.value)} />
+        </label>
+        <GlassPicker
+          name={name}
+          glass={glass}
+          onGlass={setGlass}
+          ingredients={lines(ingredients)}
+          recipe={{ ingredients: parseRecipeLines(recipeIngredients), steps: [], garnish, glassware }}
+          photo={saved?.image_url?.startsWith('/images/drawn/') === false ? saved.image_url : null}
+        />
+        <DietaryFields alcoholFree={alcoholFree} onAlcoholFree={setAlcoholFree} allergens={allergens} onAllergens={setAllergens} abv={abv} onAbv={setAbv} />
+        <label>
+          {t('menu.options')}
+          <textarea rows={3} value={options} onChange={(e) => setOptions(e.target.value)} placeholder="Ice: None, Normal*, Extra" />
         </label>
         <ErrorAlert error={error} />
         <div className="row">

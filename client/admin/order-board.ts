@@ -30,6 +30,7 @@ export function applyNewOrder(board: BoardOrders, event: NewOrderEvent): BoardOr
     drink_id: event.drink_id,
     drink_name: event.drink_name,
     notes: event.notes,
+    options: event.options ?? board.get(event.order_id)?.options ?? [],
     status: event.status,
     created_at: event.created_at,
     updated_at: event.created_at,
@@ -50,6 +51,7 @@ export function applyStatusChange(board: BoardOrders, event: HostOrderStatusChan
     drink_id: current?.drink_id ?? '',
     drink_name: event.drink_name,
     notes: current?.notes ?? null,
+    options: current?.options ?? [],
     status: event.status,
     created_at: current?.created_at ?? event.updated_at,
     updated_at: event.updated_at,
@@ -73,16 +75,28 @@ export function columnOrders(orders: Iterable<AdminOrder>, status: OrderStatus):
 
 export interface DrinkGroup {
   drinkName: string;
+  /** The options every order of the group has ("Ice: none · Size: double"), or '' for none. */
+  optionsLabel: string;
   orders: AdminOrder[];
 }
 
-/** Identical drinks together ("3× Negroni"), groups ordered by their oldest order. */
+/** The chosen options as the bartender reads them. */
+export function optionsLabel(order: Pick<AdminOrder, 'options'>): string {
+  return (order.options ?? []).map((option) => `${option.group}: ${option.choice}`).join(' · ');
+}
+
+/**
+ * Identical drinks together ("3× Negroni"), groups ordered by their oldest order. Identical
+ * means the same choices too: a Negroni with no ice is not made like the others.
+ */
 export function groupByDrink(orders: readonly AdminOrder[]): DrinkGroup[] {
   const groups = new Map<string, DrinkGroup>();
   for (const order of orders) {
-    const group = groups.get(order.drink_name) ?? { drinkName: order.drink_name, orders: [] };
+    const choices = (order.options ?? []).map((option) => `${option.group_id}=${option.choice_id}`).sort().join('&');
+    const key = `${order.drink_name}\u0000${choices}`;
+    const group = groups.get(key) ?? { drinkName: order.drink_name, optionsLabel: optionsLabel(order), orders: [] };
     group.orders.push(order);
-    groups.set(order.drink_name, group);
+    groups.set(key, group);
   }
   return [...groups.values()];
 }

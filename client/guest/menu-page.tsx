@@ -10,11 +10,15 @@ import { afterEnqueue } from './drain-scheduler.ts';
 import { useMenu } from './queries.ts';
 import { YourUsual } from './order-again.tsx';
 import { SUGGEST_PATH, SuggestionsPage, SuggestButton } from './suggestions.tsx';
+import { DrinkFacts, OptionChoices, chosenOptions, defaultChoices, isAvailable } from './drink-facts.tsx';
 
 function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
   const t = useT();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const groups = drink.options ?? [];
+  const [chosen, setChosen] = useState(() => defaultChoices(groups));
+  const [missing, setMissing] = useState<string | null>(null);
   const titleId = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -24,9 +28,14 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
   async function place(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
+    const options = chosenOptions(groups, chosen);
+    if ('missing' in options) {
+      setMissing(options.missing);
+      return;
+    }
     setBusy(true);
     const trimmed = note.trim();
-    await enqueueOrder({ id: drink.id, name: drink.name }, trimmed === '' ? null : trimmed);
+    await enqueueOrder({ id: drink.id, name: drink.name }, trimmed === '' ? null : trimmed, options);
     void afterEnqueue();
     onClose();
     navigate('/orders');
@@ -36,6 +45,15 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
     <dialog ref={dialog} className="sheet" aria-labelledby={titleId} onCancel={onClose}>
       <form onSubmit={place}>
         <h2 id={titleId}>{t('sheet.title', { name: drink.name })}</h2>
+        <OptionChoices
+          groups={groups}
+          chosen={chosen}
+          missing={missing}
+          onChoose={(groupId, choiceId) => {
+            setChosen((current) => ({ ...current, [groupId]: choiceId }));
+            if (missing === groupId) setMissing(null);
+          }}
+        />
         <label htmlFor="order-note">{t('sheet.note')}</label>
         <textarea id="order-note" maxLength={200} rows={2} placeholder={t('sheet.notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} />
         <button type="submit" className="primary" disabled={busy}>{t('sheet.place')}</button>
@@ -47,17 +65,20 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
 
 function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) => void }) {
   const t = useT();
+  const available = isAvailable(drink);
   return (
-    <li className="drink" data-drink-id={drink.id} data-available="true">
+    <li className={`drink${available ? '' : ' unavailable'}`} data-drink-id={drink.id} data-available={String(available)}>
       {drink.image_url ? <img src={drink.image_url} alt="" width={88} height={88} loading="lazy" decoding="async" /> : <div className="drink-placeholder" aria-hidden="true">🍸</div>}
       <div className="drink-body">
         <h3>{drink.name}</h3>
         {drink.ingredients.length > 0 && <p className="muted ingredients">{drink.ingredients.join(', ')}</p>}
+        <DrinkFacts drink={drink} />
         <div className="drink-actions">
           <a href={`/menu/${drink.id}`} className="ghost-link" onClick={(e) => { e.preventDefault(); navigate(`/menu/${drink.id}`); }} aria-label={`${t('menu.details')}: ${drink.name}`}>
             {t('menu.details')}
           </a>
-          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} onClick={() => onOrder(drink)}>
+          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} disabled={!available} onClick={() => onOrder(drink)}>
+            {/* Visible text stays "Order" (its accessible name starts with it); the reason is shown above. */}
             {t('menu.orderShort')}
           </button>
         </div>
@@ -78,9 +99,10 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onO
       {!drink || gone ? (
         <p role={gone ? 'alert' : undefined}>{gone ? t('drink.notFound') : t('loading')}</p>
       ) : (
-        <article data-drink-id={drink.id} data-available="true">
+        <article data-drink-id={drink.id} data-available={String(isAvailable(known ?? drink))}>
           <h1>{drink.name}</h1>
           {drink.image_url && <img className="hero" src={drink.image_url} alt="" width={320} height={320} />}
+          <DrinkFacts drink={known ?? drink} />
           {drink.description && <p>{drink.description}</p>}
           <h2>{t('drink.ingredients')}</h2>
           <ul>
@@ -97,7 +119,7 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onO
           {detail.data?.recipe.garnish && <p className="muted">{t('drink.garnish', { garnish: detail.data.recipe.garnish })}</p>}
           {detail.data?.recipe.glassware && <p className="muted">{t('drink.glass', { glass: detail.data.recipe.glassware })}</p>}
           {known && (
-            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} onClick={() => onOrder(known)}>
+            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} disabled={!isAvailable(known)} onClick={() => onOrder(known)}>
               {t('menu.orderShort')}
             </button>
           )}
@@ -113,6 +135,7 @@ export function MenuPage() {
   const path = usePath();
   const { data: menu, isError } = useMenu();
   const [query, setQuery] = useState('');
+  const [alcoholFree, setAlcoholFree] = useState(false);
   const [ordering, setOrdering] = useState<Drink | null>(null);
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
 
@@ -132,8 +155,8 @@ export function MenuPage() {
   else if (!menu.loaded && isError) body = <p role="alert" className="error">{t('menu.error')}</p>;
   else if (menu.drinks.length === 0) body = <p className="muted">{t('menu.empty')}</p>;
   else {
-    const visible = menu.drinks.filter((drink) => matchesSearch(drink, query));
-    if (visible.length === 0) body = <p className="muted">{t('menu.noMatch', { query })}</p>;
+    const visible = menu.drinks.filter((drink) => matchesSearch(drink, query) && (!alcoholFree || drink.alcohol_free));
+    if (visible.length === 0) body = <p className="muted">{alcoholFree && !query.trim() ? t('menu.noAlcoholFree') : t('menu.noMatch', { query })}</p>;
     else
       body = menu.sections
         .map((section) => ({ section, drinks: visible.filter((drink) => drink.section_id === section.id) }))
@@ -155,6 +178,9 @@ export function MenuPage() {
       <div className="search">
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
         <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
+        <button type="button" className={`filter${alcoholFree ? ' on' : ''}`} aria-pressed={alcoholFree} onClick={() => setAlcoholFree(!alcoholFree)}>
+          {t('menu.alcoholFree')}
+        </button>
       </div>
       {!query && menu?.loaded && <YourUsual availableDrinkIds={new Set(menu.drinks.map((drink) => drink.id))} />}
       {body}

@@ -2,6 +2,7 @@ import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
 import { db, type MenuEntry } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
+import { allergenName } from '../../shared/allergens.ts';
 
 /**
  * The menu as last seen lives in Dexie, so it shows at once (and offline); each revalidation
@@ -47,12 +48,21 @@ export async function readMenu(): Promise<MenuSnapshot> {
   };
 }
 
-/** Search by name or ingredient, case- and accent-insensitive. */
+/**
+ * Search by name, ingredient or allergen (in English or French: "egg" and "œuf" both find a
+ * sour), and "alcohol-free" / "sans alcool"; case- and accent-insensitive.
+ */
 export function matchesSearch(drink: Drink, query: string): boolean {
-  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/œ/g, 'oe').toLowerCase();
   const needle = fold(query.trim());
   if (!needle) return true;
-  return fold(drink.name).includes(needle) || drink.ingredients.some((ingredient) => fold(ingredient).includes(needle));
+  const words = [
+    drink.name,
+    ...drink.ingredients,
+    ...(drink.allergens ?? []).flatMap((id) => [allergenName(id, 'en'), allergenName(id, 'fr')]),
+    ...(drink.alcohol_free ? ['alcohol-free', 'alcohol free', 'non-alcoholic', 'sans alcool'] : []),
+  ];
+  return words.some((word) => fold(word).includes(needle));
 }
 
 export async function fetchDrink(id: string): Promise<DrinkWithRecipe> {

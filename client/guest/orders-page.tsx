@@ -10,6 +10,7 @@ import { clearPhoneTraces } from './leave-traces.ts';
 import { InstallCard } from './install-prompt.tsx';
 import { OrderAgainButton } from './order-again.tsx';
 import { QueuedHint } from './queued-hint.tsx';
+import { optionsText } from './drink-facts.tsx';
 import { hasPushSubscription, pushAvailability, subscribeToPush, unsubscribeFromPush } from './push-subscription.ts';
 
 const FAILURE_KEYS: Record<string, GuestKey> = {
@@ -18,7 +19,15 @@ const FAILURE_KEYS: Record<string, GuestKey> = {
   too_many_active_orders: 'failure.too_many_active_orders',
   idempotency_conflict: 'failure.idempotency_conflict',
   validation_failed: 'failure.validation_failed',
+  invalid_options: 'failure.invalid_options',
 };
+
+/** Why the bar refused an order, in the guest's words: what ran out, when the bar said so. */
+function failureText(t: ReturnType<typeof useT>, failure: NonNullable<LocalOrder['failure']>): string {
+  if (failure.code === 'drink_unavailable' && failure.reason) return t('failure.out_of', { ingredient: failure.reason.toLowerCase() });
+  const key = FAILURE_KEYS[failure.code];
+  return key ? t(key) : t('failure.other', { message: failure.message });
+}
 
 type NotifyState = 'idle' | 'checking' | 'working' | 'push' | 'open-only' | 'ios-install' | 'push-failed';
 
@@ -139,10 +148,9 @@ function OrderItem({ order }: { order: LocalOrder }) {
       </div>
       <p className="order-status">{t(`status.${order.status}`)}</p>
       {order.status === 'queued' && <QueuedHint />}
+      {order.options && order.options.length > 0 && <p className="order-options">{optionsText(order.options)}</p>}
       {order.notes && <p className="muted">{t('orders.note', { note: order.notes })}</p>}
-      {order.status === 'failed' && order.failure && (
-        <p className="error">{FAILURE_KEYS[order.failure.code] ? t(FAILURE_KEYS[order.failure.code]!) : t('failure.other', { message: order.failure.message })}</p>
-      )}
+      {order.status === 'failed' && order.failure && <p className="error">{failureText(t, order.failure)}</p>}
       {order.status === 'pending' && (
         <button type="button" className="danger" disabled={busy} onClick={() => void cancel()}>{t('orders.cancel')}</button>
       )}

@@ -1,5 +1,6 @@
 import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
+import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
 import { withLock } from '../lib/locks.ts';
@@ -15,15 +16,17 @@ import { SessionEndedError, authedRequest } from '../lib/session.ts';
 export const OUTBOX_LOCK = 'barback-outbox';
 export const OUTBOX_SYNC_TAG = 'outbox';
 
-export async function enqueueOrder(drink: { id: string; name: string }, notes: string | null): Promise<string> {
+export async function enqueueOrder(drink: { id: string; name: string }, notes: string | null, options: OrderOption[] = []): Promise<string> {
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
-  const item: OutboxItem = { id, drink_id: drink.id, drink_name: drink.name, notes, created_at: now, attempts: 0 };
+  const chosen = Object.fromEntries(options.map((option) => [option.group_id, option.choice_id]));
+  const item: OutboxItem = { id, drink_id: drink.id, drink_name: drink.name, notes, options: chosen, created_at: now, attempts: 0 };
   const order: LocalOrder = {
     id,
     drink_id: drink.id,
     drink_name: drink.name,
     notes,
+    options,
     status: 'queued',
     created_at: now,
     updated_at: now,
@@ -73,7 +76,9 @@ async function refuse(item: OutboxItem, error: ApiError): Promise<void> {
       version: null,
       status: 'failed',
     };
-    await db.orders.put({ ...base, status: 'failed', failure: { code: error.code, message: error.message } });
+    const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+    const failure = { code: error.code, message: error.message, ...(typeof reason === 'string' ? { reason } : {}) };
+    await db.orders.put({ ...base, status: 'failed', failure });
   });
 }
 
@@ -87,7 +92,12 @@ async function drainUnderLock(): Promise<DrainResult> {
     if (!item) continue;
     await db.outbox.update(item.id, { attempts: item.attempts + 1 });
     try {
-      const body: ApiBody<'POST /api/orders'> = { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) };
+      const body: ApiBody<'POST /api/orders'> = {
+        id: item.id,
+        drink_id: item.drink_id,
+        ...(item.notes ? { notes: item.notes } : {}),
+        ...(item.options && Object.keys(item.options).length > 0 ? { options: item.options } : {}),
+      };
       const answer = await authedRequest<ApiAnswer<'POST /api/orders'>>('/api/orders', { method: 'POST', body });
       await accept(item, answer.order);
       sent += 1;

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Drink, Section } from '../../shared/schemas/menu.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
+import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 
 /**
  * The phone's own store, shared by the page and the service worker (both open the same
@@ -19,11 +20,14 @@ export interface MenuEntry<T> {
 /** `queued`: saved on the phone, not yet accepted; `failed`: refused by the server. */
 export type LocalStatus = Order['status'] | 'queued' | 'failed';
 
-export interface LocalOrder extends Omit<Order, 'status' | 'version'> {
+export interface LocalOrder extends Omit<Order, 'status' | 'version' | 'options'> {
   status: LocalStatus;
   /** null until the server has the order. */
   version: string | null;
-  failure?: { code: string; message: string };
+  /** Absent on orders stored before options existed. */
+  options?: OrderOption[];
+  /** `reason`: what ran out, when a drink_unavailable refusal names it. */
+  failure?: { code: string; message: string; reason?: string };
 }
 
 /** An order waiting to be sent: the client id makes a resend harmless. */
@@ -32,6 +36,8 @@ export interface OutboxItem {
   drink_id: string;
   drink_name: string;
   notes: string | null;
+  /** Option group id → choice id, as sent. */
+  options?: Record<string, string>;
   created_at: string;
   attempts: number;
   last_error?: string;

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** The envelope's optional `details` (e.g. `{reason}` with drink_unavailable). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -65,8 +67,8 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     data = undefined;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: ErrorCode; message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
+    const error = (data as { error?: { code?: ErrorCode; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`, error?.details);
   }
   return data as T;
 }

@@ -1,4 +1,7 @@
+import type { Allergen } from '../../shared/allergens.ts';
+import type { Glass } from '../../shared/illustration/glasses.ts';
 import type { Recipe } from '../../shared/schemas/menu.ts';
+import { FRENCH_DRINKS, FRENCH_SECTIONS } from './default-menu.fr.ts';
 
 /**
  * The menu a fresh installation starts with. Hosts are expected to edit,
@@ -21,6 +24,65 @@ export interface DefaultSection {
   name: string;
   drinks: DefaultDrink[];
 }
+
+/** A default drink as seeded: the text in the host's language and its facts. */
+export interface SeededDrink extends DefaultDrink {
+  glass: Glass;
+  alcohol_free: boolean;
+  allergens: Allergen[];
+  abv: number | null;
+}
+
+export const MENU_LANGUAGES = ['en', 'fr'] as const;
+export type MenuLanguage = (typeof MENU_LANGUAGES)[number];
+
+/** The menu a fresh installation seeds, in the host's language (MENU_LANGUAGE). */
+export function defaultMenu(language: MenuLanguage): { name: string; drinks: SeededDrink[] }[] {
+  return DEFAULT_MENU.map((section) => ({
+    name: language === 'fr' ? (FRENCH_SECTIONS[section.name] ?? section.name) : section.name,
+    drinks: section.drinks.map((drink) => {
+      const facts = DEFAULT_FACTS[drink.name];
+      if (!facts) throw new Error(`no facts for the default drink ${drink.name}`);
+      const text = language === 'fr' ? FRENCH_DRINKS[drink.name] : undefined;
+      if (language === 'fr' && !text) throw new Error(`no French text for the default drink ${drink.name}`);
+      const [glass, abv, allergens] = facts;
+      return { ...drink, ...text, glass, abv, allergens, alcohol_free: abv === 0 };
+    }),
+  }));
+}
+
+/** Glass, approximate ABV (%) and allergens of each default drink, by name. */
+const DEFAULT_FACTS: Record<string, [Glass, number, Allergen[]]> = {
+  Negroni: ['rocks', 24, ['sulphites']],
+  'Old Fashioned': ['rocks', 32, []],
+  Daiquiri: ['coupe', 20, []],
+  Margarita: ['rocks', 22, []],
+  'Whiskey Sour': ['rocks', 15, ['egg']],
+  'Espresso Martini': ['coupe', 18, []],
+  Cosmopolitan: ['martini', 20, []],
+  Manhattan: ['coupe', 28, ['sulphites']],
+  'Mulled Wine': ['mug', 13, ['sulphites']],
+  'Hot Toddy': ['mug', 8, []],
+  Eggnog: ['rocks', 14, ['egg', 'milk']],
+  'French 75': ['flute', 15, ['sulphites']],
+  'Irish Coffee': ['irish_coffee', 10, ['milk']],
+  'Kir Royale': ['flute', 12, ['sulphites']],
+  Mojito: ['highball', 10, []],
+  'Aperol Spritz': ['wine', 8, ['sulphites']],
+  'Moscow Mule': ['copper_mug', 9, []],
+  Paloma: ['highball', 9, []],
+  'Gin & Tonic': ['highball', 10, []],
+  'Tom Collins': ['collins', 10, []],
+  "Dark 'n' Stormy": ['highball', 14, []],
+  'Virgin Mojito': ['highball', 0, []],
+  'Shirley Temple': ['highball', 0, []],
+  'Ginger Lime Fizz': ['highball', 0, []],
+  'Cucumber Cooler': ['highball', 0, []],
+  'Cranberry Spritz': ['wine', 0, []],
+  'Hot Apple Cider': ['mug', 0, []],
+  // Worcestershire sauce is made with anchovies.
+  'Virgin Mary': ['highball', 0, ['celery', 'fish']],
+};
 
 export const DEFAULT_MENU: DefaultSection[] = [
   {

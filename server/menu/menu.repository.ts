@@ -1,5 +1,9 @@
 import type { Queryable } from '../db/database.ts';
 import type { Drink, DrinkWithRecipe, Recipe, Section } from '../../shared/schemas/menu.ts';
+import type { OptionGroup } from '../../shared/schemas/menu-options.ts';
+import { looksAlcoholFree } from '../../shared/allergens.ts';
+import { glassFromText } from '../../shared/illustration/glasses.ts';
+import { illustrationUrl } from '../../shared/illustration/spec.ts';
 
 interface DrinkRow {
   id: string;
@@ -11,9 +15,23 @@ interface DrinkRow {
   image_hash: string | null;
   is_active: boolean;
   updated_at: Date;
+  glass: string | null;
+  alcohol_free: boolean | null;
+  allergens: string[];
+  /** numeric arrives as a string. */
+  abv: string | null;
+  options: OptionGroup[];
+  /** The first out-of-stock ingredient (the shelf, migration 0013), or null. */
+  missing: string | null;
 }
 
-const DRINK_COLUMNS = 'id, section_id, name, description, ingredients, recipe, image_hash, is_active, updated_at';
+const COLUMNS = ['id', 'section_id', 'name', 'description', 'ingredients', 'recipe', 'image_hash', 'is_active', 'updated_at', 'glass', 'alcohol_free', 'allergens', 'abv', 'options'];
+/** The drink's columns (with a table alias, or none) and its stock. */
+function drinkColumns(alias = ''): string {
+  const prefix = alias ? `${alias}.` : '';
+  return `${COLUMNS.map((column) => prefix + column).join(', ')}, missing_ingredient(${prefix}ingredients) AS missing`;
+}
+const DRINK_COLUMNS = drinkColumns();
 
 const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
 export const IMAGE_WIDTHS = [200, 400, 800] as const;
@@ -26,9 +44,19 @@ function toDrink(row: DrinkRow): Drink {
     name: row.name,
     description: row.description,
     ingredients: row.ingredients,
-    image_url: row.image_hash ? imageUrl(row.image_hash, DEFAULT_IMAGE_WIDTH) : null,
+    // A drink without a photo shows its drawing, made from its own data.
+    image_url: row.image_hash
+      ? imageUrl(row.image_hash, DEFAULT_IMAGE_WIDTH)
+      : illustrationUrl({ glass: row.glass, ingredients: row.ingredients, recipe: row.recipe }),
     is_active: row.is_active,
     updated_at: row.updated_at.toISOString(),
+    available: row.is_active && row.missing === null,
+    unavailable_reason: row.missing,
+    options: row.options,
+    alcohol_free: row.alcohol_free ?? looksAlcoholFree([...row.ingredients, ...row.recipe.ingredients.map((part) => part.name)]),
+    allergens: row.allergens,
+    abv: row.abv === null ? null : Number(row.abv),
+    glass: row.glass ?? glassFromText(row.recipe.glassware),
   };
 }
 
@@ -43,7 +71,15 @@ export interface DrinkFields {
   ingredients?: string[];
   recipe?: Recipe;
   is_active?: boolean;
+  glass?: string | null;
+  alcohol_free?: boolean | null;
+  allergens?: string[];
+  abv?: number | null;
+  options?: OptionGroup[];
 }
+
+/** Sets a nullable column only when the field was sent: `null` clears it, absent keeps it. */
+const given = (value: unknown) => value !== undefined;
 
 export class MenuRepository {
   constructor(private readonly db: Queryable) {}
@@ -96,7 +132,7 @@ export class MenuRepository {
 
   async listDrinks(options: { includeInactive: boolean; sectionId?: string }): Promise<DrinkWithRecipe[]> {
     const { rows } = await this.db.query<DrinkRow>(
-      `SELECT d.${DRINK_COLUMNS.split(', ').join(', d.')}
+      `SELECT ${drinkColumns('d')}
          FROM drinks d LEFT JOIN sections s ON s.id = d.section_id
         WHERE d.deleted_at IS NULL
           AND ($1::boolean OR d.is_active)
@@ -114,9 +150,21 @@ export class MenuRepository {
 
   async insertDrink(fields: Required<Omit<DrinkFields, 'recipe'>> & { recipe: Recipe }): Promise<DrinkWithRecipe> {
     const { rows } = await this.db.query<DrinkRow>(
-      `INSERT INTO drinks (section_id, name, description, ingredients, recipe, is_active)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${DRINK_COLUMNS}`,
-      [fields.section_id, fields.name, fields.description, JSON.stringify(fields.ingredients), JSON.stringify(fields.recipe), fields.is_active],
+      `INSERT INTO drinks (section_id, name, description, ingredients, recipe, is_active, glass, alcohol_free, allergens, abv, options)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${DRINK_COLUMNS}`,
+      [
+        fields.section_id,
+        fields.name,
+        fields.description,
+        JSON.stringify(fields.ingredients),
+        JSON.stringify(fields.recipe),
+        fields.is_active,
+        fields.glass,
+        fields.alcohol_free,
+        JSON.stringify(fields.allergens),
+        fields.abv,
+        JSON.stringify(fields.options),
+      ],
     );
     return toDrinkWithRecipe(rows[0]!);
   }
@@ -130,6 +178,11 @@ export class MenuRepository {
           ingredients = coalesce($5::jsonb, ingredients),
           recipe      = coalesce($6::jsonb, recipe),
           is_active   = coalesce($7, is_active),
+          glass        = CASE WHEN $8 THEN $9 ELSE glass END,
+          alcohol_free = CASE WHEN $10 THEN $11::boolean ELSE alcohol_free END,
+          abv          = CASE WHEN $12 THEN $13::numeric ELSE abv END,
+          allergens   = coalesce($14::jsonb, allergens),
+          options     = coalesce($15::jsonb, options),
           updated_at  = now()
         WHERE id = $1 AND deleted_at IS NULL
         RETURNING ${DRINK_COLUMNS}`,
@@ -141,6 +194,14 @@ export class MenuRepository {
         fields.ingredients ? JSON.stringify(fields.ingredients) : null,
         fields.recipe ? JSON.stringify(fields.recipe) : null,
         fields.is_active ?? null,
+        given(fields.glass),
+        fields.glass ?? null,
+        given(fields.alcohol_free),
+        fields.alcohol_free ?? null,
+        given(fields.abv),
+        fields.abv ?? null,
+        fields.allergens ? JSON.stringify(fields.allergens) : null,
+        fields.options ? JSON.stringify(fields.options) : null,
       ],
     );
     return rows[0] ? toDrinkWithRecipe(rows[0]) : undefined;

@@ -12,6 +12,8 @@ import { parse, pathId } from '../http/validate.ts';
 import { IMAGE_WIDTHS } from './menu.repository.ts';
 import { MAX_IMAGE_BYTES } from './images.ts';
 import type { CachedBody } from './menu.service.ts';
+import { parseIllustrationFile } from '../../shared/illustration/spec.ts';
+import { renderIllustration } from '../../shared/illustration/render.ts';
 
 function sendCached(req: Request, res: Response, cached: CachedBody): void {
   res.setHeader('ETag', cached.etag);
@@ -114,6 +116,15 @@ export function imageRoutes(ctx: AppContext): Router {
       res.json({ drink: await ctx.menu.setDrinkImage(id, req.body) });
     },
   );
+
+  // A drink's drawing: the file name is the whole spec, so this needs no database and the
+  // answer never changes (a changed drink gets another name).
+  router.get('/images/drawn/:file', (req, res) => {
+    const spec = parseIllustrationFile(req.params.file);
+    if (!spec) throw notFound('image');
+    res.set('Cache-Control', 'public, max-age=31536000, immutable');
+    res.type('image/svg+xml').send(renderIllustration(spec));
+  });
 
   const widths = new Set<number>(IMAGE_WIDTHS);
   router.get('/images/:file', async (req, res) => {

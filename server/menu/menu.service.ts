@@ -13,7 +13,8 @@ import type {
 } from '../../shared/schemas/menu.ts';
 import { MenuRepository } from './menu.repository.ts';
 import { processImage } from './images.ts';
-import { DEFAULT_MENU } from './default-menu.ts';
+import { defaultMenu, type MenuLanguage } from './default-menu.ts';
+import { normaliseOptionGroups, type OptionGroup, type OptionGroupInput } from '../../shared/schemas/menu-options.ts';
 
 /** A ready-to-send public answer: the JSON text and its ETag, built once per menu change. */
 export interface CachedBody {
@@ -47,17 +48,17 @@ export class MenuService {
     events.on('menu.changed', () => this.invalidate());
   }
 
-  /** Seeds the default menu once, on the first start of an empty database. */
-  async seedDefaultMenu(): Promise<boolean> {
+  /** Seeds the default menu once, on the first start of an empty database, in the host's language. */
+  async seedDefaultMenu(language: MenuLanguage = 'en'): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       await tx.query('LOCK TABLE sections IN EXCLUSIVE MODE');
       const seeded = await tx.query("SELECT 1 FROM server_secrets WHERE name = 'menu_seeded'");
       if (seeded.rowCount || (await new MenuRepository(tx).countSections()) > 0) return false;
       const repo = new MenuRepository(tx);
-      for (const [index, section] of DEFAULT_MENU.entries()) {
+      for (const [index, section] of defaultMenu(language).entries()) {
         const created = await repo.insertSection(section.name, index);
         for (const drink of section.drinks) {
-          await repo.insertDrink({ section_id: created.id, is_active: true, ...drink });
+          await repo.insertDrink({ section_id: created.id, is_active: true, options: [], ...drink });
         }
       }
       await tx.query(`INSERT INTO server_secrets (name, value) VALUES ('menu_seeded', 'true')`);
@@ -130,13 +131,19 @@ export class MenuService {
       ingredients: body.ingredients,
       recipe: body.recipe ?? { ingredients: [], steps: [] },
       is_active: body.is_active ?? true,
+      glass: body.glass ?? null,
+      alcohol_free: body.alcohol_free ?? null,
+      allergens: body.allergens ?? [],
+      abv: body.abv ?? null,
+      options: optionGroups(body.options ?? []),
     });
     return this.changed(drink);
   }
 
   async updateDrink(id: string, body: UpdateDrinkBody): Promise<DrinkWithRecipe> {
     if (body.section_id) await this.requireSection(body.section_id);
-    const drink = await this.repo.updateDrink(id, body);
+    const { options, ...rest } = body;
+    const drink = await this.repo.updateDrink(id, { ...rest, ...(options ? { options: optionGroups(options) } : {}) });
     if (!drink) throw notFound('drink');
     return this.changed(drink);
   }
@@ -171,6 +178,11 @@ export class MenuService {
     this.publicCache.clear();
   }
 
+  /** Tells every open menu (and every instance's cache) that the menu changed. */
+  announceChange(): void {
+    this.changed(undefined);
+  }
+
   private changed<T>(value: T): T {
     this.invalidate();
     this.events.emit('menu.changed', { at: new Date().toISOString() });
@@ -185,6 +197,12 @@ export class MenuService {
     if (generation === this.generation) this.publicCache.set(key, { value, until: Date.now() + MenuService.CACHE_MS });
     return value;
   }
+}
+
+function optionGroups(input: OptionGroupInput[]): OptionGroup[] {
+  const groups = normaliseOptionGroups(input);
+  if ('problem' in groups) throw new AppError(400, 'validation_failed', groups.problem);
+  return groups;
 }
 
 function stripRecipe(drink: DrinkWithRecipe): Drink {

@@ -1,5 +1,6 @@
 import type { AdminOrder, Order } from '../../shared/schemas/orders.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
+import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 import type { GuestOrderStatusChangedEvent, HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { GuestOrderStatusChangedEvent, HostOrderStatusChangedEvent, NewOrde
 
 /** One column list for order rows. `o` is orders, `d` drinks (deleted ones too), `u` app_users. */
 export const ORDER_COLUMNS = `o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version`;
+       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version, o.options`;
 
 export interface OrderRow {
   id: string;
@@ -27,6 +28,8 @@ export interface OrderRow {
   ready_at: Date | null;
   /** int8 arrives as a decimal string (see database.ts). */
   version: string;
+  /** The chosen options, with their names as when the order was placed (migration 0014). */
+  options: OrderOption[];
 }
 
 /** The host's view: the order, who placed it, and when it became ready. */
@@ -43,6 +46,7 @@ export function hostOrder(row: OrderRow): HostOrder {
     updated_at: row.updated_at.toISOString(),
     completed_at: row.completed_at ? row.completed_at.toISOString() : null,
     version: row.version,
+    options: row.options,
     user_key: row.user_key,
     username: row.username,
     ready_at: row.ready_at ? row.ready_at.toISOString() : null,
@@ -61,6 +65,7 @@ export function guestOrder(order: HostOrder): Order {
     updated_at: order.updated_at,
     completed_at: order.completed_at,
     version: order.version,
+    options: order.options,
   };
 }
 
@@ -77,6 +82,7 @@ export function newOrderEvent(order: HostOrder): NewOrderEvent {
     status: 'pending',
     created_at: order.created_at,
     version: order.version,
+    options: order.options,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { HostOrderStatusChangedEvent } from '../../shared/events.ts';
+import type { OptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
 import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
@@ -20,22 +21,30 @@ export class OrderRepository {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Creation runs as the single statement place_order() (migrations 0002, 0007): lock the guest,
-   * look up the id, check drink and limit, take a version, insert the order and its event-log
-   * row, in one transaction and one round trip. Each extra round trip costs CPU on both sides of
+   * Creation runs as the single statement place_order() (migrations 0002, 0007, 0014): lock the
+   * guest, look up the id (a replay must match drink, notes and options), check drink and limit,
+   * take a version, insert the order with its options and its event-log row, in one transaction
+   * and one round trip. Each extra round trip costs CPU on both sides of
    * the socket, and creation is the path parties hammer (0007 says what was measured).
    */
-  async place(input: { id: string; userKey: string; drinkId: string; notes: string | null; maxActive: number }): Promise<PlaceOutcome> {
-    const { rows } = await this.db.query<PlaceRow>('SELECT * FROM place_order($1, $2, $3, $4, $5)', [
+  async place(input: { id: string; userKey: string; drinkId: string; notes: string | null; maxActive: number; options: OrderOption[] }): Promise<PlaceOutcome> {
+    const { rows } = await this.db.query<PlaceRow>('SELECT * FROM place_order($1, $2, $3, $4, $5, $6)', [
       input.id,
       input.userKey,
       input.drinkId,
       input.notes,
       input.maxActive,
+      JSON.stringify(input.options),
     ]);
     const row = rows[0]!;
     if (row.outcome !== 'created' && row.outcome !== 'existing') return { outcome: row.outcome as 'idempotency_conflict' };
     return { outcome: row.outcome, order: hostOrder(row as OrderRow) };
+  }
+
+  /** A drink's option groups, or undefined for an unknown or deleted drink. */
+  async drinkOptionGroups(drinkId: string): Promise<OptionGroup[] | undefined> {
+    const { rows } = await this.db.query<{ options: OptionGroup[] }>('SELECT options FROM drinks WHERE id = $1 AND deleted_at IS NULL', [drinkId]);
+    return rows[0]?.options;
   }
 
   /** Locks the order row for a status change; the caller holds a transaction. */

@@ -4,8 +4,10 @@ import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
 import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
-import { OrderRepository } from './order.repository.ts';
+import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
 import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
+import { outOfStockRefusal } from '../menu/shelf.service.ts';
+import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 
 export interface PlacedOrder {
   order: HostOrder;
@@ -36,14 +38,25 @@ export class OrderService {
   }
 
   async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
-    const result = await this.repo.place({
+    const options = await this.chosenOptions(body);
+    const input = {
       // The app normally sends its own id so a replay finds the first attempt.
       id: body.id ?? randomUUID(),
       userKey,
       drinkId: body.drink_id,
       notes: body.notes ?? null,
       maxActive: this.maxActiveOrders,
-    });
+      options,
+    };
+    let result: PlaceOutcome;
+    try {
+      // One statement, options included (migration 0014): an order never exists without them,
+      // and a replay with other options is refused there (idempotency_conflict).
+      result = await this.repo.place(input);
+    } catch (error) {
+      // An ingredient of this drink is out of stock (the shelf's trigger refused the insert).
+      throw outOfStockRefusal(error) ?? error;
+    }
     switch (result.outcome) {
       case 'created':
         this.events.emit('order.placed', { order: result.order });
@@ -62,6 +75,16 @@ export class OrderService {
         // Revoked between the token check and the lock: the same answer the guard gives.
         throw unauthorized();
     }
+  }
+
+  /** The guest's choices checked against the drink's option groups, defaults filled in. */
+  private async chosenOptions(body: CreateOrderBody): Promise<OrderOption[]> {
+    const groups = await this.repo.drinkOptionGroups(body.drink_id);
+    // An unknown drink is place_order's to report (404 drink_not_found).
+    if (!groups) return [];
+    const resolved = resolveOrderOptions(groups, body.options ?? {});
+    if ('problem' in resolved) throw new AppError(400, 'invalid_options', resolved.problem);
+    return resolved;
   }
 
   /**
@@ -107,3 +130,4 @@ export class OrderService {
     return this.repo.listForHost(statuses);
   }
 }
+

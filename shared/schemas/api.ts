@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adminLoginBody, adminPasswordChangeBody, adminPasswordResetBody, adminSetupBody, tokenResponse } from './admin.ts';
 import { httpsStatus } from './https.ts';
+import { ingredientResponse, ingredientsResponse, setIngredientBody } from './menu-facts.ts';
 import { drinkSchema, drinkWithRecipeSchema, drinksQuery, createDrinkBody, createSectionBody, sectionSchema, updateDrinkBody, updateSectionBody } from './menu.ts';
 import {
   adminOrderResponse,
@@ -79,6 +80,7 @@ export const API = {
   'GET /api/sections': { answers: { 200: sectionsResponse, 304: noBody } },
   'GET /api/drinks': { query: drinksQuery, answers: { 200: drinksResponse, 304: noBody } },
   'GET /api/drinks/:id': { answers: { 200: drinkResponse } },
+  'GET /images/drawn/:file': { answers: { 200: { content_type: 'image/svg+xml' } } },
   'GET /images/:file': { answers: { 200: { content_type: 'image/webp' } } },
 
   'POST /api/register': { body: registerBody, answers: { 201: registerResponse } },
@@ -115,6 +117,8 @@ export const API = {
   'PUT /api/admin/drinks/:id': { body: updateDrinkBody, answers: { 200: drinkResponse } },
   'DELETE /api/admin/drinks/:id': { answers: { 204: noBody } },
   'PUT /api/admin/drinks/:id/image': { answers: { 200: drinkResponse } },
+  'GET /api/admin/ingredients': { answers: { 200: ingredientsResponse } },
+  'PUT /api/admin/ingredients/:name': { body: setIngredientBody, answers: { 200: ingredientResponse } },
   'GET /api/admin/sections': { answers: { 200: sectionsResponse } },
   'POST /api/admin/sections': { body: createSectionBody, answers: { 201: sectionResponse } },
   'PUT /api/admin/sections/:id': { body: updateSectionBody, answers: { 200: sectionResponse } },

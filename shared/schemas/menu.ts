@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cleanText } from './common.ts';
+import { abvInput, allergensInput, glassInput } from './menu-facts.ts';
+import { optionGroupSchema, optionGroupsInput } from './menu-options.ts';
 
 const recipeSchema = z.strictObject({
   ingredients: z.array(z.strictObject({ name: cleanText(1, 100), amount: cleanText(0, 50) })).max(30),
@@ -15,9 +17,19 @@ export const drinkSchema = z.strictObject({
   name: z.string(),
   description: z.string(),
   ingredients: z.array(z.string()),
+  /** A photo, or else the drink's drawn illustration: never null since issue 19 (kept nullable for old copies). */
   image_url: z.string().nullable(),
   is_active: z.boolean(),
   updated_at: z.string(),
+  /** False while the host switched it off or an ingredient it needs is out of stock. */
+  available: z.boolean(),
+  /** The missing ingredient's name while it is out of stock, else null. */
+  unavailable_reason: z.string().nullable(),
+  options: z.array(optionGroupSchema),
+  alcohol_free: z.boolean(),
+  allergens: z.array(z.string()),
+  abv: z.number().nullable(),
+  glass: z.string().nullable(),
 });
 export type Drink = z.infer<typeof drinkSchema>;
 
@@ -41,6 +53,12 @@ export const createDrinkBody = z.strictObject({
   ingredients: z.array(cleanText(1, 100)).max(30),
   recipe: recipeSchema.optional(),
   is_active: z.boolean().optional(),
+  glass: glassInput.optional(),
+  /** null: derived from the ingredients. */
+  alcohol_free: z.boolean().nullable().optional(),
+  allergens: allergensInput.optional(),
+  abv: abvInput.optional(),
+  options: optionGroupsInput.optional(),
 });
 export type CreateDrinkBody = z.infer<typeof createDrinkBody>;
 

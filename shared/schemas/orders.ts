@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../order-status.ts';
 import { cleanText } from './common.ts';
+import { orderOptionSchema, orderOptionsInput } from './menu-options.ts';
 
 /** Any 8-4-4-4-12 hex id, lower-cased: the same rule as path ids, so a client's own UUIDs all pass. */
 const looseUuid = z.guid().transform((value) => value.toLowerCase());
@@ -15,6 +16,8 @@ export const createOrderBody = z.strictObject({
   id: looseUuid.optional(),
   drink_id: looseUuid,
   notes: orderNotes.nullable().optional(),
+  /** Option group id → choice id; checked against the drink's groups (400 invalid_options). */
+  options: orderOptionsInput.optional(),
 });
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
@@ -51,6 +54,8 @@ export const orderSchema = z.strictObject({
   completed_at: z.string().nullable(),
   /** Decimal string; compare as BigInt. Also a valid cursor. */
   version: z.string(),
+  /** The chosen options, in the drink's group order (issue 19). */
+  options: z.array(orderOptionSchema),
 });
 export type Order = z.infer<typeof orderSchema>;
 

@@ -8,6 +8,7 @@ const order = (id: string, drink: string, created: number, status: AdminOrder['s
   drink_id: drink,
   drink_name: drink,
   notes: null,
+  options: [],
   status,
   created_at: at(created),
   updated_at: at(created + 20),

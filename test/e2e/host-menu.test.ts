@@ -58,7 +58,8 @@ describe.skipIf(!browserAvailable())('host dashboard: the menu reaches open gues
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     const image = guest.locator(`[data-drink-id="${drink.id}"] img`).first();
-    await expect.poll(() => image.getAttribute('src').catch(() => null), { timeout: 10_000 }).toMatch(/\/images\//);
+    // The photo, not the drawing every drink without one shows (/images/drawn/…).
+    await expect.poll(() => image.getAttribute('src').catch(() => null), { timeout: 10_000 }).toMatch(/\/images\/[0-9a-f]{32}-\d+\.webp$/);
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   });
 

@@ -202,6 +202,48 @@ describe('host routes answer on their contract', () => {
     expect((await call(server, 'DELETE /api/admin/sections/:id', { token, params: { id: section.id } })).status).toBe(204);
   });
 
+  it('drink options, the shelf and the drawings', async () => {
+    const token = admin;
+    const section = (await call(server, 'POST /api/admin/sections', { token, body: { name: 'Contract shelf' } })).data!.section;
+    const created = await call(server, 'POST /api/admin/drinks', {
+      token,
+      body: {
+        section_id: section.id,
+        name: 'Contract smash',
+        ingredients: ['Contract mint', 'Soda'],
+        glass: 'highball',
+        options: [{ name: 'Ice', required: true, default: 'Normal', choices: [{ name: 'None' }, { name: 'Normal' }] }],
+      },
+    });
+    const drink = created.data!.drink;
+    expect(drink.options[0]).toMatchObject({ id: 'ice', default: 'normal' });
+
+    const drawn = new URL(drink.image_url!, server.url).pathname;
+    expect(drawn).toMatch(/^\/images\/drawn\//);
+    expect((await call(server, 'GET /images/drawn/:file', { params: { file: drawn.replace('/images/drawn/', '') } })).data).toBeInstanceOf(Blob);
+    expect((await call(server, 'GET /images/drawn/:file', { params: { file: 'nope.svg' } })).error?.code).toBe('image_not_found');
+
+    const guestToken = guest.access_token;
+    const placed = await call(server, 'POST /api/orders', { token: guestToken, body: { id: crypto.randomUUID(), drink_id: drink.id, options: { ice: 'none' } } });
+    expect(placed.status).toBe(201);
+    expect(placed.data?.order.options).toEqual([{ group_id: 'ice', group: 'Ice', choice_id: 'none', choice: 'None' }]);
+    const wrong = await call(server, 'POST /api/orders', { token: guestToken, body: { drink_id: drink.id, options: { ice: 'lava' } } });
+    expect(wrong.error?.code).toBe('invalid_options');
+
+    const shelf = await call(server, 'GET /api/admin/ingredients', { token });
+    expect(shelf.data?.ingredients.find((i) => i.name === 'Contract mint')?.drinks).toEqual([{ id: drink.id, name: 'Contract smash' }]);
+    expect((await call(server, 'GET /api/admin/ingredients', { token: guestToken })).error?.code).toBe('forbidden');
+    const out = await call(server, 'PUT /api/admin/ingredients/:name', { token, params: { name: 'Contract mint' }, body: { in_stock: false } });
+    expect(out.data?.ingredient).toMatchObject({ name: 'Contract mint', in_stock: false });
+    const refused = await call(server, 'POST /api/orders', { token: guestToken, body: { drink_id: drink.id, options: { ice: 'normal' } } });
+    expect(refused.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Contract mint' } });
+    expect((await call(server, 'PUT /api/admin/ingredients/:name', { token, params: { name: 'Unicorn tears' }, body: { in_stock: false } })).error?.code).toBe(
+      'ingredient_not_found',
+    );
+    expect((await call(server, 'PUT /api/admin/ingredients/:name', { token, params: { name: 'Contract mint' }, body: { in_stock: true } })).status).toBe(200);
+    await call(server, 'PATCH /api/admin/orders/:id', { token, params: { id: placed.data!.order.id }, body: { status: 'cancelled' } });
+  });
+
   it('invite codes and guests', async () => {
     const token = admin;
     const code = (await call(server, 'POST /api/admin/registration-codes', { token, body: { max_uses: 1, notes: 'door' } })).data!;

@@ -89,6 +89,7 @@ describe('domain events and their projection to channels', () => {
       updated_at: '2026-12-02T09:05:00.000Z',
       completed_at: null,
       version: '42',
+      options: [{ group_id: 'ice', group: 'Ice', choice_id: 'none', choice: 'None' }],
       user_key: guest.user_key,
       username: 'Noor',
       ready_at: '2026-12-02T09:05:00.000Z',

@@ -104,6 +104,7 @@ describe('what subscribers receive', () => {
       status: 'pending',
       created_at: expect.any(String),
       version: order.version,
+      options: [],
     });
   });
 

@@ -26,7 +26,11 @@ describe('the public menu', () => {
     expect(drinks.body.drinks.length).toBeGreaterThanOrEqual(20);
     const first = drinks.body.drinks[0];
     expect(Object.keys(first).sort()).toEqual(
-      ['description', 'id', 'image_url', 'ingredients', 'is_active', 'name', 'section_id', 'updated_at'].sort(),
+      [
+        'description', 'id', 'image_url', 'ingredients', 'is_active', 'name', 'section_id', 'updated_at',
+        // Issue 19: the shelf, options, dietary facts and the glass.
+        'available', 'unavailable_reason', 'options', 'alcohol_free', 'allergens', 'abv', 'glass',
+      ].sort(),
     );
     expect(first.recipe).toBeUndefined();
   });
@@ -136,7 +140,9 @@ describe('menu management by the host', () => {
     };
     const created = await api(server, 'POST', '/api/admin/drinks', { token: admin, body });
     expect(created.status).toBe(201);
-    expect(created.body.drink).toMatchObject({ name: 'House Sour', is_active: false, image_url: null });
+    // No photo: the drink points at its drawing (a rocks glass, the recipe names none; lemon twist).
+    expect(created.body.drink).toMatchObject({ name: 'House Sour', is_active: false });
+    expect(created.body.drink.image_url).toMatch(/^\/images\/drawn\/1-rocks-[0-9a-f]{6}-[0-9a-f]{6}-lemon_twist-i\.svg$/);
     const id = created.body.drink.id;
     const all = await api(server, 'GET', '/api/admin/drinks', { token: admin });
     expect(all.body.drinks.find((d: { id: string }) => d.id === id).recipe.garnish).toBe('Lemon twist');

@@ -45,7 +45,8 @@ describe('POST /api/orders', () => {
     expect(res.status).toBe(201);
     const order = res.body.order;
     expect(Object.keys(order).sort()).toEqual(
-      ['completed_at', 'created_at', 'drink_id', 'drink_name', 'id', 'notes', 'status', 'updated_at', 'version'].sort(),
+      // options: issue 19 (an empty list for a drink without option groups).
+      ['completed_at', 'created_at', 'drink_id', 'drink_name', 'id', 'notes', 'options', 'status', 'updated_at', 'version'].sort(),
     );
     expect(orderSchema.parse(order)).toEqual(order);
     expect(order).toMatchObject({ id, drink_id: drink.id, drink_name: drink.name, notes: 'no ice', status: 'pending', completed_at: null });
@@ -64,6 +65,8 @@ describe('POST /api/orders', () => {
       status: 'pending',
       created_at: order.created_at,
       version: order.version,
+      // Issue 19: NEW_ORDER carries the chosen options, an empty list for a drink without groups.
+      options: [],
     };
     const rows = await eventRows(id);
     // The log records the order row as inserted (migration 0007); the wire event is built in TypeScript.

@@ -1,0 +1,105 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { matchesSearch } from '../../client/guest/menu-store.ts';
+import { optionLines, parseOptionLines } from '../../client/admin/drink-extras.tsx';
+import { groupByDrink } from '../../client/admin/order-board.ts';
+import { normaliseOptionGroups, type OptionGroup } from '../../shared/schemas/menu-options.ts';
+import { illustrationSpec, parseIllustrationFile, illustrationPath } from '../../shared/illustration/spec.ts';
+import { looksAlcoholFree } from '../../shared/allergens.ts';
+import type { Drink } from '../../shared/schemas/menu.ts';
+import type { AdminOrder } from '../../shared/schemas/orders.ts';
+
+const drink = (fields: Partial<Drink>): Drink => ({
+  id: 'd1',
+  section_id: 's1',
+  name: 'Whiskey Sour',
+  description: '',
+  ingredients: ['Bourbon', 'Lemon juice'],
+  image_url: null,
+  is_active: true,
+  updated_at: '2026-12-02T00:00:00.000Z',
+  available: true,
+  unavailable_reason: null,
+  options: [],
+  alcohol_free: false,
+  allergens: ['egg'],
+  abv: 15,
+  glass: 'rocks',
+  ...fields,
+});
+
+describe('menu search', () => {
+  it('finds a drink by an allergen in English or French, and alcohol-free drinks by those words', () => {
+    expect(matchesSearch(drink({}), 'egg')).toBe(true);
+    expect(matchesSearch(drink({}), 'œuf')).toBe(true);
+    expect(matchesSearch(drink({}), 'oeuf')).toBe(true);
+    expect(matchesSearch(drink({}), 'milk')).toBe(false);
+    expect(matchesSearch(drink({ alcohol_free: true, allergens: [] }), 'sans alcool')).toBe(true);
+    expect(matchesSearch(drink({}), 'alcohol-free')).toBe(false);
+  });
+});
+
+describe('options as the host types them', () => {
+  it('one group per line; * marks the default, ! a required group; saving again keeps the ids orders refer to', () => {
+    const parsed = parseOptionLines('Ice: None, Normal*, Extra\nSize!: Single, Double\nnot a group', []);
+    const groups = normaliseOptionGroups(parsed) as OptionGroup[];
+    expect(groups).toEqual([
+      { id: 'ice', name: 'Ice', required: false, default: 'normal', choices: [{ id: 'none', name: 'None' }, { id: 'normal', name: 'Normal' }, { id: 'extra', name: 'Extra' }] },
+      { id: 'size', name: 'Size', required: true, default: null, choices: [{ id: 'single', name: 'Single' }, { id: 'double', name: 'Double' }] },
+    ]);
+    expect(optionLines(groups)).toBe('Ice: None, Normal*, Extra\nSize!: Single, Double');
+    const renamedGroup = groups.map((group) => (group.id === 'ice' ? { ...group, id: 'ice-1' } : group));
+    expect(parseOptionLines('Ice: None*, Normal', renamedGroup)[0]).toMatchObject({ id: 'ice-1', default: 'None' });
+  });
+});
+
+describe('the board groups identical drinks', () => {
+  const order = (id: string, choices: [string, string][]): AdminOrder => ({
+    id,
+    drink_id: 'd1',
+    drink_name: 'Negroni',
+    notes: null,
+    options: choices.map(([group, choice]) => ({ group_id: group, group, choice_id: choice, choice })),
+    status: 'pending',
+    created_at: '2026-12-02T20:00:00.000Z',
+    updated_at: '2026-12-02T20:00:00.000Z',
+    completed_at: null,
+    ready_at: null,
+    version: '1',
+    user_key: 'u',
+    username: 'Lin',
+  });
+  it('only orders with the same choices share a group, whatever order the choices came in', () => {
+    const groups = groupByDrink([
+      order('a', [['ice', 'none'], ['size', 'double']]),
+      order('b', [['size', 'double'], ['ice', 'none']]),
+      order('c', [['ice', 'extra'], ['size', 'double']]),
+      order('d', []),
+    ]);
+    expect(groups.map((group) => [group.optionsLabel, group.orders.map((o) => o.id)])).toEqual([
+      ['ice: none · size: double', ['a', 'b']],
+      ['ice: extra · size: double', ['c']],
+      ['', ['d']],
+    ]);
+  });
+});
+
+describe('drawings and dietary guesses', () => {
+  it('works the picture out of the recipe: a red Negroni with an orange peel on ice; no steam for hot sauce', () => {
+    const negroni = illustrationSpec({ ingredients: ['Gin', 'Campari', 'Sweet vermouth'], recipe: { ingredients: [{ name: 'Gin', amount: '30 ml' }, { name: 'Campari', amount: '30 ml' }, { name: 'Sweet vermouth', amount: '30 ml' }], garnish: 'Orange peel', glassware: 'Rocks glass' } });
+    expect(negroni).toMatchObject({ glass: 'rocks', garnish: 'orange_peel', ice: true, steam: false });
+    const [r, g] = [parseInt(negroni.top.slice(0, 2), 16), parseInt(negroni.top.slice(2, 4), 16)];
+    expect(r).toBeGreaterThan(g + 80);
+    expect(illustrationSpec({ ingredients: ['Tomato juice', 'Hot sauce'], recipe: { glassware: 'Highball glass' } }).steam).toBe(false);
+    expect(illustrationSpec({ ingredients: ['Whisky', 'Hot water'], recipe: { glassware: 'Heatproof glass or mug' } })).toMatchObject({ glass: 'mug', steam: true, ice: false });
+    expect(parseIllustrationFile(illustrationPath(negroni).split('/').pop()!)).toEqual(negroni);
+  });
+
+  it('guesses alcohol-free only when no ingredient is alcoholic (ginger beer is not beer)', () => {
+    expect(looksAlcoholFree(['Ginger beer', 'Lime juice'])).toBe(true);
+    expect(looksAlcoholFree(['Mint', 'Soda water', 'Sugar syrup'])).toBe(true);
+    expect(looksAlcoholFree(['Vodka', 'Ginger beer'])).toBe(false);
+    expect(looksAlcoholFree(['Crème de cassis', 'Champagne'])).toBe(false);
+    expect(looksAlcoholFree(['Vin rouge', 'Miel'])).toBe(false);
+  });
+});
