@@ -12,6 +12,7 @@ import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
 import type { PushService } from './push/push.service.ts';
 import type { HttpsService } from './https/https.service.ts';
+import type { BarService } from './bar/bar.service.ts';
 
 /** Everything a route factory may use; built once in server.ts. */
 export interface AppContext {
@@ -28,6 +29,8 @@ export interface AppContext {
   events: EventBus;
   hostAccounts: HostAccountService;
   menu: MenuService;
+  /** Open, last call or closed: new orders ask it. */
+  bar: BarService;
   /** Automatic certificates: state, the HTTPS origin once active, the plain-HTTP redirect. */
   https: HttpsService;
   /** The origin guests use when PUBLIC_URL is not set (LAN address and port). */

@@ -7,6 +7,7 @@ import { guestRoutes } from './guests/guests.routes.ts';
 import { orderRoutes } from './orders/order.routes.ts';
 import { installEvents } from './events/events-domain.ts';
 import { httpsRoutes } from './https/https.routes.ts';
+import { barRoutes } from './bar/bar.routes.ts';
 
 /**
  * The domains that join the core (guests, orders, events, push). Each may add routes,
@@ -32,7 +33,7 @@ export async function installDomains(ctx: AppContext): Promise<InstalledDomains>
   };
   const events = installEvents(ctx);
   return {
-    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes],
+    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes, barRoutes(ctx.bar)],
     upgradeHandlers: [events.attach],
     closers: [() => push.close(), events.close],
   };

@@ -21,6 +21,7 @@ import { isLoopbackHost, lanAddress } from './network.ts';
 import { installDomains } from './domains.ts';
 import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
 import { HttpsService } from './https/https.service.ts';
+import { BarService } from './bar/bar.service.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -65,6 +66,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu();
+    const bar = new BarService(db, events);
+    closers.push(() => bar.close());
     const httpsService = new HttpsService(config, db, secrets, logger);
     await httpsService.start();
     closers.push(() => httpsService.close());
@@ -84,6 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       events,
       hostAccounts,
       menu,
+      bar,
       https: httpsService,
       publicOrigin(req) {
         if (config.publicUrl) return config.publicUrl;

@@ -35,10 +35,34 @@ export interface MenuChangedEvent {
   updated_at: string;
 }
 
+/** The bar opened, called last orders or closed (channel `/bar`, every signed-in user). */
+export interface BarStatusChangedEvent {
+  type: 'BAR_STATUS_CHANGED';
+  status: 'open' | 'last_call' | 'closed';
+  message: string | null;
+  closes_at: string | null;
+  previous_status: 'open' | 'last_call' | 'closed';
+  updated_at: string;
+}
+
+/** The host called a ready order again (the guest's channel; the host channel adds user_key). */
+export interface OrderCalledEvent {
+  type: 'ORDER_CALLED';
+  order_id: string;
+  drink_name: string;
+  calls: number;
+  called_at: string;
+  /** Present on the host channel only. */
+  user_key?: string;
+  username?: string;
+}
+
 export interface EventMap {
   ORDER_STATUS_CHANGED: OrderStatusChangedEvent;
   NEW_ORDER: NewOrderEvent;
   MENU_CHANGED: MenuChangedEvent;
+  BAR_STATUS_CHANGED: BarStatusChangedEvent;
+  ORDER_CALLED: OrderCalledEvent;
 }
 
 export type EventType = keyof EventMap;

@@ -1,4 +1,4 @@
-import { MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { AccessClaims } from '../auth/tokens.ts';
 
 const SEGMENT = /^[A-Za-z0-9-]{1,50}$/;
@@ -37,7 +37,7 @@ export function parseChannel(raw: unknown, allowWildcard: boolean): Channel | nu
 export function maySubscribe(claims: AccessClaims, channel: Channel): boolean {
   if (claims.role === 'admin') return true;
   if (channel.wildcard) return false;
-  return channel.path === guestOrdersChannel(claims.user_key) || channel.path === MENU_CHANNEL;
+  return channel.path === guestOrdersChannel(claims.user_key) || channel.path === MENU_CHANNEL || channel.path === BAR_CHANNEL;
 }
 
 /** Guests publish nowhere: every event a guest sees must come from the server or the host. */

@@ -9,7 +9,7 @@ import { OrderService } from './order.service.ts';
 export function orderRoutes(ctx: AppContext): Router {
   const router = Router();
   const { auth } = ctx;
-  const orders = new OrderService(ctx.db, ctx.events, ctx.config.maxActiveOrders);
+  const orders = new OrderService(ctx.db, ctx.events, ctx.config.maxActiveOrders, ctx.bar);
 
   router.post('/api/orders', auth.guest, async (req, res) => {
     const { user_key: userKey } = auth.guestClaims(req);

@@ -7,6 +7,7 @@ import type { OrderStatusChangedEvent } from '../../shared/events.ts';
 import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
 import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type StoredOrder } from './order.repository.ts';
+import { barClosed, type BarService } from '../bar/bar.service.ts';
 
 export interface PlacedOrder {
   order: StoredOrder;
@@ -32,14 +33,22 @@ export class OrderService {
     private readonly db: Database,
     private readonly events: EventBus,
     private readonly maxActiveOrders: number,
+    private readonly bar: BarService,
   ) {
     this.repo = new OrderRepository(db);
   }
 
   async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
+    // The app normally sends its own id so a replay finds the first attempt.
+    const id = body.id ?? randomUUID();
+    if (await this.bar.isClosed()) {
+      // An order accepted before closing time and replayed now (the outbox) is still that order.
+      const existing = body.id ? await this.repo.findForGuest(id, userKey) : undefined;
+      if (existing && existing.drink_id === body.drink_id && existing.notes === (body.notes ?? null)) return { order: existing, created: false };
+      throw barClosed();
+    }
     const result = await this.repo.place({
-      // The app normally sends its own id so a replay finds the first attempt.
-      id: body.id ?? randomUUID(),
+      id,
       userKey,
       drinkId: body.drink_id,
       notes: body.notes ?? null,

@@ -5,8 +5,9 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { OrderReadyPush, PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import { ADMIN_ORDER_UPDATES, BAR_CHANNEL } from '../../shared/channels.ts';
+import type { BarStatusChangedEvent, OrderCalledEvent } from '../../shared/events.ts';
+import type { PushMessage, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -61,10 +62,26 @@ export class PushService {
       this.status = status;
     });
     this.unlisten = this.events.listen((event) => {
-      if (event.remote || event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
+      // Once per change: the instance that made it sends; the others only relay it live.
+      if (event.remote) return;
+      if (event.channel === BAR_CHANNEL && event.type === 'BAR_STATUS_CHANGED') {
+        const bar = event.payload as BarStatusChangedEvent;
+        if (bar.status === 'last_call' && bar.previous_status !== 'last_call') {
+          this.track(this.notifyEveryone({ type: 'BAR_STATUS_CHANGED', status: bar.status, message: bar.message, closes_at: bar.closes_at }));
+        }
+        return;
+      }
+      if (event.channel === ADMIN_ORDER_UPDATES && event.type === 'ORDER_CALLED') {
+        const called = event.payload as OrderCalledEvent;
+        if (called.user_key) {
+          this.track(this.notifyGuest(called.user_key, { type: 'ORDER_CALLED', order_id: called.order_id, drink_name: called.drink_name, calls: called.calls }));
+        }
+        return;
+      }
+      if (event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
       const payload = event.payload as { status: string; user_key?: string; order_id: string; drink_name: string };
       if (payload.status !== 'ready' || !payload.user_key) return;
-      this.track(this.notifyReady(payload.user_key, { type: 'ORDER_READY', order_id: payload.order_id, drink_name: payload.drink_name }));
+      this.track(this.notifyReady(payload.user_key, payload.order_id, payload.drink_name));
     });
   }
 
@@ -115,12 +132,29 @@ export class PushService {
     await this.repo.delete(userKey, safePushEndpoint(endpoint, this.options.extraHosts) ?? endpoint);
   }
 
-  private async notifyReady(userKey: string, message: OrderReadyPush): Promise<void> {
+  /**
+   * Once per order: a drink recalled and made ready again is the same drink at the bar, so
+   * the phone rings once (the host's "Call again" is how to ring it again).
+   */
+  private async notifyReady(userKey: string, orderId: string, drinkName: string): Promise<void> {
+    if (!(await this.repo.claimReadyPush(orderId))) return;
+    await this.notifyGuest(userKey, { type: 'ORDER_READY', order_id: orderId, drink_name: drinkName });
+  }
+
+  private async notifyGuest(userKey: string, message: PushMessage): Promise<void> {
     const subscriptions = await this.repo.forGuest(userKey);
     await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
   }
 
-  private async deliver(subscription: PushSubscriptionRow, message: OrderReadyPush): Promise<void> {
+  /** A few at a time: a party's worth of requests at once would queue on the push service anyway. */
+  private async notifyEveryone(message: PushMessage): Promise<void> {
+    const subscriptions = await this.repo.all();
+    for (let start = 0; start < subscriptions.length; start += 20) {
+      await Promise.all(subscriptions.slice(start, start + 20).map((subscription) => this.deliver(subscription, message)));
+    }
+  }
+
+  private async deliver(subscription: PushSubscriptionRow, message: PushMessage): Promise<void> {
     // Checked again just before sending: a row stored by an older barback, or before the
     // operator shortened PUSH_ENDPOINT_HOSTS, gets no request.
     if (safePushEndpoint(subscription.endpoint, this.options.extraHosts) !== subscription.endpoint) {
@@ -139,7 +173,7 @@ export class PushService {
             vapidDetails: { subject: this.options.subject ?? 'mailto:host@barback.invalid', ...this.keys! },
             TTL: 600,
             urgency: 'high',
-            topic: message.order_id.replace(/-/g, ''),
+            topic: 'order_id' in message ? message.order_id.replace(/-/g, '') : 'bar',
             contentEncoding: 'aes128gcm',
             timeout: 10_000,
             ...(this.agent ? { agent: this.agent } : {}),

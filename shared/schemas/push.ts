@@ -20,3 +20,21 @@ export interface OrderReadyPush {
   order_id: string;
   drink_name: string;
 }
+
+/** The host called a ready order again: shown even if the first notification was dismissed. */
+export interface OrderCalledPush {
+  type: 'ORDER_CALLED';
+  order_id: string;
+  drink_name: string;
+  calls: number;
+}
+
+/** Last call or closing, to every guest with push. */
+export interface BarStatusPush {
+  type: 'BAR_STATUS_CHANGED';
+  status: 'open' | 'last_call' | 'closed';
+  message: string | null;
+  closes_at: string | null;
+}
+
+export type PushMessage = OrderReadyPush | OrderCalledPush | BarStatusPush;
