@@ -15,6 +15,8 @@ export interface OrderStatusChangedEvent {
   /** Present on the host channel only. */
   user_key?: string;
   username?: string;
+  /** Host channel only: who made the change. */
+  changed_by?: { role: 'admin' | 'bartender' | 'guest'; name: string };
 }
 
 export interface NewOrderEvent {

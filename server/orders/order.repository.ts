@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { AdminOrder, Order } from '../../shared/schemas/orders.ts';
+import type { AdminOrder, ChangedBy, Order } from '../../shared/schemas/orders.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
 
@@ -17,13 +17,18 @@ interface OrderRow {
   ready_at?: Date | null;
   /** int8 arrives as a decimal string (see database.ts). */
   version: string;
+  calls?: number;
+  called_at?: Date | null;
+  changed_by_role?: ChangedBy['role'] | null;
+  changed_by_name?: string | null;
 }
 
 export type StoredOrder = AdminOrder;
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
 const ORDER_SELECT = `SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version
+       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version,
+       o.calls, o.called_at, o.changed_by_role, o.changed_by_name
   FROM orders o
   JOIN drinks d ON d.id = o.drink_id
   JOIN app_users u ON u.user_key = o.user_key`;
@@ -42,12 +47,16 @@ function toStoredOrder(row: OrderRow): StoredOrder {
     user_key: row.user_key,
     username: row.username,
     ...(row.ready_at === undefined ? {} : { ready_at: row.ready_at ? row.ready_at.toISOString() : null }),
+    ...(row.calls === undefined ? {} : { calls: row.calls, called_at: row.called_at ? row.called_at.toISOString() : null }),
+    ...(row.changed_by_role === undefined
+      ? {}
+      : { changed_by: row.changed_by_role ? { role: row.changed_by_role, name: row.changed_by_name ?? '' } : null }),
   };
 }
 
 /** The guest's view: the same order without who placed it. */
 export function guestView(order: StoredOrder): Order {
-  const { user_key: _userKey, username: _username, ready_at: _readyAt, ...rest } = order;
+  const { user_key: _userKey, username: _username, ready_at: _readyAt, calls: _calls, called_at: _calledAt, changed_by: _changedBy, ...rest } = order;
   return rest;
 }
 
@@ -122,21 +131,53 @@ export class OrderRepository {
    * updated_at is the moment of the UPDATE itself (clock_timestamp()), not now(), which is the
    * start of the transaction and would date the change before its own row lock and version.
    */
-  async setStatus(id: string, status: OrderStatus, version: string): Promise<StoredOrder> {
+  /**
+   * `expected` is the status the caller saw under its row lock: the UPDATE is conditional on
+   * it, so a change can never apply twice. A step back (recall) clears completed_at.
+   */
+  async setStatus(id: string, expected: OrderStatus, status: OrderStatus, version: string, by: ChangedBy): Promise<StoredOrder> {
     const { rows } = await this.db.query<OrderRow>(
       `WITH changed AS (
-         UPDATE orders SET status = $2, version = $3, updated_at = t.at,
-                completed_at = CASE WHEN $2 = 'served' THEN t.at ELSE completed_at END,
-                ready_at = CASE WHEN $2 = 'ready' THEN t.at ELSE ready_at END
+         UPDATE orders SET status = $3, version = $4, updated_at = t.at, previous_status = orders.status,
+                completed_at = CASE WHEN $3 = 'served' THEN t.at WHEN $3 IN ('pending', 'preparing', 'ready') THEN NULL ELSE completed_at END,
+                ready_at = CASE WHEN $3 = 'ready' THEN t.at ELSE ready_at END,
+                changed_by_role = $5, changed_by_name = $6
            FROM (SELECT clock_timestamp() AS at) t
-          WHERE id = $1
+          WHERE id = $1 AND status = $2
           RETURNING orders.*)
        SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-              o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version
+              o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version,
+              o.calls, o.called_at, o.changed_by_role, o.changed_by_name
          FROM changed o
          JOIN drinks d ON d.id = o.drink_id
          JOIN app_users u ON u.user_key = o.user_key`,
-      [id, status, version],
+      [id, expected, status, version, by.role, by.name],
+    );
+    return toStoredOrder(rows[0]!);
+  }
+
+  /** What a recall needs beyond the order: the status before the last change and who made it. */
+  async lastChange(id: string): Promise<{ previous: OrderStatus | null; byRole: ChangedBy['role'] | null; age_seconds: number }> {
+    const { rows } = await this.db.query<{ previous_status: OrderStatus | null; changed_by_role: ChangedBy['role'] | null; age_seconds: number }>(
+      'SELECT previous_status, changed_by_role, extract(epoch FROM clock_timestamp() - updated_at)::float8 AS age_seconds FROM orders WHERE id = $1',
+      [id],
+    );
+    const row = rows[0]!;
+    return { previous: row.previous_status, byRole: row.changed_by_role, age_seconds: row.age_seconds };
+  }
+
+  /** Counts one more call of a ready order (the caller holds its row lock). */
+  async addCall(id: string): Promise<StoredOrder> {
+    const { rows } = await this.db.query<OrderRow>(
+      `WITH called AS (
+         UPDATE orders SET calls = calls + 1, called_at = clock_timestamp() WHERE id = $1 AND status = 'ready' RETURNING orders.*)
+       SELECT o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
+              o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version,
+              o.calls, o.called_at, o.changed_by_role, o.changed_by_name
+         FROM called o
+         JOIN drinks d ON d.id = o.drink_id
+         JOIN app_users u ON u.user_key = o.user_key`,
+      [id],
     );
     return toStoredOrder(rows[0]!);
   }

@@ -3,9 +3,9 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, guestOrdersChannel } from '../../shared/channels.ts';
-import type { OrderStatusChangedEvent } from '../../shared/events.ts';
-import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
-import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
+import type { OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
+import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type StoredOrder } from './order.repository.ts';
 import { barClosed, type BarService } from '../bar/bar.service.ts';
 
@@ -15,8 +15,8 @@ export interface PlacedOrder {
   created: boolean;
 }
 
-/** Who asks for a status change: the host may touch any order, a guest only their own. */
-export type Requester = { actor: 'host' } | { actor: 'guest'; userKey: string };
+/** Who asks for a status change: the host (or a bartender) may touch any order, a guest only their own. */
+export type Requester = { actor: 'host'; by: ChangedBy } | { actor: 'guest'; userKey: string };
 
 const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
   new AppError(409, 'invalid_transition', `An order that is ${from} cannot become ${to}.`);
@@ -75,9 +75,11 @@ export class OrderService {
   }
 
   /**
-   * Moves an order along the status machine (shared/order-status.ts). The same status again
-   * is a no-op: no version, no event. A guest asking about another guest's order learns
-   * nothing: it is simply not found.
+   * Moves an order along the status machine (shared/order-status.ts), or one step back within
+   * the recall window. The same status again is a no-op: no version, no event; so two
+   * bartenders tapping the same button at once make one change, and the second is answered
+   * with its result. A guest asking about another guest's order learns nothing: it is simply
+   * not found.
    */
   async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<StoredOrder> {
     const outcome = await this.db.transaction(async (tx) => {
@@ -85,11 +87,15 @@ export class OrderService {
       const current = await repo.lockForChange(id);
       if (!current || (requester.actor === 'guest' && current.user_key !== requester.userKey)) throw notFound('order');
       if (current.status === to) return { order: current, event: undefined };
-      const actor: Actor = requester.actor;
-      if (!canTransition(current.status, to, actor)) throw invalidTransition(current.status, to);
+      if (!canTransition(current.status, to, requester.actor)) {
+        const last = requester.actor === 'host' ? await repo.lastChange(id) : undefined;
+        const recall = last && canRecall(current.status, to, { previous: last.previous, byStaff: last.byRole === 'admin' || last.byRole === 'bartender', ageSeconds: last.age_seconds });
+        if (!recall) throw invalidTransition(current.status, to);
+      }
+      const by: ChangedBy = requester.actor === 'host' ? requester.by : { role: 'guest', name: current.username };
       // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
       const version = await repo.takeVersion();
-      const order = await repo.setStatus(id, to, version);
+      const order = await repo.setStatus(id, current.status, to, version, by);
       const event: OrderStatusChangedEvent & { user_key: string; username: string } = {
         type: 'ORDER_STATUS_CHANGED',
         order_id: order.id,
@@ -100,16 +106,44 @@ export class OrderService {
         version: order.version,
         user_key: order.user_key,
         username: order.username,
+        changed_by: by,
       };
       await repo.insertEvent(event);
       return { order, event };
     });
     if (outcome.event) {
-      const { user_key: userKey, username: _username, ...guestEvent } = outcome.event;
+      const { user_key: userKey, username: _username, changed_by: _by, ...guestEvent } = outcome.event;
       this.events.publish(guestOrdersChannel(userKey), 'ORDER_STATUS_CHANGED', guestEvent);
       this.events.publish(ADMIN_ORDER_UPDATES, 'ORDER_STATUS_CHANGED', outcome.event);
     }
     return outcome.order;
+  }
+
+  /**
+   * "Call again": the guest of a ready order nobody collected hears it again, live and by
+   * push. Only a ready order can be called; the count and time show on the board.
+   */
+  async call(id: string): Promise<StoredOrder> {
+    const outcome = await this.db.transaction(async (tx) => {
+      const repo = new OrderRepository(tx);
+      const current = await repo.lockForChange(id);
+      if (!current) throw notFound('order');
+      if (current.status !== 'ready') throw new AppError(409, 'invalid_transition', `Only a ready order can be called; this one is ${current.status}.`);
+      return repo.addCall(id);
+    });
+    const event: OrderCalledEvent & { user_key: string; username: string } = {
+      type: 'ORDER_CALLED',
+      order_id: outcome.id,
+      drink_name: outcome.drink_name,
+      calls: outcome.calls ?? 1,
+      called_at: outcome.called_at ?? outcome.updated_at,
+      user_key: outcome.user_key,
+      username: outcome.username,
+    };
+    const { user_key: userKey, username: _username, ...guestEvent } = event;
+    this.events.publish(guestOrdersChannel(userKey), 'ORDER_CALLED', guestEvent);
+    this.events.publish(ADMIN_ORDER_UPDATES, 'ORDER_CALLED', event);
+    return outcome;
   }
 
   /**
