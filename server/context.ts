@@ -13,6 +13,7 @@ import type { MenuService } from './menu/menu.service.ts';
 import type { PushService } from './push/push.service.ts';
 import type { HttpsService } from './https/https.service.ts';
 import type { BarService } from './bar/bar.service.ts';
+import type { StaffService } from './staff/staff.service.ts';
 
 /** Everything a route factory may use; built once in server.ts. */
 export interface AppContext {
@@ -31,6 +32,8 @@ export interface AppContext {
   menu: MenuService;
   /** Open, last call or closed: new orders ask it. */
   bar: BarService;
+  /** Staff passes and bartenders (their refresh goes through /api/auth/refresh too). */
+  staff: StaffService;
   /** Automatic certificates: state, the HTTPS origin once active, the plain-HTTP redirect. */
   https: HttpsService;
   /** The origin guests use when PUBLIC_URL is not set (LAN address and port). */

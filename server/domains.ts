@@ -8,6 +8,7 @@ import { orderRoutes } from './orders/order.routes.ts';
 import { installEvents } from './events/events-domain.ts';
 import { httpsRoutes } from './https/https.routes.ts';
 import { barRoutes } from './bar/bar.routes.ts';
+import { staffRoutes } from './staff/staff.routes.ts';
 
 /**
  * The domains that join the core (guests, orders, events, push). Each may add routes,
@@ -33,7 +34,7 @@ export async function installDomains(ctx: AppContext): Promise<InstalledDomains>
   };
   const events = installEvents(ctx);
   return {
-    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes, barRoutes(ctx.bar)],
+    routes: [guestRoutes, orderRoutes, pushRoutes(push), events.routes, httpsRoutes, barRoutes(ctx.bar), staffRoutes(ctx.staff)],
     upgradeHandlers: [events.attach],
     closers: [() => push.close(), events.close],
   };

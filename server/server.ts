@@ -22,6 +22,7 @@ import { installDomains } from './domains.ts';
 import { answerUnreadableRequest, guardConnections } from './http/connection-guard.ts';
 import { HttpsService } from './https/https.service.ts';
 import { BarService } from './bar/bar.service.ts';
+import { StaffService } from './staff/staff.service.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -68,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await menu.seedDefaultMenu();
     const bar = new BarService(db, events);
     closers.push(() => bar.close());
+    const staff = new StaffService(db, tokens, revocations, config.adminTokenTtl, config.refreshReuseGrace);
     const httpsService = new HttpsService(config, db, secrets, logger);
     await httpsService.start();
     closers.push(() => httpsService.close());
@@ -88,6 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hostAccounts,
       menu,
       bar,
+      staff,
       https: httpsService,
       publicOrigin(req) {
         if (config.publicUrl) return config.publicUrl;

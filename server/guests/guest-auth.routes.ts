@@ -6,6 +6,7 @@ import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { isUuid, parse } from '../http/validate.ts';
 import { GuestAuthService, deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
+import { isStaffRefreshToken } from '../staff/staff.service.ts';
 
 /** Bad invite codes allowed per client address per minute before 429. */
 const CODE_FAILURES_PER_MINUTE = 10;
@@ -38,12 +39,17 @@ export function guestAuthRoutes(ctx: AppContext): Router {
 
   router.post('/api/auth/refresh', async (req, res) => {
     const body = parse(refreshTokenBody, req.body);
-    res.set('Cache-Control', 'no-store').json(await service.refresh(body.refresh_token, device(req)));
+    // One refresh endpoint for every role with refresh tokens: a helper's (staff pass) is marked.
+    const refreshed = isStaffRefreshToken(body.refresh_token)
+      ? await ctx.staff.refresh(body.refresh_token)
+      : await service.refresh(body.refresh_token, device(req));
+    res.set('Cache-Control', 'no-store').json(refreshed);
   });
 
   router.post('/api/auth/logout', async (req, res) => {
     const body = parse(refreshTokenBody, req.body);
-    await service.logout(body.refresh_token);
+    if (isStaffRefreshToken(body.refresh_token)) await ctx.staff.logout(body.refresh_token);
+    else await service.logout(body.refresh_token);
     res.status(204).end();
   });
 
