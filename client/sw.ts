@@ -4,7 +4,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { OUTBOX_SYNC_TAG, drainOutbox } from './guest/outbox.ts';
-import { readyNotification } from './guest/ready-notification.ts';
+import { barNotification, calledNotification, readyNotification } from './guest/ready-notification.ts';
 import { renewPushSubscription } from './guest/push-subscription.ts';
 
 /**
@@ -65,10 +65,20 @@ self.addEventListener('sync', ((event: SyncEvent) => {
 // so a guest never gets two for one drink.
 // ---------------------------------------------------------------------------------------------
 self.addEventListener('push', (event: PushEvent) => {
-  let payload: { type?: string; order_id?: string; drink_name?: string } = {};
+  let payload: { type?: string; order_id?: string; drink_name?: string; status?: string; message?: string | null } = {};
   try {
     payload = (event.data?.json() ?? {}) as typeof payload;
   } catch {
+    return;
+  }
+  if (payload.type === 'BAR_STATUS_CHANGED' && payload.status === 'last_call') {
+    const { title, options } = barNotification(payload.message ?? null);
+    event.waitUntil(self.registration.showNotification(title, options));
+    return;
+  }
+  if (payload.type === 'ORDER_CALLED' && payload.order_id) {
+    const { title, options } = calledNotification(payload.order_id, payload.drink_name ?? '');
+    event.waitUntil(self.registration.showNotification(title, options));
     return;
   }
   if (payload.type !== 'ORDER_READY' || !payload.order_id) return;

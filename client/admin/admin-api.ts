@@ -5,8 +5,10 @@ import type { DrinkWithRecipe, Section, CreateDrinkBody, UpdateDrinkBody, Update
 import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.ts';
 import type { TokenResponse } from '../../shared/schemas/admin.ts';
 import type { HttpsStatus } from '../../shared/schemas/https.ts';
+import type { Bar, UpdateBarBody } from '../../shared/schemas/bar.ts';
+import type { StaffMember, StaffPass } from '../../shared/schemas/staff.ts';
 
-export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus };
+export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus, Bar, StaffMember, StaffPass };
 
 export interface NewCodeInput {
   expires_in_hours: number;
@@ -50,6 +52,14 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
       call<{ orders: AdminOrder[] }>(`/api/admin/orders${statuses ? `?status=${statuses.join(',')}` : ''}`).then((r) => r.orders),
     setOrderStatus: (orderId: string, status: OrderStatus) =>
       call<{ order: AdminOrder }>(`/api/admin/orders/${id(orderId)}`, 'PATCH', { status }).then((r) => r.order),
+    callOrder: (orderId: string) => call<{ order: AdminOrder }>(`/api/admin/orders/${id(orderId)}/call`, 'POST').then((r) => r.order),
+    bar: () => call<{ bar: Bar }>('/api/bar').then((r) => r.bar),
+    setBar: (body: UpdateBarBody) => call<{ bar: Bar }>('/api/admin/bar', 'PUT', body).then((r) => r.bar),
+    staffPasses: () => call<{ passes: StaffPass[] }>('/api/admin/staff-passes').then((r) => r.passes),
+    createStaffPass: (body: { expires_in_hours: number; max_uses?: number }) => call<StaffPass>('/api/admin/staff-passes', 'POST', body),
+    revokeStaffPass: (pass: string) => call<void>(`/api/admin/staff-passes/${id(pass)}`, 'DELETE'),
+    staff: () => call<{ staff: StaffMember[] }>('/api/admin/staff').then((r) => r.staff),
+    revokeStaff: (staffKey: string) => call<{ staff: StaffMember }>(`/api/admin/staff/${id(staffKey)}/revoke`, 'POST').then((r) => r.staff),
 
     drinks: () => call<{ drinks: DrinkWithRecipe[] }>('/api/admin/drinks').then((r) => r.drinks),
     createDrink: (body: CreateDrinkBody) => call<{ drink: DrinkWithRecipe }>('/api/admin/drinks', 'POST', body).then((r) => r.drink),

@@ -1,5 +1,5 @@
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
-import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { NewOrderEvent, OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
 import { isActiveStatus, type OrderStatus } from '../../shared/order-status.ts';
 
 /**
@@ -65,8 +65,56 @@ export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedE
     version: event.version,
     user_key: event.user_key ?? current?.user_key ?? '',
     username: event.username ?? current?.username ?? '',
+    ready_at: event.status === 'ready' ? event.updated_at : (current?.ready_at ?? null),
+    calls: current?.calls ?? 0,
+    called_at: current?.called_at ?? null,
+    changed_by: event.changed_by ?? current?.changed_by ?? null,
   };
   return new Map(board).set(order.id, order);
+}
+
+/** "Call again": the count and time on the card; a call does not change the version. */
+export function applyCall(board: BoardOrders, event: OrderCalledEvent): BoardOrders {
+  const current = board.get(event.order_id);
+  if (!current || (current.calls ?? 0) >= event.calls) return board;
+  return new Map(board).set(current.id, { ...current, calls: event.calls, called_at: event.called_at });
+}
+
+/** One change the board shows under "Recent changes", with its one-tap recall. */
+export interface RecentChange {
+  orderId: string;
+  drinkName: string;
+  username: string;
+  from: OrderStatus;
+  to: OrderStatus;
+  /** The order's version after the change: a later change replaces this entry. */
+  version: string;
+  at: string;
+  by: string | null;
+  byStaff: boolean;
+}
+
+export const RECENT_CHANGES = 5;
+
+/** Newest first, one entry per order (its last change), at most RECENT_CHANGES. */
+export function addRecentChange(list: readonly RecentChange[], change: RecentChange): RecentChange[] {
+  const existing = list.find((c) => c.orderId === change.orderId);
+  if (existing && BigInt(existing.version) >= BigInt(change.version)) return [...list];
+  return [change, ...list.filter((c) => c.orderId !== change.orderId)].slice(0, RECENT_CHANGES);
+}
+
+export function recentChangeOf(event: OrderStatusChangedEvent): RecentChange {
+  return {
+    orderId: event.order_id,
+    drinkName: event.drink_name,
+    username: event.username ?? '',
+    from: event.previous_status,
+    to: event.status,
+    version: event.version,
+    at: event.updated_at,
+    by: event.changed_by?.name ?? null,
+    byStaff: event.changed_by ? event.changed_by.role !== 'guest' : true,
+  };
 }
 
 export const BOARD_COLUMNS = ['pending', 'preparing', 'ready'] as const satisfies readonly OrderStatus[];

@@ -1,44 +1,48 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
-import { ACTIVE_STATUSES, type OrderStatus } from '../../shared/order-status.ts';
+import type { NewOrderEvent, OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import { ACTIVE_STATUSES, RECALL_WINDOW_SECONDS, recallTarget, type OrderStatus } from '../../shared/order-status.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
 import type { AdminApi, AdminOrder, DrinkWithRecipe } from './admin-api.ts';
-import { applyNewOrder, applySnapshot, applyStatusChange, type BoardOrders } from './order-board.ts';
+import { addRecentChange, applyCall, applyNewOrder, applySnapshot, applyStatusChange, recentChangeOf, type BoardOrders, type RecentChange } from './order-board.ts';
 import { playChime } from './order-sound.ts';
 
-/** How long a tap can be taken back before the change is sent. */
-export const UNDO_MS = 5_000;
 const FLASH_MS = 4_000;
 
+/** A tap on its way to the server: the card shows its new column at once. */
 export interface PendingChange {
   orderId: string;
   from: OrderStatus;
   to: OrderStatus;
-  drinkName: string;
-  username: string;
 }
 
 export interface Board {
   orders: BoardOrders;
-  /** Orders as the board shows them: a tapped change shows at once, while it can be undone. */
+  /** Orders as the board shows them: a tapped change shows at once, while it is on its way. */
   shown: AdminOrder[];
   loaded: boolean;
   connection: ConnectionState;
   flashing: ReadonlySet<string>;
   soundCount: number;
-  pending: PendingChange[];
+  /** The last few changes (this board's and other bartenders'), newest first, each recallable for 15 minutes. */
+  recent: RecentChange[];
   /** `load`: the open orders could not be read; `action`: a tapped change was refused. */
   error: 'load' | 'action' | null;
   drinks: DrinkWithRecipe[];
+  /** Sent at once: every other board and the guest see it within the second. */
   move(order: AdminOrder, to: OrderStatus): void;
-  undo(orderId: string): void;
+  /** One step back (ready → preparing, …): the server allows it for 15 minutes after the change. */
+  recall(change: RecentChange): void;
+  /** "Call again" for a ready order nobody collected. */
+  call(order: AdminOrder): void;
   dismissError(): void;
   refresh(): Promise<void>;
 }
 
-interface Deferred extends PendingChange {
-  timer: ReturnType<typeof setTimeout>;
+/** The step back a recent change allows now, or null (too old, or nothing to step back to). */
+export function recallOf(change: RecentChange, now: number): OrderStatus | null {
+  if (now - Date.parse(change.at) > RECALL_WINDOW_SECONDS * 1000) return null;
+  return recallTarget(change.to, { previous: change.from, byStaff: change.byStaff });
 }
 
 /**
@@ -53,10 +57,10 @@ export function useBoard(api: AdminApi): Board {
   const [connection, setConnection] = useState<ConnectionState>('reconnecting');
   const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
   const [soundCount, setSoundCount] = useState(0);
-  const [pendingMap, setPendingMap] = useState<ReadonlyMap<string, Deferred>>(new Map());
+  const [pendingMap, setPendingMap] = useState<ReadonlyMap<string, PendingChange>>(new Map());
+  const [recent, setRecent] = useState<RecentChange[]>([]);
   const [error, setError] = useState<'load' | 'action' | null>(null);
   const [drinks, setDrinks] = useState<DrinkWithRecipe[]>([]);
-  const deferred = useRef(new Map<string, Deferred>());
   // Ids touched by an event while a catch-up request was in flight: the answer may predate them.
   const touchedDuringCatchUp = useRef<Set<string> | null>(null);
   const drinksRef = useRef(drinks);
@@ -111,9 +115,14 @@ export function useBoard(api: AdminApi): Board {
         setTimeout(() => setFlashing((ids) => withoutId(ids, event.order_id)), FLASH_MS);
         if (playChime()) setSoundCount((count) => count + 1);
       };
-      const onUpdate = (event: OrderStatusChangedEvent) => {
+      const onUpdate = (event: OrderStatusChangedEvent | OrderCalledEvent) => {
+        if (event.type === 'ORDER_CALLED') {
+          setOrders((board) => applyCall(board, event));
+          return;
+        }
         touchedDuringCatchUp.current?.add(event.order_id);
         setOrders((board) => applyStatusChange(board, event));
+        setRecent((list) => addRecentChange(list, recentChangeOf(event)));
       };
       // The server ended a subscription (this token was signed out everywhere, or the password
       // changed on another device): asking for the orders finds out, and its 401 signs this
@@ -125,7 +134,7 @@ export function useBoard(api: AdminApi): Board {
         try {
           const created = await Promise.all([
             live.subscribe<NewOrderEvent>(ADMIN_NEW_ORDERS, api.token, onNewOrder, onEnded),
-            live.subscribe<OrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate, onEnded),
+            live.subscribe<OrderStatusChangedEvent | OrderCalledEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate, onEnded),
           ]);
           if (closed) created.forEach((s) => s.close());
           else subscriptions.push(...created);
@@ -147,64 +156,69 @@ export function useBoard(api: AdminApi): Board {
     };
   }, [api, catchUp, firstLoad]);
 
+  const keep = useCallback((order: AdminOrder) => {
+    setOrders((board) => (BigInt(order.version) >= BigInt(board.get(order.id)?.version ?? '0') ? new Map(board).set(order.id, order) : board));
+  }, []);
+
   const send = useCallback(
-    async (change: PendingChange) => {
+    async (change: PendingChange, username: string, drinkName: string) => {
+      setPendingMap((map) => new Map(map).set(change.orderId, change));
       try {
         const order = await api.setOrderStatus(change.orderId, change.to);
-        setOrders((board) => (BigInt(order.version) > BigInt(board.get(order.id)?.version ?? '0') ? new Map(board).set(order.id, order) : board));
+        keep(order);
+        // The answer may come before this board's own event: the change is listed either way.
+        // (Another bartender's identical tap made it first: theirs is the change, listed by its event.)
+        if (order.changed_by && order.status === change.to && change.from !== change.to) {
+          setRecent((list) =>
+            addRecentChange(list, {
+              orderId: order.id,
+              drinkName,
+              username,
+              from: change.from,
+              to: order.status,
+              version: order.version,
+              at: order.updated_at,
+              by: order.changed_by?.name ?? null,
+              byStaff: true,
+            }),
+          );
+        }
       } catch {
         setError('action');
         await catchUp().catch(() => undefined);
-      }
-    },
-    [api, catchUp],
-  );
-
-  const forget = useCallback((orderId: string) => {
-    const entry = deferred.current.get(orderId);
-    if (entry) clearTimeout(entry.timer);
-    deferred.current.delete(orderId);
-    setPendingMap(new Map(deferred.current));
-    return entry;
-  }, []);
-
-  const move = useCallback(
-    (order: AdminOrder, to: OrderStatus) => {
-      // A second tap on the same card replaces the first: the server allows skipping steps.
-      const earlier = forget(order.id);
-      const change: PendingChange = { orderId: order.id, from: earlier?.from ?? order.status, to, drinkName: order.drink_name, username: order.username };
-      const timer = setTimeout(() => {
-        forget(order.id);
-        void send(change);
-      }, UNDO_MS);
-      deferred.current.set(order.id, { ...change, timer });
-      setPendingMap(new Map(deferred.current));
-    },
-    [forget, send],
-  );
-
-  const undo = useCallback((orderId: string) => void forget(orderId), [forget]);
-
-  // Leaving the page must not lose taps still inside their undo window.
-  useEffect(() => {
-    const flush = () => {
-      for (const change of deferred.current.values()) {
-        clearTimeout(change.timer);
-        void fetch(`/api/admin/orders/${encodeURIComponent(change.orderId)}`, {
-          method: 'PATCH',
-          keepalive: true,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
-          body: JSON.stringify({ status: change.to }),
+      } finally {
+        setPendingMap((map) => {
+          const next = new Map(map);
+          if (next.get(change.orderId) === change) next.delete(change.orderId);
+          return next;
         });
       }
-      deferred.current.clear();
-    };
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      flush();
-    };
-  }, [api]);
+    },
+    [api, catchUp, keep],
+  );
+
+  const move = useCallback(
+    (order: AdminOrder, to: OrderStatus) => void send({ orderId: order.id, from: order.status, to }, order.username, order.drink_name),
+    [send],
+  );
+
+  const recall = useCallback(
+    (change: RecentChange) => {
+      const to = recallOf(change, Date.now());
+      if (to) void send({ orderId: change.orderId, from: change.to, to }, change.username, change.drinkName);
+    },
+    [send],
+  );
+
+  const call = useCallback(
+    (order: AdminOrder) => {
+      api.callOrder(order.id).then(
+        (called) => setOrders((board) => applyCall(board, { type: 'ORDER_CALLED', order_id: called.id, drink_name: called.drink_name, calls: called.calls ?? 1, called_at: called.called_at ?? '' })),
+        () => setError('action'),
+      );
+    },
+    [api],
+  );
 
   const shown = useMemo(() => {
     const list: AdminOrder[] = [];
@@ -222,11 +236,12 @@ export function useBoard(api: AdminApi): Board {
     connection,
     flashing,
     soundCount,
-    pending: [...pendingMap.values()].map(({ timer: _timer, ...change }) => change),
+    recent,
     error,
     drinks,
     move,
-    undo,
+    recall,
+    call,
     dismissError: () => setError(null),
     refresh: catchUp,
   };

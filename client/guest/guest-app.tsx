@@ -5,7 +5,7 @@ import { navigate, usePath } from '../lib/router.ts';
 import { useLocale } from '../i18n/translator.ts';
 import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
-import { connection, readyBanner, sessionEnded, startGuestRuntime } from './runtime.ts';
+import { barState, calledBanner, connection, readyBanner, recallBanner, sessionEnded, startGuestRuntime } from './runtime.ts';
 import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
 import { JoinPage } from './join-page.tsx';
 import { MenuPage } from './menu-page.tsx';
@@ -42,6 +42,46 @@ function ReadyBanner() {
       </a>
       <button type="button" className="ghost" onClick={() => readyBanner.set(null)}>{t('ready.dismiss')}</button>
     </div>
+  );
+}
+
+/** Last call or closed, on every screen; nothing while the bar is open. */
+function BarBanner() {
+  const t = useT();
+  const bar = useSignal(barState);
+  if (!bar || bar.status === 'open') return null;
+  const closesAt = bar.closes_at ? new Date(bar.closes_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
+  return (
+    <div className={`banner banner-bar banner-${bar.status}`} role="status" data-bar-status={bar.status}>
+      <strong>{t(bar.status === 'closed' ? 'bar.closed' : 'bar.last_call')}</strong>
+      {bar.message ? <span> — {bar.message}</span> : bar.status === 'last_call' && <span> — {t('bar.lastCallNow')}</span>}
+      {closesAt && bar.status === 'last_call' && <span> · {t('bar.closesAt', { time: closesAt })}</span>}
+    </div>
+  );
+}
+
+/** "Back to being made" after a recall, and "the bartender is calling you" after Call again. */
+function OrderNotices() {
+  const t = useT();
+  const recalled = useSignal(recallBanner);
+  const called = useSignal(calledBanner);
+  return (
+    <>
+      {recalled && (
+        <div className="banner" role="status" data-recalled={recalled.id}>
+          <span>{t('recall.banner', { drink: recalled.drink })}</span>
+          <button type="button" className="ghost" onClick={() => recallBanner.set(null)}>{t('ready.dismiss')}</button>
+        </div>
+      )}
+      {called && (
+        <div className="banner banner-ready" role="alert" data-called={called.id}>
+          <a href={`/orders#${called.id}`} onClick={(event) => { event.preventDefault(); navigate(`/orders#${called.id}`); }}>
+            {t('called.banner', { drink: called.drink })}
+          </a>
+          <button type="button" className="ghost" onClick={() => calledBanner.set(null)}>{t('ready.dismiss')}</button>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -84,7 +124,9 @@ function SignedInApp({ userKey }: { userKey: string }) {
       </header>
       {needsHttpsNotice() && <p className="notice">{t('https.notice')}</p>}
       <UpdatePrompt />
+      <BarBanner />
       <ReadyBanner />
+      <OrderNotices />
       <main>{onOrders ? <OrdersPage /> : <MenuPage />}</main>
       <nav className="tabs" aria-label={t('nav.label')}>
         <NavLink to="/menu" label={t('nav.menu')} active={!onOrders} />

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Drink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
@@ -7,7 +7,12 @@ import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
 import { fetchDrink, matchesSearch, readMenu, refreshMenu } from './menu-store.ts';
 import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './runtime.ts';
+import { afterEnqueue, barState } from './runtime.ts';
+
+/** While the bar is closed, order buttons stay visible but disabled: the menu is still worth reading. */
+function useBarClosed(): boolean {
+  return useSyncExternalStore(barState.subscribe, () => barState.value?.status === 'closed');
+}
 
 const IMAGE_CACHE = 'barback-images';
 
@@ -72,6 +77,7 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
 
 function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) => void }) {
   const t = useT();
+  const closed = useBarClosed();
   return (
     <li className="drink" data-drink-id={drink.id} data-available="true">
       {drink.image_url ? <img src={drink.image_url} alt="" width={88} height={88} loading="lazy" decoding="async" /> : <div className="drink-placeholder" aria-hidden="true">🍸</div>}
@@ -82,7 +88,7 @@ function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) =
           <a href={`/menu/${drink.id}`} className="ghost-link" onClick={(e) => { e.preventDefault(); navigate(`/menu/${drink.id}`); }} aria-label={`${t('menu.details')}: ${drink.name}`}>
             {t('menu.details')}
           </a>
-          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} onClick={() => onOrder(drink)}>
+          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} disabled={closed} onClick={() => onOrder(drink)}>
             {t('menu.orderShort')}
           </button>
         </div>
@@ -93,6 +99,7 @@ function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) =
 
 function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onOrder: (drink: Drink) => void }) {
   const t = useT();
+  const closed = useBarClosed();
   const known = drinks.find((drink) => drink.id === id);
   const detail = useQuery({ queryKey: ['drink', id], queryFn: () => fetchDrink(id), retry: false });
   const drink = detail.data ?? known;
@@ -122,7 +129,7 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onO
           {detail.data?.recipe.garnish && <p className="muted">{t('drink.garnish', { garnish: detail.data.recipe.garnish })}</p>}
           {detail.data?.recipe.glassware && <p className="muted">{t('drink.glass', { glass: detail.data.recipe.glassware })}</p>}
           {known && (
-            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} onClick={() => onOrder(known)}>
+            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} disabled={closed} onClick={() => onOrder(known)}>
               {t('menu.orderShort')}
             </button>
           )}
@@ -141,6 +148,7 @@ export function MenuPage() {
   const [query, setQuery] = useState('');
   const [ordering, setOrdering] = useState<Drink | null>(null);
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
+  const closed = useBarClosed();
 
   const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
   if (detailId) {
@@ -176,6 +184,7 @@ export function MenuPage() {
   return (
     <>
       <h1 className="visually-hidden">{t('menu.title')}</h1>
+      {closed && <p className="notice" data-bar-closed>{t('bar.closedMenu')}</p>}
       <div className="search">
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>
         <input id="menu-search" type="search" placeholder={t('menu.search')} value={query} onChange={(e) => setQuery(e.target.value)} />

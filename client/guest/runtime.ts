@@ -1,12 +1,14 @@
 import { onlineManager, type QueryClient } from '@tanstack/react-query';
-import type { MenuChangedEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
-import { MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import type { BarStatusChangedEvent, MenuChangedEvent, OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import type { Bar } from '../../shared/schemas/bar.ts';
+import { requestJson } from '../lib/http.ts';
 import { isReachable, noteReachable, onReachabilityChange, probe, probeWhileUnreachable } from '../lib/reachability.ts';
 import { SessionEndedError, accessToken, loadSession } from '../lib/session.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
 import { OUTBOX_SYNC_TAG, drainOutbox } from './outbox.ts';
 import { applyStatusEvent, catchUp, type OrderChange } from './order-store.ts';
-import { readyNotification } from './ready-notification.ts';
+import { calledNotification, readyNotification } from './ready-notification.ts';
 import { renewPushSubscription } from './push-subscription.ts';
 
 /**
@@ -35,6 +37,12 @@ class Signal<T> {
 export const connection = new Signal<ConnectionState>('reconnecting');
 /** Orders that just became ready, for the in-app banner. */
 export const readyBanner = new Signal<{ id: string; drink: string } | null>(null);
+/** An order the bartender stepped back from ready ("Back to being made"). */
+export const recallBanner = new Signal<{ id: string; drink: string } | null>(null);
+/** A ready order the bartender called again. */
+export const calledBanner = new Signal<{ id: string; drink: string } | null>(null);
+/** Open, last call or closed (GET /api/bar, then the /bar channel); null until known. */
+export const barState = new Signal<Bar | null>(null);
 /** The session was refused by the server: the guest must join again. */
 export const sessionEnded = new Signal<boolean>(false);
 
@@ -49,6 +57,23 @@ async function announceReady(orderId: string, drinkName: string): Promise<void> 
   const registration = await navigator.serviceWorker.ready;
   const { title, options } = readyNotification(orderId, drinkName);
   await registration.showNotification(title, options);
+}
+
+async function announceCall(orderId: string, drinkName: string): Promise<void> {
+  calledBanner.set({ id: orderId, drink: drinkName });
+  if (!('serviceWorker' in navigator) || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const registration = await navigator.serviceWorker.ready;
+  const { title, options } = calledNotification(orderId, drinkName);
+  await registration.showNotification(title, options);
+}
+
+/** The bar's state is public: asked at start and after every reconnect, then followed live. */
+async function refreshBar(): Promise<void> {
+  try {
+    barState.set((await requestJson<{ bar: Bar }>('/api/bar')).bar);
+  } catch {
+    // Unreachable: the last known state stays; the next reconnect asks again.
+  }
 }
 
 function announceChanges(changes: OrderChange[]): void {
@@ -131,15 +156,27 @@ async function startLive(queryClient: QueryClient, signal: AbortSignal): Promise
       void runCatchUp();
       void kickDrain();
       void queryClient.invalidateQueries({ queryKey: ['menu'] });
+      void refreshBar();
     }
   });
 
-  const onOrderEvent = (event: OrderStatusChangedEvent) => {
+  const onOrderEvent = (event: OrderStatusChangedEvent | OrderCalledEvent) => {
+    if (event.type === 'ORDER_CALLED') return void announceCall(event.order_id, event.drink_name);
     if (event.type !== 'ORDER_STATUS_CHANGED') return;
     void applyStatusEvent(event).then((outcome) => {
       if (outcome === 'gap') return runCatchUp();
-      if (outcome === 'applied' && event.status === 'ready' && event.previous_status !== 'ready') return announceReady(event.order_id, event.drink_name);
+      if (outcome !== 'applied') return;
+      if (event.status === 'ready' && event.previous_status !== 'ready') return announceReady(event.order_id, event.drink_name);
+      if (event.previous_status === 'ready' && event.status === 'preparing') {
+        // Recalled: the drink is not waiting any more; say so rather than leave "ready" up.
+        if (readyBanner.value?.id === event.order_id) readyBanner.set(null);
+        if (calledBanner.value?.id === event.order_id) calledBanner.set(null);
+        recallBanner.set({ id: event.order_id, drink: event.drink_name });
+      }
     });
+  };
+  const onBarEvent = (event: BarStatusChangedEvent) => {
+    if (event.type === 'BAR_STATUS_CHANGED') barState.set({ status: event.status, message: event.message, closes_at: event.closes_at });
   };
   const onMenuEvent = (event: MenuChangedEvent) => {
     if (event.type === 'MENU_CHANGED') void queryClient.invalidateQueries({ queryKey: ['menu'] });
@@ -173,6 +210,7 @@ async function startLive(queryClient: QueryClient, signal: AbortSignal): Promise
   };
   void keep(guestOrdersChannel(session.user.user_key), onOrderEvent as (event: never) => void);
   void keep(MENU_CHANNEL, onMenuEvent as (event: never) => void);
+  void keep(BAR_CHANNEL, onBarEvent as (event: never) => void);
 }
 
 /** Starts everything; returns a stop function (used by tests and hot reload). */
@@ -220,6 +258,7 @@ export function startGuestRuntime(queryClient: QueryClient): () => void {
 
   void kickDrain();
   void runCatchUp();
+  void refreshBar();
   if ('Notification' in window && Notification.permission === 'granted' && 'PushManager' in window) {
     void renewPushSubscription({ resubscribe: false }).catch((error: unknown) => console.warn('push renewal', error));
   }
