@@ -53,9 +53,8 @@ function BarBanner() {
   const closesAt = bar.closes_at ? new Date(bar.closes_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
   return (
     <div className={`banner banner-bar banner-${bar.status}`} role="status" data-bar-status={bar.status}>
-      <strong>{t(bar.status === 'closed' ? 'bar.closed' : 'bar.last_call')}</strong>
-      {bar.message ? <span> — {bar.message}</span> : bar.status === 'last_call' && <span> — {t('bar.lastCallNow')}</span>}
-      {closesAt && bar.status === 'last_call' && <span> · {t('bar.closesAt', { time: closesAt })}</span>}
+      <strong>{bar.message ?? t(bar.status === 'closed' ? 'bar.closed' : 'bar.lastCallNow')}</strong>
+      {closesAt && bar.status === 'last_call' && <span>{t('bar.closesAt', { time: closesAt })}</span>}
     </div>
   );
 }

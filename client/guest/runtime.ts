@@ -52,6 +52,7 @@ function updateConnection(): void {
 }
 
 async function announceReady(orderId: string, drinkName: string): Promise<void> {
+  if (recallBanner.value?.id === orderId) recallBanner.set(null);
   readyBanner.set({ id: orderId, drink: drinkName });
   if (!('serviceWorker' in navigator) || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   const registration = await navigator.serviceWorker.ready;
@@ -60,6 +61,8 @@ async function announceReady(orderId: string, drinkName: string): Promise<void> 
 }
 
 async function announceCall(orderId: string, drinkName: string): Promise<void> {
+  // The call says more than "ready": one banner per drink.
+  if (readyBanner.value?.id === orderId) readyBanner.set(null);
   calledBanner.set({ id: orderId, drink: drinkName });
   if (!('serviceWorker' in navigator) || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   const registration = await navigator.serviceWorker.ready;

@@ -96,4 +96,16 @@ describe.skipIf(!browserAvailable())('service at the bar: board and guest', () =
     await guest.page.locator('[data-bar-status]').waitFor({ state: 'detached', timeout: 5_000 });
     await expect.poll(() => orderButton.isDisabled()).toBe(false);
   });
+
+  it("an order sent while the bar is closed, by a phone that has not heard yet, ends as failed with the reason", async () => {
+    // Closed behind the phone's back (no event): its menu still offers the drink.
+    await server.db.query("UPDATE bar_state SET status = 'closed'");
+    await expect.poll(() => server.ctx.bar.isClosed(), { timeout: 10_000, interval: 200 }).toBe(true);
+    const id = await guest.order(drink.name);
+    await guest.waitForStatus(id, 'failed', 15_000);
+    expect(await guest.page.locator(`[data-order-id="${id}"]`).textContent()).toContain('The bar closed before your order arrived.');
+    const { rows } = await server.db.query('SELECT 1 FROM orders WHERE id = $1', [id]);
+    expect(rows).toEqual([]);
+    await server.db.query("UPDATE bar_state SET status = 'open'");
+  });
 });
