@@ -35,8 +35,8 @@ export class BarService {
 
   async current(): Promise<Bar> {
     if (this.known && this.known.until > Date.now()) return this.known.bar;
-    const bar = await this.repo.read();
-    this.remember(bar, this.known?.updatedAt ?? '');
+    const { bar, updatedAt } = await this.repo.read();
+    this.remember(bar, updatedAt);
     return bar;
   }
 
@@ -60,8 +60,8 @@ export class BarService {
       if (next.status === before.status && next.message === before.message && next.closes_at === before.closes_at) {
         return { bar: before, event: undefined };
       }
-      const bar = await repo.write(next);
-      const event: BarStatusChangedEvent = { type: 'BAR_STATUS_CHANGED', ...bar, previous_status: before.status, updated_at: new Date().toISOString() };
+      const { bar, updatedAt } = await repo.write(next);
+      const event: BarStatusChangedEvent = { type: 'BAR_STATUS_CHANGED', ...bar, previous_status: before.status, updated_at: updatedAt };
       return { bar, event };
     });
     if (outcome.event) {

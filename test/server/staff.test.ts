@@ -174,3 +174,18 @@ describe('the host sees and revokes helpers', () => {
     expect((await api(server, 'GET', '/api/admin/orders', { token: helper.access_token })).status).toBe(200);
   });
 });
+
+describe('guessing passes', () => {
+  // Last in this file: it spends this client address's failures for the minute.
+  it('wrong passes from one address are rate-limited (429 with Retry-After); a right pass is not counted', async () => {
+    const pass = await newPass(server, admin, { expires_in_hours: 1, max_uses: 5 });
+    await join(server, pass.secret, 'Early');
+    let limited: { status: number; headers: Headers } | undefined;
+    for (let i = 0; i < 12 && !limited; i++) {
+      const res = await api(server, 'POST', '/api/staff/join', { headers: { 'x-staff-pass': 'z'.repeat(43) }, body: { name: 'Eve' } });
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(401);
+    }
+    expect(limited?.headers.get('retry-after')).toBeTruthy();
+  });
+});
