@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { forbidden, unauthorized } from '../http/errors.ts';
 import type { GuestStatusCache } from './guest-status.ts';
 import { isRevocable, type TokenRevocations } from './token-revocations.ts';
-import type { AccessClaims, AdminClaims, BartenderClaims, GuestClaims, TokenService } from './tokens.ts';
+import type { AccessClaims, AdminClaims, GuestClaims, TokenService } from './tokens.ts';
 import type { ChangedBy } from '../../shared/schemas/orders.ts';
 
 declare module 'express-serve-static-core' {
@@ -82,7 +82,7 @@ export function createAuthGuards(tokens: TokenService, guestStatus: GuestStatusC
     staffMember(req) {
       const c: AccessClaims = claims(req);
       if (c.role === 'admin') return { role: 'admin', name: c.email };
-      if (c.role === 'bartender') return { role: 'bartender', name: (c as BartenderClaims).name };
+      if (c.role === 'bartender') return { role: 'bartender', name: c.name };
       throw forbidden();
     },
     verify,
