@@ -8,8 +8,8 @@ import { barNotification, calledNotification, readyNotification } from './guest/
 import { renewPushSubscription } from './guest/push-subscription.ts';
 
 /**
- * The service worker: the precached app shell (so a cold start with no network still opens),
- * drink images cache-first (their URLs change with the image), the outbox drained on
+ * The service worker: the precached guest app shell (so a cold start with no network still
+ * opens), the host dashboard's chunks once the host has loaded them, drink images cache-first (their URLs change with the image), the outbox drained on
  * Background Sync, and the ready notification's click and push handlers.
  */
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
@@ -32,6 +32,17 @@ registerRoute(
   new CacheFirst({
     cacheName: 'barback-images',
     plugins: [new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 30 * 24 * 3600 })],
+  }),
+);
+
+// The host dashboard's chunks are not precached (guests never need them): the host's browser
+// keeps them when it first loads them, so /admin opens offline on the laptop from then on.
+// Their names carry a content hash, so a cached copy is never stale.
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith('/assets/admin-') && request.method === 'GET',
+  new CacheFirst({
+    cacheName: 'barback-host',
+    plugins: [new ExpirationPlugin({ maxEntries: 40 })],
   }),
 );
 

@@ -9,12 +9,15 @@ import { hostAccountRoutes } from './admin/host-account.routes.ts';
 import { hostSessionRoutes } from './admin/host-session.routes.ts';
 import { imageRoutes, menuRoutes, publicMenuRoutes } from './menu/menu.routes.ts';
 import { systemRoutes } from './system.routes.ts';
-import type { Router } from 'express';
+import { guestRoutes } from './guests/guests.routes.ts';
+import { orderRoutes } from './orders/order.routes.ts';
+import { pushRoutes } from './push/push.routes.ts';
+import { httpPublishRoutes } from './events/http-publish.routes.ts';
+import { httpsRoutes } from './https/https.routes.ts';
+import { barRoutes } from './bar/bar.routes.ts';
+import { staffRoutes } from './staff/staff.routes.ts';
 
 const JSON_LIMIT = '64kb';
-
-/** Route factories added by other domains (guests, orders, events, push) register here. */
-export type RouteFactory = (ctx: AppContext) => Router;
 
 /**
  * Rejects bodies that are not JSON before parsing: a cross-site HTML form can only send
@@ -26,7 +29,8 @@ const requireJsonBody: express.RequestHandler = (req, _res, next) => {
   next(new AppError(415, 'unsupported_media_type', 'Send the body as application/json.'));
 };
 
-export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Express {
+/** Every route of the API, each factory given the services it uses (see server/context.ts). */
+export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', expressTrust(ctx.config.trustProxy));
@@ -71,7 +75,7 @@ export function buildApp(ctx: AppContext, extraRoutes: RouteFactory[] = []): Exp
   app.use(menuRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
   app.use(hostSessionRoutes(ctx));
-  for (const factory of extraRoutes) app.use(factory(ctx));
+  app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), barRoutes(ctx), staffRoutes(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);
   app.use(errorMiddleware(ctx.logger));

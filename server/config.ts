@@ -2,7 +2,7 @@ import { Resolver } from 'node:dns';
 import path from 'node:path';
 import { parseProxyTrust, type ProxyTrust } from './http/client-address.ts';
 import { parseSecretsKey } from './auth/secret-box.ts';
-import { loadHttpsSettings, type HttpsSettings } from './https/settings.ts';
+import { extraCertificates, loadHttpsSettings, type HttpsSettings } from './https/settings.ts';
 
 export interface Config {
   port: number;
@@ -29,6 +29,8 @@ export interface Config {
   pushEndpointHosts: string[];
   /** A DNS server (an IP, optionally with a port) the push reachability probe asks instead of the system's. */
   pushProbeDns: string | undefined;
+  /** Certificates trusted beside the system's for outgoing HTTPS (NODE_EXTRA_CA_CERTS, read as a setting). */
+  extraCaPem: string | undefined;
   logLevel: string;
   /** Where the built client lives; the server serves it when present. */
   clientDir: string;
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     pushProbeDns: dnsServer(env, 'PUSH_PROBE_DNS'),
+    extraCaPem: extraCertificates(env.NODE_EXTRA_CA_CERTS?.trim()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     clientDir: path.resolve(env.CLIENT_DIR?.trim() || 'dist'),
   };

@@ -8,14 +8,25 @@ import type { GuestStatusCache } from './auth/guest-status.ts';
 import type { SecretBox } from './auth/secret-box.ts';
 import type { TokenRevocations } from './auth/token-revocations.ts';
 import type { EventBus } from './events/event-bus.ts';
+import type { LiveEvents } from './events/events-domain.ts';
 import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
+import type { OrderService } from './orders/order.service.ts';
+import type { GuestAuthService } from './guests/guest-auth.service.ts';
+import type { GuestAdminService } from './guests/guest-admin.service.ts';
+import type { RegistrationCodeService } from './guests/registration-code.service.ts';
 import type { PushService } from './push/push.service.ts';
 import type { HttpsService } from './https/https.service.ts';
 import type { BarService } from './bar/bar.service.ts';
 import type { StaffService } from './staff/staff.service.ts';
 
-/** Everything a route factory may use; built once in server.ts. */
+/** Where guests reach this server: PUBLIC_URL, the HTTPS origin once active, else the LAN address. */
+export type PublicOrigin = (req?: { protocol: string; get(name: string): string | undefined }) => string;
+
+/**
+ * Every service of a running instance, built once by server/composition.ts and never changed
+ * after. Route factories take the members they use (`Deps<'auth' | 'orders'>`).
+ */
 export interface AppContext {
   config: Config;
   logger: Logger;
@@ -27,19 +38,26 @@ export interface AppContext {
   revocations: TokenRevocations;
   auth: AuthGuards;
   guestStatus: GuestStatusCache;
+  /** The internal bus of domain events (crosses instances through NOTIFY on PostgreSQL). */
   events: EventBus;
   hostAccounts: HostAccountService;
   menu: MenuService;
+  orders: OrderService;
+  guestAuth: GuestAuthService;
+  guestAdmin: GuestAdminService;
+  registrationCodes: RegistrationCodeService;
+  /** Web Push: always built; `status` says whether the push services can be reached. */
+  push: PushService;
+  /** Barback's own AppSync Events endpoint (WebSocket and HTTP publish), or the upstream relay. */
+  live: LiveEvents;
   /** Open, last call or closed: new orders ask it. */
   bar: BarService;
   /** Staff passes and bartenders (their refresh goes through /api/auth/refresh too). */
   staff: StaffService;
   /** Automatic certificates: state, the HTTPS origin once active, the plain-HTTP redirect. */
   https: HttpsService;
-  /** The origin guests use when PUBLIC_URL is not set (LAN address and port). */
-  publicOrigin(req?: { protocol: string; get(name: string): string | undefined }): string;
-  /** Web Push, set up with the other domains. */
-  push?: PushService;
-  /** Extra fields for GET /api/config (e.g. push's VAPID key), added by later domains. */
-  extraConfig?: () => Record<string, unknown>;
+  publicOrigin: PublicOrigin;
 }
+
+/** What a route factory receives: only the members it names. */
+export type Deps<K extends keyof AppContext> = Pick<AppContext, K>;

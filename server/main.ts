@@ -34,9 +34,9 @@ function banner(config: Config, running: RunningServer): string {
     lan ? `  LAN address:      ${lan}` : '  LAN address:      none found (guests need to reach this machine)',
     `  Database:         ${running.ctx.db.kind === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
     ...httpsBannerLines(running.ctx.https.status()),
-    running.ctx.push?.status.available
+    running.ctx.push.status.available
       ? '  Push:             on: guests can be notified with the app closed.'
-      : `  Push:             off (${running.ctx.push?.status.available === false ? running.ctx.push.status.reason : 'unavailable'});\n` +
+      : `  Push:             off (${running.ctx.push.status.reason});\n` +
         '                    guests are notified while the app is open.',
     '',
     running.setupToken

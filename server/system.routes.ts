@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import type { AppContext } from './context.ts';
+import type { Deps } from './context.ts';
 
-export function systemRoutes(ctx: AppContext): Router {
+export function systemRoutes(ctx: Deps<'db' | 'config' | 'keys' | 'push'>): Router {
   const router = Router();
 
   router.get('/api/health', async (_req, res) => {
@@ -20,7 +20,7 @@ export function systemRoutes(ctx: AppContext): Router {
     const endpoint = upstream ? `${upstream.replace(/\/event$/, '')}/event` : `${origin}/event`;
     res.set('Cache-Control', 'no-cache').json({
       events: { endpoint, region: 'barback-local-1', defaultAuthMode: 'lambda' },
-      ...ctx.extraConfig?.(),
+      ...pushConfig(ctx.push.publicKey()),
     });
   });
 
@@ -29,6 +29,11 @@ export function systemRoutes(ctx: AppContext): Router {
   });
 
   return router;
+}
+
+/** GET /api/config names the VAPID key only while push is available. */
+function pushConfig(key: string | undefined): Record<string, unknown> {
+  return key ? { push: { vapid_public_key: key } } : {};
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,10 +1,13 @@
 import type { OrderStatus } from './order-status.ts';
 
 /**
- * The typed map of live events: publishing `ORDER_STATUS_CHANGED` with a wrong payload
- * does not compile.
+ * The live events clients receive, by wire type. The server builds them in one place
+ * (server/orders/order-presenter.ts) and decides which channel hears which in another
+ * (server/events/projection.ts).
  */
-export interface OrderStatusChangedEvent {
+
+/** `/orders/<user_key>`: a change to one of that guest's orders. */
+export interface GuestOrderStatusChangedEvent {
   type: 'ORDER_STATUS_CHANGED';
   order_id: string;
   drink_name: string;
@@ -12,18 +15,29 @@ export interface OrderStatusChangedEvent {
   previous_status: OrderStatus;
   updated_at: string;
   version: string;
-  /** Present on the host channel only. */
-  user_key?: string;
-  username?: string;
-  /** Host channel only: who made the change. */
-  changed_by?: { role: 'admin' | 'bartender' | 'guest'; name: string };
 }
 
+/** `/admin/order-updates`: the guest's event plus who placed the order and who made the change. */
+export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEvent {
+  user_key: string;
+  username: string;
+  /** Who made the change (a barback extension): the host, a bartender, or the guest (their own cancel). */
+  changed_by: { role: 'admin' | 'bartender' | 'guest'; name: string } | null;
+}
+
+/**
+ * Either channel's ORDER_STATUS_CHANGED, for code that handles both.
+ * @deprecated Name the channel's own type: GuestOrderStatusChangedEvent or HostOrderStatusChangedEvent.
+ */
+export type OrderStatusChangedEvent = GuestOrderStatusChangedEvent & Partial<Pick<HostOrderStatusChangedEvent, 'user_key' | 'username' | 'changed_by'>>;
+
+/** `/admin/new-orders`: an order was placed. */
 export interface NewOrderEvent {
   type: 'NEW_ORDER';
   order_id: string;
   user_key: string;
   username: string;
+  drink_id: string;
   drink_name: string;
   notes: string | null;
   status: 'pending';
@@ -31,7 +45,7 @@ export interface NewOrderEvent {
   version: string;
 }
 
-/** Menu changes, so open menus refresh without a reload (a barback extension). */
+/** `/menu/changes`: the menu changed, so open menus refresh without a reload (a barback extension). */
 export interface MenuChangedEvent {
   type: 'MENU_CHANGED';
   updated_at: string;
@@ -47,24 +61,30 @@ export interface BarStatusChangedEvent {
   updated_at: string;
 }
 
-/** The host called a ready order again (the guest's channel; the host channel adds user_key). */
-export interface OrderCalledEvent {
+/** `/orders/<user_key>`: the host called a ready order again. */
+export interface GuestOrderCalledEvent {
   type: 'ORDER_CALLED';
   order_id: string;
   drink_name: string;
   calls: number;
   called_at: string;
-  /** Present on the host channel only. */
-  user_key?: string;
-  username?: string;
 }
 
+/** `/admin/order-updates`: the guest's event plus who placed the order. */
+export interface HostOrderCalledEvent extends GuestOrderCalledEvent {
+  user_key: string;
+  username: string;
+}
+
+/** Either channel's ORDER_CALLED, for code that handles both. */
+export type OrderCalledEvent = GuestOrderCalledEvent & Partial<Pick<HostOrderCalledEvent, 'user_key' | 'username'>>;
+
 export interface EventMap {
-  ORDER_STATUS_CHANGED: OrderStatusChangedEvent;
+  ORDER_STATUS_CHANGED: GuestOrderStatusChangedEvent | HostOrderStatusChangedEvent;
   NEW_ORDER: NewOrderEvent;
   MENU_CHANGED: MenuChangedEvent;
   BAR_STATUS_CHANGED: BarStatusChangedEvent;
-  ORDER_CALLED: OrderCalledEvent;
+  ORDER_CALLED: GuestOrderCalledEvent | HostOrderCalledEvent;
 }
 
 export type EventType = keyof EventMap;

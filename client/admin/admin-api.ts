@@ -1,33 +1,50 @@
-import { ApiError, requestJson } from '../lib/http.ts';
+import { ApiError, requestJson, type RequestOptions } from '../lib/http.ts';
+import type { ApiAnswer, ApiBody, RouteKey } from '../../shared/schemas/api.ts';
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { DrinkWithRecipe, Section, CreateDrinkBody, UpdateDrinkBody, UpdateSectionBody } from '../../shared/schemas/menu.ts';
 import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.ts';
-import type { TokenResponse } from '../../shared/schemas/admin.ts';
 import type { HttpsStatus } from '../../shared/schemas/https.ts';
 import type { Bar, UpdateBarBody } from '../../shared/schemas/bar.ts';
 import type { StaffMember, StaffPass } from '../../shared/schemas/staff.ts';
 
 export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus, Bar, StaffMember, StaffPass };
 
-export interface NewCodeInput {
-  expires_in_hours: number;
-  max_uses: number;
-  notes?: string;
+export type NewCodeInput = ApiBody<'POST /api/admin/registration-codes'>;
+
+interface RouteOptions<K extends RouteKey> extends Omit<RequestOptions, 'method' | 'body'> {
+  /** Values for the path's `:name` parts. */
+  params?: Record<string, string>;
+  query?: string;
+  body?: ApiBody<K>;
+}
+
+/** The URL of a contract route ('PUT /api/admin/drinks/:id') with its parameters filled in. */
+function routePath(key: RouteKey, params: Record<string, string> = {}, query?: string): string {
+  const path = key.slice(key.indexOf(' ') + 1).replace(/:([a-z_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * A call typed by the shared contract (shared/schemas/api.ts): the body it takes, the answer it
+ * gives. It lives here, in the host's lazy chunk; the guest's helpers take the same types
+ * without adding code to the guest's first load.
+ */
+function requestApi<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
+  const { params, query, ...rest } = options;
+  return requestJson<ApiAnswer<K>>(routePath(key, params, query), { ...rest, method: key.slice(0, key.indexOf(' ')) });
 }
 
 /** Calls that need no host token: sign-in and the one-time setup link. */
 export const publicAdminApi = {
-  login: (email: string, password: string) =>
-    requestJson<TokenResponse>('/api/admin/login', { method: 'POST', body: { email, password } }),
-  setupNeeded: () => requestJson<{ setup_needed: boolean }>('/api/admin/setup'),
-  setup: (token: string, email: string, password: string) =>
-    requestJson<TokenResponse>('/api/admin/setup', { method: 'POST', body: { token, email, password } }),
+  login: (email: string, password: string) => requestApi('POST /api/admin/login', { body: { email, password } }),
+  setupNeeded: () => requestApi('GET /api/admin/setup'),
+  setup: (token: string, email: string, password: string) => requestApi('POST /api/admin/setup', { body: { token, email, password } }),
   /** Whether a /setup link is a live password-reset link (printed by `npm run host -- reset-password`). */
   resetLinkValid: (token: string) =>
-    requestJson<{ valid: boolean }>(`/api/admin/password-reset?token=${encodeURIComponent(token)}`).then((r) => r.valid),
+    requestApi('GET /api/admin/password-reset', { query: `token=${encodeURIComponent(token)}` }).then((r) => r.valid),
   resetPassword: (token: string, newPassword: string) =>
-    requestJson<TokenResponse>('/api/admin/password-reset', { method: 'POST', body: { token, new_password: newPassword } }),
+    requestApi('POST /api/admin/password-reset', { body: { token, new_password: newPassword } }),
 };
 
 /**
@@ -37,68 +54,68 @@ export const publicAdminApi = {
  * but `invalid_credentials`: the session is fine.)
  */
 export function createAdminApi(token: string, onUnauthorized: () => void) {
-  async function call<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  async function call<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
     try {
-      return await requestJson<T>(path, { method, body, token });
+      return await requestApi(key, { ...options, token });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401 && error.code === 'unauthorized') onUnauthorized();
       throw error;
     }
   }
-  const id = encodeURIComponent;
+  const id = (value: string) => ({ id: value });
   return {
     token,
     orders: (statuses?: readonly OrderStatus[]) =>
-      call<{ orders: AdminOrder[] }>(`/api/admin/orders${statuses ? `?status=${statuses.join(',')}` : ''}`).then((r) => r.orders),
+      call('GET /api/admin/orders', statuses ? { query: `status=${statuses.join(',')}` } : {}).then((r) => r.orders),
     setOrderStatus: (orderId: string, status: OrderStatus) =>
-      call<{ order: AdminOrder }>(`/api/admin/orders/${id(orderId)}`, 'PATCH', { status }).then((r) => r.order),
-    callOrder: (orderId: string) => call<{ order: AdminOrder }>(`/api/admin/orders/${id(orderId)}/call`, 'POST').then((r) => r.order),
-    bar: () => call<{ bar: Bar }>('/api/bar').then((r) => r.bar),
-    setBar: (body: UpdateBarBody) => call<{ bar: Bar }>('/api/admin/bar', 'PUT', body).then((r) => r.bar),
-    staffPasses: () => call<{ passes: StaffPass[] }>('/api/admin/staff-passes').then((r) => r.passes),
-    createStaffPass: (body: { expires_in_hours: number; max_uses?: number }) => call<StaffPass>('/api/admin/staff-passes', 'POST', body),
-    revokeStaffPass: (pass: string) => call<void>(`/api/admin/staff-passes/${id(pass)}`, 'DELETE'),
-    staff: () => call<{ staff: StaffMember[] }>('/api/admin/staff').then((r) => r.staff),
-    revokeStaff: (staffKey: string) => call<{ staff: StaffMember }>(`/api/admin/staff/${id(staffKey)}/revoke`, 'POST').then((r) => r.staff),
+      call('PATCH /api/admin/orders/:id', { params: id(orderId), body: { status } }).then((r) => r.order),
+    callOrder: (orderId: string) => call('POST /api/admin/orders/:id/call', { params: id(orderId) }).then((r) => r.order),
+    bar: () => call('GET /api/bar').then((r) => r.bar),
+    setBar: (body: UpdateBarBody) => call('PUT /api/admin/bar', { body }).then((r) => r.bar),
+    staffPasses: () => call('GET /api/admin/staff-passes').then((r) => r.passes),
+    createStaffPass: (body: ApiBody<'POST /api/admin/staff-passes'>) => call('POST /api/admin/staff-passes', { body }),
+    revokeStaffPass: (pass: string) => call('DELETE /api/admin/staff-passes/:pass', { params: { pass } }),
+    staff: () => call('GET /api/admin/staff').then((r) => r.staff),
+    revokeStaff: (staffKey: string) => call('POST /api/admin/staff/:staff_key/revoke', { params: { staff_key: staffKey } }).then((r) => r.staff),
 
-    drinks: () => call<{ drinks: DrinkWithRecipe[] }>('/api/admin/drinks').then((r) => r.drinks),
-    createDrink: (body: CreateDrinkBody) => call<{ drink: DrinkWithRecipe }>('/api/admin/drinks', 'POST', body).then((r) => r.drink),
+    drinks: () => call('GET /api/admin/drinks').then((r) => r.drinks),
+    createDrink: (body: CreateDrinkBody) => call('POST /api/admin/drinks', { body }).then((r) => r.drink),
     updateDrink: (drinkId: string, body: UpdateDrinkBody) =>
-      call<{ drink: DrinkWithRecipe }>(`/api/admin/drinks/${id(drinkId)}`, 'PUT', body).then((r) => r.drink),
-    deleteDrink: (drinkId: string) => call<void>(`/api/admin/drinks/${id(drinkId)}`, 'DELETE'),
+      call('PUT /api/admin/drinks/:id', { params: id(drinkId), body }).then((r) => r.drink),
+    deleteDrink: (drinkId: string) => call('DELETE /api/admin/drinks/:id', { params: id(drinkId) }),
 
-    sections: () => call<{ sections: Section[] }>('/api/admin/sections').then((r) => r.sections),
+    sections: () => call('GET /api/admin/sections').then((r) => r.sections),
     createSection: (name: string, displayOrder: number) =>
-      call<{ section: Section }>('/api/admin/sections', 'POST', { name, display_order: displayOrder }).then((r) => r.section),
+      call('POST /api/admin/sections', { body: { name, display_order: displayOrder } }).then((r) => r.section),
     updateSection: (sectionId: string, body: UpdateSectionBody) =>
-      call<{ section: Section }>(`/api/admin/sections/${id(sectionId)}`, 'PUT', body).then((r) => r.section),
-    deleteSection: (sectionId: string) => call<void>(`/api/admin/sections/${id(sectionId)}`, 'DELETE'),
+      call('PUT /api/admin/sections/:id', { params: id(sectionId), body }).then((r) => r.section),
+    deleteSection: (sectionId: string) => call('DELETE /api/admin/sections/:id', { params: id(sectionId) }),
 
-    codes: () => call<{ codes: RegistrationCode[] }>('/api/admin/registration-codes').then((r) => r.codes),
-    createCode: (input: NewCodeInput) => call<RegistrationCode>('/api/admin/registration-codes', 'POST', input),
-    revokeCode: (code: string) => call<void>(`/api/admin/registration-codes/${id(code)}`, 'DELETE'),
+    codes: () => call('GET /api/admin/registration-codes').then((r) => r.codes),
+    createCode: (input: NewCodeInput) => call('POST /api/admin/registration-codes', { body: input }),
+    revokeCode: (code: string) => call('DELETE /api/admin/registration-codes/:code', { params: { code } }),
     /** The QR as an object URL: an <img> cannot send the Authorization header itself. */
     async codeQrUrl(code: string): Promise<string> {
-      const response = await fetch(`/api/admin/registration-codes/${id(code)}/qr.svg`, {
+      const response = await fetch(routePath('GET /api/admin/registration-codes/:code/qr.svg', { code }), {
         headers: { authorization: `Bearer ${token}` },
       });
       if (response.status === 401) onUnauthorized();
-      if (!response.ok) throw new ApiError(response.status, 'qr_failed', `HTTP ${response.status}`);
+      if (!response.ok) throw new ApiError(response.status, 'http_error', `HTTP ${response.status}`);
       return URL.createObjectURL(await response.blob());
     },
 
-    guests: () => call<{ guests: AdminGuest[] }>('/api/admin/guests').then((r) => r.guests),
+    guests: () => call('GET /api/admin/guests').then((r) => r.guests),
     /** Whether ready notifications can reach guests whose app is closed (Web Push). */
-    pushStatus: () => call<{ available: boolean; reason?: string }>('/api/admin/push'),
+    pushStatus: () => call('GET /api/admin/push'),
     /** Automatic HTTPS: off, getting a certificate, on until…, or failed and why; and the router check. */
-    httpsStatus: () => call<HttpsStatus>('/api/admin/https'),
-    revokeGuest: (userKey: string) => call<{ guest: AdminGuest }>(`/api/admin/guests/${id(userKey)}/revoke`, 'POST'),
+    httpsStatus: () => call('GET /api/admin/https'),
+    revokeGuest: (userKey: string) => call('POST /api/admin/guests/:user_key/revoke', { params: { user_key: userKey } }),
 
     /** Ends this token on the server (every instance), not just on this device. */
-    logout: () => call<void>('/api/admin/logout', 'POST'),
-    logoutAll: () => call<void>('/api/admin/logout-all', 'POST'),
+    logout: () => call('POST /api/admin/logout'),
+    logoutAll: () => call('POST /api/admin/logout-all'),
     changePassword: (currentPassword: string, newPassword: string) =>
-      call<void>('/api/admin/password', 'PUT', { current_password: currentPassword, new_password: newPassword }),
+      call('PUT /api/admin/password', { body: { current_password: currentPassword, new_password: newPassword } }),
 
     /**
      * PUT of the raw image bytes through XMLHttpRequest, because fetch reports no upload
@@ -107,7 +124,7 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     uploadDrinkImage(drinkId: string, file: Blob, onProgress: (fraction: number) => void): Promise<DrinkWithRecipe> {
       return new Promise((resolve, reject) => {
         const xhr = new XMLHttpRequest();
-        xhr.open('PUT', `/api/admin/drinks/${id(drinkId)}/image`);
+        xhr.open('PUT', routePath('PUT /api/admin/drinks/:id/image', id(drinkId)));
         xhr.setRequestHeader('authorization', `Bearer ${token}`);
         xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
         xhr.upload.onprogress = (event) => {
@@ -115,7 +132,7 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
         };
         xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The server could not be reached.'));
         xhr.onload = () => {
-          let data: { drink?: DrinkWithRecipe; error?: { code: string; message: string } } = {};
+          let data: Partial<ApiAnswer<'PUT /api/admin/drinks/:id/image'>> & { error?: { code: ApiError['code']; message: string } } = {};
           try {
             data = JSON.parse(xhr.responseText) as typeof data;
           } catch {

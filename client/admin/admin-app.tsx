@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useLocale, useTranslator } from '../i18n/translator.ts';
 import { navigate, usePath, useSearch } from '../lib/router.ts';
-import { createAdminApi } from './admin-api.ts';
+import { createAdminApi, type AdminOrder } from './admin-api.ts';
+import { isActiveStatus } from '../../shared/order-status.ts';
 import { AdminContext, useAdmin, type AdminContextValue } from './admin-context.ts';
 import { clearAdminSession, loadAdminSession, saveAdminSession, sessionEmail, sessionRole, type AdminSession } from './admin-session.ts';
 import { StaffPage } from './staff-page.tsx';
@@ -67,7 +69,17 @@ export default function AdminApp() {
     return <StaffJoinPage t={t} pass={url.searchParams.get('pass') ?? ''} onSignedIn={signedIn} />;
   }
   if (session === null) return <SignInPage t={t} onSignedIn={signedIn} notice={notice} />;
-  return <Dashboard key={session.access_token} session={session} url={url} onEnd={endSession} />;
+  return <SignedIn key={session.access_token} session={session} url={url} onEnd={endSession} />;
+}
+
+/** One query cache per session: a new sign-in never sees the last one's orders. */
+function SignedIn(props: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void }) {
+  const [queryClient] = useState(() => new QueryClient());
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Dashboard {...props} />
+    </QueryClientProvider>
+  );
 }
 
 const NAV: { path: string; key: AdminMessageKey }[] = [
@@ -160,8 +172,8 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
   );
 }
 
-function openCount(orders: { status: string }[]): number {
-  return orders.filter((o) => o.status === 'pending' || o.status === 'preparing' || o.status === 'ready').length;
+function openCount(orders: readonly AdminOrder[]): number {
+  return orders.filter((order) => isActiveStatus(order.status)).length;
 }
 
 function Page({ path, url }: { path: string; url: URL }) {

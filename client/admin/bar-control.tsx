@@ -16,21 +16,23 @@ export function BarControl({ canChange }: { canChange: boolean }) {
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
-    let closed = false;
-    let subscription: { close(): void } | undefined;
-    api.bar().then((b) => !closed && setBar(b), () => undefined);
-    void import('../lib/live-events.ts').then(async (live) => {
-      if (closed) return;
-      const created = await live.subscribe<BarStatusChangedEvent>(BAR_CHANNEL, api.token, (event) =>
-        setBar({ status: event.status, message: event.message, closes_at: event.closes_at }),
-      );
-      if (closed) created.close();
-      else subscription = created;
-    }).catch(() => undefined);
-    return () => {
-      closed = true;
-      subscription?.close();
-    };
+    const abort = new AbortController();
+    api.bar().then((b) => !abort.signal.aborted && setBar(b), () => undefined);
+    void import('../lib/live-events.ts')
+      .then((live) =>
+        live.keepSubscribed<BarStatusChangedEvent>({
+          channel: BAR_CHANNEL,
+          token: async () => api.token,
+          onEvent: (event) => {
+            if (event.type === 'BAR_STATUS_CHANGED') setBar({ status: event.status, message: event.message, closes_at: event.closes_at });
+          },
+          // Back after a failure: the state may have changed meanwhile.
+          onReady: () => void api.bar().then((b) => !abort.signal.aborted && setBar(b), () => undefined),
+          signal: abort.signal,
+        }),
+      )
+      .catch(() => undefined);
+    return () => abort.abort();
   }, [api]);
 
   const change = async (body: Parameters<typeof api.setBar>[0]) => {

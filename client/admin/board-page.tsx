@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { canTransition, nextStatus, type OrderStatus } from '../../shared/order-status.ts';
 import type { AdminOrder, DrinkWithRecipe } from './admin-api.ts';
 import { useAdmin } from './admin-context.ts';
@@ -50,27 +50,11 @@ export function BoardPage() {
   const [cancelling, setCancelling] = useState<AdminOrder | null>(null);
   const [recipeFor, setRecipeFor] = useState<AdminOrder | null>(null);
 
-  // For the benchmark: how long from the open-orders answer to the board on screen.
-  useLayoutEffect(() => {
-    if (!board.loaded || performance.getEntriesByName('barback:board-rendered').length > 0) return;
-    if (performance.getEntriesByName('barback:board-commit').length === 0) {
-      performance.measure('barback:board-commit', 'barback:board-snapshot');
-    }
-    // A task queued from the frame callback runs once that frame is painted.
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        if (performance.getEntriesByName('barback:board-rendered').length > 0) return;
-        performance.mark('barback:board-rendered');
-        performance.measure('barback:board-render', 'barback:board-snapshot', 'barback:board-rendered');
-      }),
-    );
-  }, [board.loaded]);
-
   const columns = BOARD_COLUMNS.map((status) => ({ status, orders: columnOrders(board.shown, status) }));
   const recipe = recipeFor ? findDrink(board.drinks, recipeFor) : undefined;
 
   return (
-    <section className="board" aria-labelledby="board-title" data-sound-played={board.soundCount}>
+    <section className="board" aria-labelledby="board-title">
       <div className="toolbar">
         <h1 id="board-title">{t('board.title')}</h1>
         {sound ? (
@@ -167,7 +151,7 @@ export function BoardPage() {
 }
 
 function findDrink(drinks: readonly DrinkWithRecipe[], order: AdminOrder): DrinkWithRecipe | undefined {
-  return drinks.find((d) => d.id === order.drink_id) ?? drinks.find((d) => d.name === order.drink_name);
+  return drinks.find((d) => d.id === order.drink_id);
 }
 
 const MARK_KEYS: Partial<Record<OrderStatus, AdminMessageKey>> = {

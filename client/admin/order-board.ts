@@ -1,23 +1,14 @@
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
 import type { NewOrderEvent, OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
 import { isActiveStatus, type OrderStatus } from '../../shared/order-status.ts';
+import { isNewer, mergeByVersion } from '../lib/versions.ts';
 
 /**
  * The board's orders, keyed by id. Live events and REST answers can arrive in any order
  * (an event overtakes the catch-up request, or the other way round), so every merge keeps
- * whichever copy of an order has the higher `version`.
+ * whichever copy of an order has the higher `version` (lib/versions.ts).
  */
 export type BoardOrders = ReadonlyMap<string, AdminOrder>;
-
-export function isNewer(candidate: { version: string }, current: { version: string } | undefined): boolean {
-  return !current || BigInt(candidate.version) > BigInt(current.version);
-}
-
-export function mergeOrders(board: BoardOrders, incoming: readonly AdminOrder[]): BoardOrders {
-  const next = new Map(board);
-  for (const order of incoming) if (isNewer(order, next.get(order.id))) next.set(order.id, order);
-  return next;
-}
 
 /**
  * A catch-up answer is the truth about which orders are open: an open order we hold that
@@ -30,13 +21,13 @@ export function applySnapshot(board: BoardOrders, open: readonly AdminOrder[], k
   for (const [id, order] of board) {
     if (listed.has(id) || keep.has(id) || !isActiveStatus(order.status)) next.set(id, order);
   }
-  return mergeOrders(next, open);
+  return mergeByVersion(next, open);
 }
 
-export function applyNewOrder(board: BoardOrders, event: NewOrderEvent, drinkIdByName: (name: string) => string): BoardOrders {
+export function applyNewOrder(board: BoardOrders, event: NewOrderEvent): BoardOrders {
   const order: AdminOrder = {
     id: event.order_id,
-    drink_id: board.get(event.order_id)?.drink_id ?? drinkIdByName(event.drink_name),
+    drink_id: event.drink_id,
     drink_name: event.drink_name,
     notes: event.notes,
     status: event.status,
@@ -47,7 +38,7 @@ export function applyNewOrder(board: BoardOrders, event: NewOrderEvent, drinkIdB
     user_key: event.user_key,
     username: event.username,
   };
-  return mergeOrders(board, [order]);
+  return mergeByVersion(board, [order]);
 }
 
 export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedEvent): BoardOrders {
@@ -70,7 +61,7 @@ export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedE
     called_at: current?.called_at ?? null,
     changed_by: event.changed_by ?? current?.changed_by ?? null,
   };
-  return new Map(board).set(order.id, order);
+  return mergeByVersion(board, [order]);
 }
 
 /** "Call again": the count and time on the card; a call does not change the version. */

@@ -1,14 +1,7 @@
 /**
  * The new-order chime. Browsers refuse audio until the page has had a user gesture, so the
- * AudioContext is created by the "Enable sound" tap and reused afterwards. Each chime bumps
- * a counter (on window and on the board's `data-sound-played`) so tests and the host can see
- * that a sound was triggered even where nothing is audible.
+ * AudioContext is created by the "Enable sound" tap and reused afterwards.
  */
-declare global {
-  interface Window {
-    __barbackSoundCount?: number;
-  }
-}
 
 let context: AudioContext | undefined;
 
@@ -23,8 +16,8 @@ export async function enableSound(): Promise<void> {
 }
 
 /** Two short rising tones: distinct from a phone's ring, audible over music. */
-export function playChime(): boolean {
-  if (!context) return false;
+export function playChime(): void {
+  if (!context) return;
   const start = context.currentTime + 0.01;
   for (const [offset, frequency] of [
     [0, 880],
@@ -41,6 +34,4 @@ export function playChime(): boolean {
     oscillator.start(start + offset);
     oscillator.stop(start + offset + 0.15);
   }
-  window.__barbackSoundCount = (window.__barbackSoundCount ?? 0) + 1;
-  return true;
 }

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { NewOrderEvent, OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { HostOrderCalledEvent, NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
 import { ACTIVE_STATUSES, RECALL_WINDOW_SECONDS, recallTarget, type OrderStatus } from '../../shared/order-status.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
+import { mergeByVersion } from '../lib/versions.ts';
 import type { AdminApi, AdminOrder, DrinkWithRecipe } from './admin-api.ts';
 import { addRecentChange, applyCall, applyNewOrder, applySnapshot, applyStatusChange, recentChangeOf, type BoardOrders, type RecentChange } from './order-board.ts';
 import { playChime } from './order-sound.ts';
@@ -23,7 +25,6 @@ export interface Board {
   loaded: boolean;
   connection: ConnectionState;
   flashing: ReadonlySet<string>;
-  soundCount: number;
   /** The last few changes (this board's and other bartenders'), newest first, each recallable for 15 minutes. */
   recent: RecentChange[];
   /** `load`: the open orders could not be read; `action`: a tapped change was refused. */
@@ -45,59 +46,68 @@ export function recallOf(change: RecentChange, now: number): OrderStatus | null 
   return recallTarget(change.to, { previous: change.from, byStaff: change.byStaff });
 }
 
+/** The board's open orders in the query cache: the REST list merged with live events. */
+export const BOARD_KEY = ['board', 'orders'] as const;
+const DRINKS_KEY = ['admin', 'drinks'] as const;
+
 /**
  * The live board, shared by every host screen so a new order chimes even while the host
- * edits the menu. It starts from the REST list of open orders, follows the two host
- * channels, and catches up with the list again whenever the connection comes back — events
- * are only a speed layer, the list is the truth.
+ * edits the menu. The open orders are server state in TanStack Query: the REST list of open
+ * orders fills the cache, the two host channels update it with `setQueryData`, and the list is
+ * asked again whenever the connection comes back — events are only a speed layer, the list is
+ * the truth.
  */
 export function useBoard(api: AdminApi): Board {
-  const [orders, setOrders] = useState<BoardOrders>(new Map());
-  const [loaded, setLoaded] = useState(false);
+  const queryClient = useQueryClient();
   const [connection, setConnection] = useState<ConnectionState>('reconnecting');
   const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
-  const [soundCount, setSoundCount] = useState(0);
   const [pendingMap, setPendingMap] = useState<ReadonlyMap<string, PendingChange>>(new Map());
   const [recent, setRecent] = useState<RecentChange[]>([]);
-  const [error, setError] = useState<'load' | 'action' | null>(null);
-  const [drinks, setDrinks] = useState<DrinkWithRecipe[]>([]);
-  // Ids touched by an event while a catch-up request was in flight: the answer may predate them.
-  const touchedDuringCatchUp = useRef<Set<string> | null>(null);
-  const drinksRef = useRef(drinks);
-  drinksRef.current = drinks;
+  const [actionFailed, setActionFailed] = useState(false);
+  const [loadErrorDismissed, setLoadErrorDismissed] = useState(0);
+  // Per list request in flight, the ids an event touched meanwhile: the answer may predate them.
+  const inFlight = useRef(new Set<Set<string>>());
+
+  const query = useQuery({
+    queryKey: BOARD_KEY,
+    queryFn: async (): Promise<BoardOrders> => {
+      const touched = new Set<string>();
+      inFlight.current.add(touched);
+      try {
+        const open = await api.orders(ACTIVE_STATUSES);
+        return applySnapshot(queryClient.getQueryData<BoardOrders>(BOARD_KEY) ?? new Map(), open, touched);
+      } finally {
+        inFlight.current.delete(touched);
+      }
+    },
+    // Refreshed by the live connection (and after a refused change), not by timers or focus.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+    retry: false,
+    structuralSharing: false,
+  });
+  const drinks = useQuery({ queryKey: DRINKS_KEY, queryFn: () => api.drinks(), staleTime: Infinity, retry: false });
 
   const catchUp = useCallback(async () => {
-    touchedDuringCatchUp.current = new Set();
-    try {
-      const open = await api.orders(ACTIVE_STATUSES);
-      // The first answer starts the board's render measurement (bench/client-host.ts).
-      if (performance.getEntriesByName('barback:board-snapshot').length === 0) performance.mark('barback:board-snapshot');
-      const keep = touchedDuringCatchUp.current ?? new Set<string>();
-      setOrders((board) => applySnapshot(board, open, keep));
-      setLoaded(true);
-      setError((current) => (current === 'load' ? null : current));
-    } finally {
-      touchedDuringCatchUp.current = null;
-    }
-  }, [api]);
+    await queryClient.refetchQueries({ queryKey: BOARD_KEY, exact: true }, { throwOnError: true });
+  }, [queryClient]);
 
   // The board first shows what the list says; the live connection (Amplify, a large chunk to
-  // parse) starts only once that is on screen, so it never delays the first render.
-  const firstLoad = useMemo(() => catchUp().catch(() => setError('load')), [catchUp]);
+  // parse) starts only once that answer is in, so it never delays the first render.
+  const firstAnswered = query.data !== undefined || query.isError;
   useEffect(() => {
-    void api.drinks().then(setDrinks, () => undefined);
-  }, [api]);
-
-  useEffect(() => {
-    let closed = false;
-    const subscriptions: { close(): void }[] = [];
+    if (!firstAnswered) return;
+    const abort = new AbortController();
+    const update = (change: (board: BoardOrders) => BoardOrders) => queryClient.setQueryData<BoardOrders>(BOARD_KEY, (board) => change(board ?? new Map()));
+    const touch = (orderId: string) => inFlight.current.forEach((touched) => touched.add(orderId));
     let stopState = () => {};
     void (async () => {
-      await firstLoad;
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
       const live = await import('../lib/live-events.ts');
-      if (closed) return;
+      if (abort.signal.aborted) return;
       let previous = live.connectionState();
+      let everReady = false;
       setConnection(previous);
       stopState = live.onConnectionState((next) => {
         setConnection(next);
@@ -106,66 +116,55 @@ export function useBoard(api: AdminApi): Board {
         previous = next;
       });
       const onNewOrder = (event: NewOrderEvent) => {
-        touchedDuringCatchUp.current?.add(event.order_id);
-        setOrders((board) => {
-          if (board.has(event.order_id)) return board;
-          return applyNewOrder(board, event, (name) => drinksRef.current.find((d) => d.name === name)?.id ?? '');
-        });
+        touch(event.order_id);
+        update((board) => applyNewOrder(board, event));
         setFlashing((ids) => new Set(ids).add(event.order_id));
         setTimeout(() => setFlashing((ids) => withoutId(ids, event.order_id)), FLASH_MS);
-        if (playChime()) setSoundCount((count) => count + 1);
+        playChime();
       };
-      const onUpdate = (event: OrderStatusChangedEvent | OrderCalledEvent) => {
+      const onUpdate = (event: OrderStatusChangedEvent | HostOrderCalledEvent) => {
         if (event.type === 'ORDER_CALLED') {
-          setOrders((board) => applyCall(board, event));
+          update((board) => applyCall(board, event));
           return;
         }
-        touchedDuringCatchUp.current?.add(event.order_id);
-        setOrders((board) => applyStatusChange(board, event));
+        touch(event.order_id);
+        update((board) => applyStatusChange(board, event));
         setRecent((list) => addRecentChange(list, recentChangeOf(event)));
       };
-      // The server ended a subscription (this token was signed out everywhere, or the password
-      // changed on another device): asking for the orders finds out, and its 401 signs this
-      // device out at once instead of leaving a board that no longer updates.
-      const onEnded = () => void catchUp().catch(() => undefined);
-      // The first connection may fail (server restarting, broker not up yet): try again,
-      // Amplify itself takes over reconnecting once a connection has been made.
-      for (let attempt = 0; !closed; attempt += 1) {
-        try {
-          const created = await Promise.all([
-            live.subscribe<NewOrderEvent>(ADMIN_NEW_ORDERS, api.token, onNewOrder, onEnded),
-            live.subscribe<OrderStatusChangedEvent | OrderCalledEvent>(ADMIN_ORDER_UPDATES, api.token, onUpdate, onEnded),
-          ]);
-          if (closed) created.forEach((s) => s.close());
-          else subscriptions.push(...created);
-          await Promise.all(created.map((s) => s.ready));
+      const subscribeTo = <E,>(channel: string, onEvent: (event: E) => void) =>
+        live.keepSubscribed<E>({
+          channel,
+          token: async () => api.token,
+          onEvent,
           // Orders placed between the first list and the subscription being live.
-          if (!closed) await catchUp();
-          return;
-        } catch {
-          subscriptions.splice(0).forEach((s) => s.close());
-          if (!closed) setConnection('offline');
-          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 2_000 * 2 ** attempt)));
-        }
-      }
+          onReady: () => {
+            everReady = true;
+            void catchUp().catch(() => undefined);
+          },
+          // The server ended a subscription (this token was signed out everywhere, or the
+          // password changed on another device): asking for the orders finds out, and its 401
+          // signs this device out at once instead of leaving a board that no longer updates.
+          onFailure: () => {
+            if (!everReady) setConnection('offline');
+            void catchUp().catch(() => undefined);
+          },
+          signal: abort.signal,
+        });
+      void subscribeTo<NewOrderEvent>(ADMIN_NEW_ORDERS, onNewOrder);
+      void subscribeTo<OrderStatusChangedEvent | HostOrderCalledEvent>(ADMIN_ORDER_UPDATES, onUpdate);
     })();
     return () => {
-      closed = true;
+      abort.abort();
       stopState();
-      subscriptions.forEach((s) => s.close());
     };
-  }, [api, catchUp, firstLoad]);
-
-  const keep = useCallback((order: AdminOrder) => {
-    setOrders((board) => (BigInt(order.version) >= BigInt(board.get(order.id)?.version ?? '0') ? new Map(board).set(order.id, order) : board));
-  }, []);
+  }, [api, catchUp, queryClient, firstAnswered]);
 
   const send = useCallback(
     async (change: PendingChange, username: string, drinkName: string) => {
       setPendingMap((map) => new Map(map).set(change.orderId, change));
       try {
         const order = await api.setOrderStatus(change.orderId, change.to);
-        keep(order);
+        queryClient.setQueryData<BoardOrders>(BOARD_KEY, (board) => mergeByVersion(board ?? new Map(), [order]));
         // The answer may come before this board's own event: the change is listed either way.
         // (Another bartender's identical tap made it first: theirs is the change, listed by its event.)
         if (order.changed_by && order.status === change.to && change.from !== change.to) {
@@ -184,7 +183,7 @@ export function useBoard(api: AdminApi): Board {
           );
         }
       } catch {
-        setError('action');
+        setActionFailed(true);
         await catchUp().catch(() => undefined);
       } finally {
         setPendingMap((map) => {
@@ -194,7 +193,7 @@ export function useBoard(api: AdminApi): Board {
         });
       }
     },
-    [api, catchUp, keep],
+    [api, catchUp, queryClient],
   );
 
   const move = useCallback(
@@ -213,13 +212,25 @@ export function useBoard(api: AdminApi): Board {
   const call = useCallback(
     (order: AdminOrder) => {
       api.callOrder(order.id).then(
-        (called) => setOrders((board) => applyCall(board, { type: 'ORDER_CALLED', order_id: called.id, drink_name: called.drink_name, calls: called.calls ?? 1, called_at: called.called_at ?? '' })),
-        () => setError('action'),
+        (called) =>
+          queryClient.setQueryData<BoardOrders>(BOARD_KEY, (board) =>
+            applyCall(board ?? new Map(), {
+              type: 'ORDER_CALLED',
+              order_id: called.id,
+              drink_name: called.drink_name,
+              calls: called.calls ?? 1,
+              called_at: called.called_at ?? called.updated_at,
+              user_key: called.user_key,
+              username: called.username,
+            }),
+          ),
+        () => setActionFailed(true),
       );
     },
-    [api],
+    [api, queryClient],
   );
 
+  const orders = query.data ?? EMPTY;
   const shown = useMemo(() => {
     const list: AdminOrder[] = [];
     for (const order of orders.values()) {
@@ -229,23 +240,30 @@ export function useBoard(api: AdminApi): Board {
     return list;
   }, [orders, pendingMap]);
 
+  // The first list could not be read (until a later one is, or the host dismisses it).
+  const loadFailed = query.isError && query.data === undefined && query.errorUpdatedAt !== loadErrorDismissed;
   return {
     orders,
     shown,
-    loaded,
+    loaded: query.data !== undefined,
     connection,
     flashing,
-    soundCount,
     recent,
-    error,
-    drinks,
+    error: actionFailed ? 'action' : loadFailed ? 'load' : null,
+    drinks: drinks.data ?? NO_DRINKS,
     move,
     recall,
     call,
-    dismissError: () => setError(null),
+    dismissError: () => {
+      setActionFailed(false);
+      setLoadErrorDismissed(query.errorUpdatedAt);
+    },
     refresh: catchUp,
   };
 }
+
+const EMPTY: BoardOrders = new Map();
+const NO_DRINKS: DrinkWithRecipe[] = [];
 
 function withoutId(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {
   const next = new Set(ids);

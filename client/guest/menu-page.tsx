@@ -4,41 +4,15 @@ import type { Drink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
 import { navigate, usePath } from '../lib/router.ts';
 import { useT } from './i18n.ts';
-import { useLive } from './use-live.ts';
-import { fetchDrink, matchesSearch, readMenu, refreshMenu } from './menu-store.ts';
+import { fetchDrink, matchesSearch } from './menu-store.ts';
 import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue, barState } from './runtime.ts';
+import { afterEnqueue } from './drain-scheduler.ts';
+import { useMenu } from './queries.ts';
+import { barState } from './bar-state.ts';
 
 /** While the bar is closed, order buttons stay visible but disabled: the menu is still worth reading. */
 function useBarClosed(): boolean {
   return useSyncExternalStore(barState.subscribe, () => barState.value?.status === 'closed');
-}
-
-const IMAGE_CACHE = 'barback-images';
-
-/**
- * Puts every drink image in the worker's image cache now, so the menu looks complete offline
- * even for drinks the guest never scrolled to.
- */
-async function warmImages(drinks: Drink[]): Promise<void> {
-  if (typeof caches === 'undefined') return;
-  const cache = await caches.open(IMAGE_CACHE);
-  for (const drink of drinks) {
-    if (!drink.image_url || (await cache.match(drink.image_url))) continue;
-    await cache.add(drink.image_url).catch(() => undefined);
-  }
-}
-
-function useMenuRevalidation() {
-  return useQuery({
-    queryKey: ['menu'],
-    queryFn: async () => {
-      await refreshMenu();
-      const menu = await readMenu();
-      void warmImages(menu.drinks);
-      return true;
-    },
-  });
 }
 
 function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
@@ -143,8 +117,7 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onO
 export function MenuPage() {
   const t = useT();
   const path = usePath();
-  const menu = useLive(readMenu, []);
-  const revalidation = useMenuRevalidation();
+  const { data: menu, isError } = useMenu();
   const [query, setQuery] = useState('');
   const [ordering, setOrdering] = useState<Drink | null>(null);
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
@@ -161,8 +134,8 @@ export function MenuPage() {
   }
 
   let body;
-  if (!menu || (!menu.loaded && revalidation.isPending)) body = <p className="muted" aria-busy="true">{t('menu.loading')}</p>;
-  else if (!menu.loaded && revalidation.isError) body = <p role="alert" className="error">{t('menu.error')}</p>;
+  if (!menu || (!menu.loaded && !isError)) body = <p className="muted" aria-busy="true">{t('menu.loading')}</p>;
+  else if (!menu.loaded && isError) body = <p role="alert" className="error">{t('menu.error')}</p>;
   else if (menu.drinks.length === 0) body = <p className="muted">{t('menu.empty')}</p>;
   else {
     const visible = menu.drinks.filter((drink) => matchesSearch(drink, query));

@@ -1,3 +1,4 @@
+import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
 import { db, type MenuEntry } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
@@ -55,6 +56,6 @@ export function matchesSearch(drink: Drink, query: string): boolean {
 }
 
 export async function fetchDrink(id: string): Promise<DrinkWithRecipe> {
-  const answer = await requestJson<{ drink: DrinkWithRecipe }>(`/api/drinks/${encodeURIComponent(id)}`);
+  const answer = await requestJson<ApiAnswer<'GET /api/drinks/:id'>>(`/api/drinks/${encodeURIComponent(id)}`);
   return answer.drink;
 }

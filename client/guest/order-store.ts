@@ -1,19 +1,17 @@
+import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import type { OrderStatusChangedEvent } from '../../shared/events.ts';
 import { db, getMeta, setMeta, type LocalOrder } from '../lib/db.ts';
 import { authedRequest } from '../lib/session.ts';
 import { singleFlight } from '../lib/locks.ts';
+import { isNewer, versionAfter } from '../lib/versions.ts';
 
 /**
- * The guest's orders on the phone. Server orders are merged by `version` (a larger version is
- * newer), so an old answer arriving late never undoes a newer status. The catch-up cursor is
- * the one the server returned — event versions are only used to notice a gap.
+ * The guest's orders on the phone. Server orders are merged by `version` (lib/versions.ts), so
+ * an old answer arriving late never undoes a newer status. The catch-up cursor is the one the
+ * server returned — event versions are only used to notice a gap.
  */
 export const CURSOR_KEY = 'orders.cursor';
-
-function newer(incoming: string, existing: string | null | undefined): boolean {
-  return existing == null || BigInt(incoming) > BigInt(existing);
-}
 
 export interface OrderChange {
   order: Order;
@@ -27,7 +25,7 @@ export async function mergeServerOrders(orders: Order[]): Promise<OrderChange[]>
     const changed: OrderChange[] = [];
     for (const order of orders) {
       const existing = await db.orders.get(order.id);
-      if (existing && !newer(order.version, existing.version)) continue;
+      if (!isNewer(order, existing)) continue;
       await db.orders.put({ ...order });
       changed.push({ order, previous: existing?.status });
     }
@@ -42,10 +40,10 @@ export async function mergeServerOrders(orders: Order[]): Promise<OrderChange[]>
 export const catchUp = singleFlight(async (): Promise<OrderChange[]> => {
   const cursor = await getMeta<string>(CURSOR_KEY);
   const query = cursor ? `?since=${encodeURIComponent(cursor)}` : '';
-  const answer = await authedRequest<{ orders: Order[]; cursor: string }>(`/api/orders${query}`);
+  const answer = await authedRequest<ApiAnswer<'GET /api/orders'>>(`/api/orders${query}`);
   const changed = await mergeServerOrders(answer.orders);
   const stored = await getMeta<string>(CURSOR_KEY);
-  if (!stored || BigInt(answer.cursor) > BigInt(stored)) await setMeta(CURSOR_KEY, answer.cursor);
+  if (versionAfter(answer.cursor, stored)) await setMeta(CURSOR_KEY, answer.cursor);
   return changed;
 });
 
@@ -59,7 +57,7 @@ export async function applyStatusEvent(event: OrderStatusChangedEvent): Promise<
   return db.transaction('rw', db.orders, async () => {
     const existing = await db.orders.get(event.order_id);
     if (!existing || existing.version === null) return 'gap';
-    if (!newer(event.version, existing.version)) return 'stale';
+    if (!isNewer(event, existing)) return 'stale';
     if (existing.status !== event.previous_status) return 'gap';
     const next: LocalOrder = {
       ...existing,
@@ -75,6 +73,6 @@ export async function applyStatusEvent(event: OrderStatusChangedEvent): Promise<
 
 /** POST /api/orders/:id/cancel; the answer is merged like any other server order. */
 export async function cancelOrder(id: string): Promise<void> {
-  const answer = await authedRequest<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+  const answer = await authedRequest<ApiAnswer<'POST /api/orders/:id/cancel'>>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
   await mergeServerOrders([answer.order]);
 }

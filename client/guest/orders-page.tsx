@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { clearGuestData, db, type LocalOrder } from '../lib/db.ts';
+import { clearGuestData, type LocalOrder } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
 import { loadSession } from '../lib/session.ts';
 import type { GuestKey } from '../i18n/guest.ts';
 import { useT } from './i18n.ts';
-import { useLive } from './use-live.ts';
+import { useOrders } from './queries.ts';
 import { cancelOrder } from './order-store.ts';
 import { hasPushSubscription, pushAvailability, subscribeToPush, unsubscribeFromPush } from './push-subscription.ts';
 
@@ -16,10 +16,6 @@ const FAILURE_KEYS: Record<string, GuestKey> = {
   idempotency_conflict: 'failure.idempotency_conflict',
   validation_failed: 'failure.validation_failed',
 };
-
-function readOrders(): Promise<LocalOrder[]> {
-  return db.orders.orderBy('created_at').reverse().toArray();
-}
 
 type NotifyState = 'idle' | 'checking' | 'working' | 'push' | 'open-only' | 'ios-install' | 'push-failed';
 
@@ -153,7 +149,7 @@ function OrderItem({ order }: { order: LocalOrder }) {
 /** /orders: the phone's orders, live; queued and failed ones included. */
 export function OrdersPage() {
   const t = useT();
-  const orders = useLive(readOrders, []);
+  const { data: orders } = useOrders();
   useEffect(() => {
     const target = location.hash.slice(1);
     if (target && orders?.some((order) => order.id === target)) document.getElementById(target)?.scrollIntoView({ block: 'center' });

@@ -1,7 +1,9 @@
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
 import { withLock } from '../lib/locks.ts';
+import { isNewer } from '../lib/versions.ts';
 import { SessionEndedError, authedRequest } from '../lib/session.ts';
 
 /**
@@ -51,7 +53,7 @@ async function accept(item: OutboxItem, order: Order): Promise<void> {
     await db.outbox.delete(item.id);
     const existing = await db.orders.get(order.id);
     // A catch-up may already have stored a newer state of this order.
-    if (existing?.version && BigInt(existing.version) >= BigInt(order.version)) return;
+    if (!isNewer(order, existing)) return;
     await db.orders.put({ ...order });
   });
 }
@@ -85,10 +87,8 @@ async function drainUnderLock(): Promise<DrainResult> {
     if (!item) continue;
     await db.outbox.update(item.id, { attempts: item.attempts + 1 });
     try {
-      const answer = await authedRequest<{ order: Order }>('/api/orders', {
-        method: 'POST',
-        body: { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) },
-      });
+      const body: ApiBody<'POST /api/orders'> = { id: item.id, drink_id: item.drink_id, ...(item.notes ? { notes: item.notes } : {}) };
+      const answer = await authedRequest<ApiAnswer<'POST /api/orders'>>('/api/orders', { method: 'POST', body });
       await accept(item, answer.order);
       sent += 1;
     } catch (error) {
@@ -110,8 +110,4 @@ async function drainUnderLock(): Promise<DrainResult> {
 /** Sends everything in the outbox, oldest first; only one drainer runs at a time anywhere. */
 export function drainOutbox(): Promise<DrainResult> {
   return withLock(OUTBOX_LOCK, drainUnderLock);
-}
-
-export async function outboxSize(): Promise<number> {
-  return db.outbox.count();
 }

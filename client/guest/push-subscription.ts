@@ -1,4 +1,4 @@
-import type { PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import { requestJson } from '../lib/http.ts';
 import { authedRequest } from '../lib/session.ts';
 
@@ -41,7 +41,7 @@ function currentTraits(): BrowserTraits {
 }
 
 export async function pushAvailability(): Promise<PushAvailability> {
-  const config = await requestJson<{ push?: { vapid_public_key?: string } }>('/api/config');
+  const config = await requestJson<ApiAnswer<'GET /api/config'>>('/api/config');
   const key = config.push?.vapid_public_key;
   // No key: the server cannot reach the push services, so nothing would ever arrive.
   if (!key) return { kind: 'open-only' };
@@ -76,7 +76,7 @@ function workerRegistration(): Promise<PushRegistration> {
  * guest. A subscription made for another server key (the server's data was reset) can no
  * longer be pushed to, so it is replaced.
  */
-export async function subscribeToPush(vapidPublicKey: string, registration?: PushRegistration): Promise<PushSubscriptionBody> {
+export async function subscribeToPush(vapidPublicKey: string, registration?: PushRegistration): Promise<ApiBody<'POST /api/push/subscriptions'>> {
   const { pushManager } = registration ?? (await workerRegistration());
   const applicationServerKey = base64UrlToBytes(vapidPublicKey);
   let subscription = await pushManager.getSubscription();
@@ -85,7 +85,7 @@ export async function subscribeToPush(vapidPublicKey: string, registration?: Pus
     subscription = null;
   }
   subscription ??= await pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
-  const body = subscription.toJSON() as PushSubscriptionBody;
+  const body = subscription.toJSON() as ApiBody<'POST /api/push/subscriptions'>;
   await authedRequest('/api/push/subscriptions', { method: 'POST', body });
   return body;
 }
@@ -100,7 +100,7 @@ export async function subscribeToPush(vapidPublicKey: string, registration?: Pus
 export async function renewPushSubscription(options: { resubscribe: boolean }, registration?: PushRegistration): Promise<boolean> {
   const { pushManager } = registration ?? (await workerRegistration());
   if (!options.resubscribe && !(await pushManager.getSubscription())) return false;
-  const config = await requestJson<{ push?: { vapid_public_key?: string } }>('/api/config');
+  const config = await requestJson<ApiAnswer<'GET /api/config'>>('/api/config');
   const key = config.push?.vapid_public_key;
   if (!key) return false;
   await subscribeToPush(key, { pushManager });
@@ -126,7 +126,8 @@ export async function unsubscribeFromPush(registration?: PushRegistration): Prom
   const subscription = await pushManager.getSubscription();
   if (!subscription) return;
   try {
-    await authedRequest('/api/push/subscriptions', { method: 'DELETE', body: { endpoint: subscription.endpoint } });
+    const body: ApiBody<'DELETE /api/push/subscriptions'> = { endpoint: subscription.endpoint };
+    await authedRequest('/api/push/subscriptions', { method: 'DELETE', body });
   } catch (error) {
     console.warn('push subscription not removed from the server', error);
   }

@@ -5,7 +5,6 @@ import { useSyncExternalStore } from 'react';
  * lives in one `{en, fr}` table per app, and the language follows the browser's.
  */
 export type Locale = 'en' | 'fr';
-export const LOCALES: readonly Locale[] = ['en', 'fr'];
 
 export type Vars = Record<string, string | number>;
 export type Messages<K extends string> = { en: Record<K, string>; fr: Record<K, string> };
@@ -50,8 +49,23 @@ export function useLocale(): Locale {
   return useSyncExternalStore(subscribeLanguage, () => detectLocale(), () => 'en' as Locale);
 }
 
-/** A translator for the current locale, for components: `const t = useTranslator(guestMessages)`. */
+// Keyed by the locale's own table, which is one object per catalog and locale.
+const translators = new WeakMap<object, Translate<string>>();
+
+/**
+ * The translator for one catalog and locale, made once: the same function every time, so a
+ * `t` in an effect's dependencies does not re-run the effect on every render.
+ */
+export function translatorFor<K extends string>(messages: Messages<K>, locale: Locale): Translate<K> {
+  let t = translators.get(messages[locale]);
+  if (!t) translators.set(messages[locale], (t = createTranslator(messages, locale) as Translate<string>));
+  return t;
+}
+
+/**
+ * A translator for the current locale, for components: `const t = useTranslator(guestMessages)`.
+ * Stable across renders; a new function only when the browser's language changes.
+ */
 export function useTranslator<K extends string>(messages: Messages<K>): Translate<K> {
-  const locale = useLocale();
-  return createTranslator(messages, locale);
+  return translatorFor(messages, useLocale());
 }

@@ -1,8 +1,13 @@
+import type { ErrorCode } from '../../shared/schemas/errors.ts';
+
+/** The server's codes, and the app's own: the server was not reached, or answered outside the envelope. */
+export type ApiErrorCode = ErrorCode | 'network_error' | 'http_error';
+
 /** The error envelope as the apps see it: status, code and message from the server. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
@@ -60,8 +65,9 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
     data = undefined;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (data as { error?: { code?: ErrorCode; message?: string } } | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${response.status}`);
   }
   return data as T;
 }
+

@@ -86,29 +86,20 @@ export function onConnectionState(listener: (state: ConnectionState) => void): (
   return () => stateListeners.delete(listener);
 }
 
-export interface LiveSubscription {
+interface LiveSubscription {
   /** Resolves once the server acknowledged the subscription. */
   ready: Promise<void>;
   close(): void;
 }
 
-/**
- * Subscribes to one channel with a token (lambda auth mode: the raw access token). When the
- * subscription fails (an expired token, a refused channel) it tells `onError`; the caller
- * decides whether to subscribe again with a fresh token.
- */
-export async function subscribe<E>(
-  channel: string,
-  token: string,
-  onEvent: (event: E) => void,
-  onError?: (error: unknown) => void,
-): Promise<LiveSubscription> {
+/** Subscribes to one channel with a token (lambda auth mode: the raw access token). */
+async function subscribe<E>(channel: string, token: string, onEvent: (event: E) => void, onError: (error: unknown) => void): Promise<LiveSubscription> {
   await configureLive();
   const connected = await events.connect(channel, { authMode: 'lambda', authToken: token });
   const subscription = connected.subscribe(
     {
       next: (message: { event: E }) => onEvent(message.event),
-      error: (error: unknown) => onError?.(error),
+      error: onError,
     },
     { authMode: 'lambda', authToken: token },
   );
@@ -119,4 +110,74 @@ export async function subscribe<E>(
       void connected.close();
     },
   };
+}
+
+export interface KeepSubscribedOptions<E> {
+  channel: string;
+  /** The token for each attempt, asked afresh every time; undefined ends the loop (signed out). */
+  token(): Promise<string | undefined>;
+  onEvent(event: E): void;
+  /** The server acknowledged a subscription: the first one, and each one after a failure. */
+  onReady?(): void;
+  /** A subscription could not be made, or the server ended it; another follows after a pause. */
+  onFailure?(error: unknown): void;
+  /** Stops for good. */
+  signal: AbortSignal;
+}
+
+const FIRST_RETRY_MS = 2_000;
+const LAST_RETRY_MS = 60_000;
+
+/**
+ * The one way the apps stay subscribed to a channel. Amplify re-sends subscriptions by itself
+ * after a dropped socket, but not after the server refused or ended one (an expired token, a
+ * signed-out host, a broker not up yet): then this subscribes again, with a fresh token, after
+ * a pause that doubles up to a minute and starts over once a subscription holds.
+ */
+export async function keepSubscribed<E>(options: KeepSubscribedOptions<E>): Promise<void> {
+  const { channel, signal } = options;
+  let delay = FIRST_RETRY_MS;
+  while (!signal.aborted) {
+    let subscription: LiveSubscription | undefined;
+    let ended!: (error: unknown) => void;
+    const over = new Promise<unknown>((resolve) => (ended = resolve));
+    const onAbort = () => ended(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const token = await options.token();
+      if (!token || signal.aborted) return;
+      subscription = await subscribe(channel, token, options.onEvent, ended);
+      subscription.ready.then(
+        () => {
+          delay = FIRST_RETRY_MS;
+          if (!signal.aborted) options.onReady?.();
+        },
+        ended,
+      );
+      const error = await over;
+      if (signal.aborted) return;
+      options.onFailure?.(error);
+    } catch (error) {
+      if (signal.aborted) return;
+      options.onFailure?.(error);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      // The failed subscription is dropped before a fresh one (with a fresh token) replaces it.
+      subscription?.close();
+    }
+    await pause(delay, signal);
+    delay = Math.min(delay * 2, LAST_RETRY_MS);
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

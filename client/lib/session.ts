@@ -1,3 +1,4 @@
+import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import { ApiError, requestJson } from './http.ts';
 import { db, type StoredSession, type StoredUser } from './db.ts';
 import { singleFlight, withLock } from './locks.ts';
@@ -14,11 +15,7 @@ const REFRESH_LOCK = 'barback-auth-refresh';
 /** Refresh a minute early, so a token never expires on the way to the server. */
 const EARLY_MS = 60_000;
 
-interface TokenAnswer {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+type TokenAnswer = ApiAnswer<'POST /api/auth/refresh'>;
 
 export async function loadSession(): Promise<StoredSession | undefined> {
   return (await db.auth.get(GUEST_SESSION_KEY))?.value as StoredSession | undefined;
@@ -50,10 +47,8 @@ async function refreshUnderLock(staleAccessToken: string | undefined): Promise<S
     // Someone else (another tab, the worker) refreshed while we waited for the lock.
     if (current.access_token !== staleAccessToken && current.expires_at - EARLY_MS > Date.now()) return current;
     try {
-      const tokens = await requestJson<TokenAnswer>('/api/auth/refresh', {
-        method: 'POST',
-        body: { refresh_token: current.refresh_token },
-      });
+      const body: ApiBody<'POST /api/auth/refresh'> = { refresh_token: current.refresh_token };
+      const tokens = await requestJson<TokenAnswer>('/api/auth/refresh', { method: 'POST', body });
       return await saveSession(tokens, current.user);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
@@ -97,3 +92,4 @@ export async function authedRequest<T>(path: string, options: Parameters<typeof 
     return requestJson<T>(path, { ...options, token: fresh.access_token });
   }
 }
+

@@ -1,10 +1,10 @@
 import type { Database } from '../db/database.ts';
 
 /**
- * Whether a guest is still allowed in. Checked on every guest request, so answers are
- * kept for a few seconds: a revocation is announced to every instance (markRevoked via the
- * event bus's guest_revoked signal) and takes effect at once; the lifetime bounds how long
- * a missed announcement could go unnoticed.
+ * Whether a guest is still allowed in. Checked on every guest request, so answers are kept
+ * for a few seconds: a revocation reaches every instance as the guest.revoked domain event,
+ * whose one handler (server/composition.ts) calls markRevoked, so it takes effect at once; the
+ * lifetime bounds how long a missed announcement could go unnoticed.
  */
 export class GuestStatusCache {
   private readonly cache = new Map<string, { active: boolean; until: number }>();

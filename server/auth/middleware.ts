@@ -11,7 +11,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function bearerToken(req: Request): string | undefined {
+function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header.trim());

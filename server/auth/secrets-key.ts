@@ -8,7 +8,7 @@ import { SecretBox, SecretBoxError, newSecretsKey, parseSecretsKey, secretsKeyId
 import { sealStoredSecrets, storedSecretKeyIds } from './stored-secrets.ts';
 
 /** The embedded mode's key file: one key per line, the first seals, the others only open (mid-rotation). */
-export const KEY_FILE = 'secrets.key';
+const KEY_FILE = 'secrets.key';
 
 /** Start-up cannot open the stored private keys: one sentence saying what to do. */
 export class SecretsKeyError extends Error {}
@@ -65,7 +65,7 @@ export async function writeKeyFile(file: string, keys: Buffer[]): Promise<void> 
 }
 
 /** Where this server's key comes from: SECRETS_KEY, the key file (embedded), or nowhere (PostgreSQL without it). */
-export async function resolveKeys(config: Config, db: Database): Promise<ResolvedKeys> {
+async function resolveKeys(config: Config, db: Database): Promise<ResolvedKeys> {
   const onDisk = db.kind === 'embedded' && config.dataDir !== 'memory://';
   const file = onDisk ? keyFilePath(config.dataDir) : undefined;
   if (config.secretsKey) {
@@ -91,7 +91,7 @@ export async function resolveKeys(config: Config, db: Database): Promise<Resolve
   return { source: { kind: 'file', path: file }, primary: key, older: [] };
 }
 
-export function boxFor(keys: ResolvedKeys): SecretBox {
+function boxFor(keys: ResolvedKeys): SecretBox {
   return keys.primary ? SecretBox.withKey(keys.primary, keys.older) : SecretBox.none();
 }
 

@@ -10,8 +10,8 @@ import { SECRET_CONTEXT } from './stored-secrets.ts';
  * remembers it, so verification is rarely paid. Keys made with another algorithm (an older
  * installation) keep verifying with their own algorithm until they retire.
  */
-export const TOKEN_ALG = 'EdDSA';
-export const ACCEPTED_ALGS = ['EdDSA', 'RS256'] as const;
+const TOKEN_ALG = 'EdDSA';
+const ACCEPTED_ALGS = ['EdDSA', 'RS256'] as const;
 export type TokenAlg = (typeof ACCEPTED_ALGS)[number];
 
 export interface SigningKey {

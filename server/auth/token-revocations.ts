@@ -29,7 +29,7 @@ interface CachedState {
 /**
  * Refusing access tokens before they expire, on every instance. Two records in the database
  * (revoked_tokens for one token, token_epochs for all of a subject's tokens) make it hold
- * for an instance that starts later or missed a message; the bus's `tokens_revoked` signal
+ * for an instance that starts later or missed a message; the bus's `tokens.revoked` event
  * makes every running instance drop what it remembered at once, so the next request on any
  * of them is refused. What an instance remembers lives a few seconds at most, which bounds
  * how long a lost signal could go unnoticed.
@@ -78,7 +78,7 @@ export class TokenRevocations {
   /** After a committed revocation: forget here at once, and tell every other instance. */
   announce(subject: string): void {
     this.forget(subject);
-    this.events.signal('tokens_revoked', { subject });
+    this.events.emit('tokens.revoked', { subject });
   }
 
   /** A revocation happened (here or on another instance): the next check reads the database. */

@@ -4,7 +4,6 @@ import type { SigningKeyStore } from './signing-keys.ts';
 export const TOKEN_ISSUER = 'barback';
 export const TOKEN_AUDIENCE = 'barback';
 
-export type Role = 'guest' | 'admin' | 'bartender';
 
 export interface GuestClaims {
   role: 'guest';

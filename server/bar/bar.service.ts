@@ -1,17 +1,15 @@
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError } from '../http/errors.ts';
-import { BAR_CHANNEL } from '../../shared/channels.ts';
-import type { BarStatusChangedEvent } from '../../shared/events.ts';
-import type { Bar, UpdateBarBody } from '../../shared/schemas/bar.ts';
+import type { Bar, BarStatus, UpdateBarBody } from '../../shared/schemas/bar.ts';
 import { BarRepository } from './bar.repository.ts';
 
 export const barClosed = () => new AppError(409, 'bar_closed', 'The bar is closed: no new orders.');
 
 /**
  * Open, last call or closed. Every new order asks, so the state is kept in memory: this
- * instance's changes and other instances' (their BAR_STATUS_CHANGED arrives through the bus)
- * update it at once; a short lifetime bounds how long a missed event could go unnoticed.
+ * instance's changes and other instances'
+ * update it at once (bar.status_changed on the bus); a short lifetime bounds how long a missed event could go unnoticed.
  */
 export class BarService {
   private readonly repo: BarRepository;
@@ -24,12 +22,10 @@ export class BarService {
     private readonly ttlMs = 5_000,
   ) {
     this.repo = new BarRepository(db);
-    this.unlisten = events.listen((event) => {
-      if (event.type !== 'BAR_STATUS_CHANGED') return;
-      const payload = event.payload as BarStatusChangedEvent;
+    this.unlisten = events.on('bar.status_changed', ({ bar, updated_at: updatedAt }) => {
       // Two changes on two instances may arrive out of order: the later change wins.
-      if (this.known && this.known.updatedAt > payload.updated_at) return;
-      this.remember({ status: payload.status, message: payload.message, closes_at: payload.closes_at }, payload.updated_at);
+      if (this.known && this.known.updatedAt > updatedAt) return;
+      this.remember(bar, updatedAt);
     });
   }
 
@@ -61,12 +57,12 @@ export class BarService {
         return { bar: before, event: undefined };
       }
       const { bar, updatedAt } = await repo.write(next);
-      const event: BarStatusChangedEvent = { type: 'BAR_STATUS_CHANGED', ...bar, previous_status: before.status, updated_at: updatedAt };
+      const event: { bar: Bar; previous_status: BarStatus; updated_at: string } = { bar, previous_status: before.status, updated_at: updatedAt };
       return { bar, event };
     });
     if (outcome.event) {
       this.remember(outcome.bar, outcome.event.updated_at);
-      this.events.publish(BAR_CHANNEL, 'BAR_STATUS_CHANGED', outcome.event);
+      this.events.emit('bar.status_changed', outcome.event);
     }
     return outcome.bar;
   }

@@ -1,17 +1,38 @@
-import type { EventMap, EventType } from '../../shared/events.ts';
+import type { OrderStatus } from '../../shared/order-status.ts';
+import type { HostOrder } from '../orders/order-presenter.ts';
+import type { Bar, BarStatus } from '../../shared/schemas/bar.ts';
 
-export interface ChannelEvent<K extends EventType = EventType> {
-  channel: string;
-  type: K;
-  payload: EventMap[K];
-  /**
-   * Set on events relayed from another instance. Side effects that must happen once per
-   * change (sending a Web Push) act only on events their own instance published.
-   */
-  remote?: boolean;
+/**
+ * What happened in the domain, as services announce it. Who hears what is decided elsewhere:
+ * server/events/projection.ts turns these into AppSync channels and payloads; push, the menu
+ * cache and revocation react to them directly (see server/composition.ts).
+ */
+export interface DomainEventMap {
+  /** A guest placed an order (the host's full view of it). */
+  'order.placed': { order: HostOrder };
+  /** An order moved along the status machine; `order` is the host's full view after the change. */
+  'order.status_changed': { order: HostOrder; previous_status: OrderStatus };
+  /** The host called a ready order again ("Call again"); `order` is the host's view with the new count. */
+  'order.called': { order: HostOrder };
+  /** The bar opened, called last orders or closed (or its message or closing time changed). */
+  'bar.status_changed': { bar: Bar; previous_status: BarStatus; updated_at: string };
+  /** Sections, drinks or images changed. */
+  'menu.changed': { at: string };
+  /** A guest was thrown out: their tokens and sockets die on every instance. */
+  'guest.revoked': { user_key: string };
+  /** Some of a subject's access tokens were revoked (see TokenRevocations): forget what you remember. */
+  'tokens.revoked': { subject: string };
 }
+export type DomainEventName = keyof DomainEventMap;
 
-export type EventListener = (event: ChannelEvent) => void;
+export type DomainEvent = { [K in DomainEventName]: { name: K; data: DomainEventMap[K] } }[DomainEventName];
+
+/**
+ * `remote` is set on events relayed from another instance. Side effects that must happen once
+ * per change (sending a Web Push, forwarding upstream) act only on their own instance's events.
+ */
+export type DomainEventHandler<K extends DomainEventName> = (data: DomainEventMap[K], meta: { remote: boolean }) => void;
+export type DomainEventListener = (event: DomainEvent, meta: { remote: boolean }) => void;
 
 /**
  * Events a client (a host, or an upstream publisher with the API key) published through the
@@ -23,49 +44,44 @@ export interface ClientEvents {
 }
 export type ClientEventsListener = (published: ClientEvents) => void;
 
-/** Server-to-server signals that are never delivered to clients. */
-export interface InternalSignals {
-  guest_revoked: { user_key: string };
-  /** Some of a subject's access tokens were revoked (see TokenRevocations): forget what you remember. */
-  tokens_revoked: { subject: string };
-}
-export type InternalSignal = { [K in keyof InternalSignals]: { kind: K; data: InternalSignals[K] } }[keyof InternalSignals];
-export type SignalListener = (signal: InternalSignal) => void;
-
 /**
- * Where committed changes are announced. Services call `publish` only after their
- * transaction committed; the broker (and, across instances, PostgreSQL NOTIFY) delivers.
+ * The one internal bus. Services `emit` only after their transaction committed; listeners on
+ * this instance and, across instances, PostgreSQL NOTIFY deliver.
  */
 export interface EventBus {
-  publish<K extends EventType>(channel: string, type: K, payload: EventMap[K]): void;
-  /** Local listeners (the WebSocket broker, push notifications) on this instance. */
-  listen(listener: EventListener): () => void;
+  emit<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void;
+  on<K extends DomainEventName>(name: K, handler: DomainEventHandler<K>): () => void;
+  /** Every domain event (the projection to channels listens here). */
+  onAny(listener: DomainEventListener): () => void;
   /** Client-published events, delivered to every instance's subscribers. */
   publishClientEvents(channel: string, events: string[]): void;
   listenClientEvents(listener: ClientEventsListener): () => void;
-  /** Tells every instance (this one included) something internal, e.g. a guest was revoked. */
-  signal<K extends keyof InternalSignals>(kind: K, data: InternalSignals[K]): void;
-  onSignal(listener: SignalListener): () => void;
   close(): Promise<void>;
 }
 
 /** One process: deliver to local listeners on the next tick, never inside the caller's stack. */
 export class LocalEventBus implements EventBus {
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Set<DomainEventListener>();
   private readonly clientListeners = new Set<ClientEventsListener>();
-  private readonly signalListeners = new Set<SignalListener>();
 
-  publish<K extends EventType>(channel: string, type: K, payload: EventMap[K]): void {
-    const event: ChannelEvent = { channel, type, payload } as ChannelEvent;
-    queueMicrotask(() => this.deliver(event));
+  emit<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void {
+    const event = { name, data } as DomainEvent;
+    queueMicrotask(() => this.deliver(event, false));
   }
 
-  /** Delivers an event that arrived from elsewhere (another instance) to this instance's listeners. */
-  deliver(event: ChannelEvent): void {
-    for (const listener of this.listeners) listener(event);
+  /** Delivers an event to this instance's listeners; `remote` when it came from another instance. */
+  deliver(event: DomainEvent, remote: boolean): void {
+    const meta = { remote };
+    for (const listener of this.listeners) listener(event, meta);
   }
 
-  listen(listener: EventListener): () => void {
+  on<K extends DomainEventName>(name: K, handler: DomainEventHandler<K>): () => void {
+    return this.onAny((event, meta) => {
+      if (event.name === name) handler(event.data as DomainEventMap[K], meta);
+    });
+  }
+
+  onAny(listener: DomainEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -83,23 +99,8 @@ export class LocalEventBus implements EventBus {
     return () => this.clientListeners.delete(listener);
   }
 
-  signal<K extends keyof InternalSignals>(kind: K, data: InternalSignals[K]): void {
-    const signal = { kind, data } as InternalSignal;
-    queueMicrotask(() => this.deliverSignal(signal));
-  }
-
-  deliverSignal(signal: InternalSignal): void {
-    for (const listener of this.signalListeners) listener(signal);
-  }
-
-  onSignal(listener: SignalListener): () => void {
-    this.signalListeners.add(listener);
-    return () => this.signalListeners.delete(listener);
-  }
-
   async close(): Promise<void> {
     this.listeners.clear();
     this.clientListeners.clear();
-    this.signalListeners.clear();
   }
 }

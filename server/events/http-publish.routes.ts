@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { checkEvents } from './broker.ts';
 import { mayPublish, parseChannel, tokenFrom } from './channels.ts';
 
@@ -35,7 +35,7 @@ const cors: RequestHandler = (_req, res, next) => {
  * read: an anonymous or guest sender is refused at once, and the connection closes rather
  * than have the server read the rest of the body only to throw it away.
  */
-function authorizePublisher(ctx: AppContext): RequestHandler {
+function authorizePublisher(ctx: Deps<'auth'>): RequestHandler {
   return async (req, res, next) => {
     const token = tokenFrom(req.headers);
     const claims = token ? await ctx.auth.verify(token) : null;
@@ -47,7 +47,7 @@ function authorizePublisher(ctx: AppContext): RequestHandler {
 }
 
 /** POST /event: AppSync Events' HTTP publish. */
-export function httpPublishRoutes(ctx: AppContext): Router {
+export function httpPublishRoutes(ctx: Deps<'auth' | 'events'>): Router {
   const router = Router();
   router.options('/event', cors, (_req, res) => {
     res.status(204).end();

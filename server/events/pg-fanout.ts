@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { EventMap, EventType } from '../../shared/events.ts';
 import { BARBACK_APPLICATION_NAME, type Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { LocalEventBus, type ChannelEvent, type ClientEvents, type EventBus, type InternalSignal, type InternalSignals } from './event-bus.ts';
+import { LocalEventBus, type ClientEvents, type DomainEvent, type DomainEventMap, type DomainEventName, type EventBus } from './event-bus.ts';
 
 const NOTIFY_CHANNEL = 'barback_events';
 // PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more; stay clear of the edge.
@@ -11,7 +10,7 @@ const MAX_PAYLOAD_BYTES = 7_600;
 const CHUNK_CHARS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
 
-type RelayItem = { e: ChannelEvent } | { c: ClientEvents } | { s: InternalSignal };
+type RelayItem = { d: DomainEvent } | { c: ClientEvents };
 
 /** One NOTIFY: whole items, or one piece of a message too large for a single NOTIFY. */
 type Wire =
@@ -19,7 +18,8 @@ type Wire =
   | { o: string; q: number; k: string; i: number; n: number; d: string };
 
 /**
- * The bus for several instances on one PostgreSQL database. Local listeners get every event
+ * The bus for several instances on one PostgreSQL database. Domain events cross instances as
+ * they are (each instance projects them to its own subscribers). Local listeners get every event
  * at once; other instances get it through LISTEN/NOTIFY. The NOTIFY is sent by this bus on
  * its own pooled query after the caller's transaction committed, never inside it: a NOTIFY
  * inside a request's transaction would serialize every order commit behind the notify queue
@@ -50,19 +50,14 @@ export class PgFanoutBus extends LocalEventBus {
     await this.connectListener();
   }
 
-  override publish<K extends EventType>(channel: string, type: K, payload: EventMap[K]): void {
-    super.publish(channel, type, payload);
-    this.enqueue({ e: { channel, type, payload } as ChannelEvent });
+  override emit<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void {
+    super.emit(name, data);
+    this.enqueue({ d: { name, data } as DomainEvent });
   }
 
   override publishClientEvents(channel: string, events: string[]): void {
     super.publishClientEvents(channel, events);
     this.enqueue({ c: { channel, events } });
-  }
-
-  override signal<K extends keyof InternalSignals>(kind: K, data: InternalSignals[K]): void {
-    super.signal(kind, data);
-    this.enqueue({ s: { kind, data } as InternalSignal });
   }
 
   override async close(): Promise<void> {
@@ -170,9 +165,8 @@ export class PgFanoutBus extends LocalEventBus {
   }
 
   private relay(item: RelayItem): void {
-    if ('e' in item) this.deliver({ ...item.e, remote: true });
-    else if ('c' in item) this.deliverClientEvents(item.c);
-    else this.deliverSignal(item.s);
+    if ('d' in item) this.deliver(item.d, true);
+    else this.deliverClientEvents(item.c);
   }
 
   private async connectListener(): Promise<void> {

@@ -3,8 +3,11 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AccessClaims } from '../auth/tokens.ts';
-import { isRevocable, tokenSubject, type RevocableClaims } from '../auth/token-revocations.ts';
-import type { AppContext } from '../context.ts';
+import { isRevocable, tokenSubject, type RevocableClaims, type TokenRevocations } from '../auth/token-revocations.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { AuthGuards } from '../auth/middleware.ts';
+import type { EventBus } from './event-bus.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { refuseSocket } from '../http/connection-guard.ts';
 import { Broker, checkEvents, type Subscriber, type Subscription } from './broker.ts';
@@ -39,6 +42,15 @@ const CONNECTION_TIMEOUT_MS = 300_000;
 
 type Message = Record<string, unknown>;
 
+/** What the socket server uses of the instance. */
+export interface RealtimeDeps {
+  config: Config;
+  logger: Logger;
+  events: EventBus;
+  auth: AuthGuards;
+  revocations: TokenRevocations;
+}
+
 const errorsOf = (errorType: string, message: string) => [{ errorType, message }];
 
 /**
@@ -61,7 +73,7 @@ export class RealtimeServer {
   private closing = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: RealtimeDeps,
     readonly broker: Broker,
     readonly limits: RealtimeLimits = DEFAULT_LIMITS,
   ) {
@@ -79,6 +91,7 @@ export class RealtimeServer {
     this.sweepTimer.unref();
   }
 
+  /** Open sockets on this instance. */
   get connectionCount(): number {
     let count = 0;
     for (const bucket of this.buckets) count += bucket.size;
@@ -178,18 +191,6 @@ export class RealtimeServer {
     const bucket = this.buckets[this.tick++ % this.buckets.length]!;
     const now = Date.now();
     for (const connection of bucket) connection.sweep(now);
-  }
-
-  /** The ids of every live subscription on this instance. */
-  subscriptionIds(): string[] {
-    const ids: string[] = [];
-    for (const bucket of this.buckets) for (const connection of bucket) ids.push(...connection.subscriptions.keys());
-    return ids;
-  }
-
-  /** Cuts every socket without a closing handshake, as a lost network would. */
-  dropConnections(): void {
-    for (const bucket of this.buckets) for (const connection of bucket) connection.cut();
   }
 
   async close(): Promise<void> {
@@ -405,10 +406,6 @@ class Connection implements Subscriber {
     this.ws.ping();
     if (this.initialized) this.send('{"type":"ka"}');
     for (const subscription of this.subscriptions.values()) if (subscription.expiresAt <= now) this.expire(subscription);
-  }
-
-  cut(): void {
-    this.ws.terminate();
   }
 
   shutdown(): Promise<void> {

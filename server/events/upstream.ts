@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.ts';
-import type { ChannelEvent, EventBus } from './event-bus.ts';
+import type { EventBus } from './event-bus.ts';
+import { onChannelEvents, type ChannelEvent } from './projection.ts';
 import { MAX_EVENTS_PER_PUBLISH } from './broker.ts';
 
 const MAX_IN_FLIGHT = 8;
@@ -28,11 +29,12 @@ export class UpstreamPublisher {
     private readonly logger: Logger,
   ) {
     this.endpoint = `${url.replace(/\/event$/, '')}/event`;
-    this.stopListening = bus.listen((event) => this.accept(event));
+    this.stopListening = onChannelEvents(bus, (event, { remote }) => {
+      if (!remote) this.accept(event);
+    });
   }
 
   private accept(event: ChannelEvent): void {
-    if (event.remote) return;
     const json = JSON.stringify(event.payload);
     // Consecutive events on one channel share a request, up to AppSync's five per publish.
     const last = this.queue[this.queue.length - 1];

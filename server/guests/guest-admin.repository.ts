@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { ACTIVE_STATUSES } from '../../shared/order-status.ts';
 
 export interface AdminGuestRow {
   user_key: string;
@@ -10,22 +11,23 @@ export interface AdminGuestRow {
   active_orders: number;
 }
 
+// $1 is ACTIVE_STATUSES: the one list of statuses that count as open.
 const SELECT_GUEST = `
   SELECT u.user_key, u.username, u.created_at, u.last_login, u.is_active, u.revoked_at,
          (SELECT count(*)::int FROM orders o
-           WHERE o.user_key = u.user_key AND o.status IN ('pending', 'preparing', 'ready')) AS active_orders
+           WHERE o.user_key = u.user_key AND o.status = ANY($1::text[])) AS active_orders
     FROM app_users u`;
 
 export class GuestAdminRepository {
   constructor(private readonly db: Queryable) {}
 
   async list(): Promise<AdminGuestRow[]> {
-    const { rows } = await this.db.query<AdminGuestRow>(`${SELECT_GUEST} ORDER BY u.created_at DESC, u.user_key`);
+    const { rows } = await this.db.query<AdminGuestRow>(`${SELECT_GUEST} ORDER BY u.created_at DESC, u.user_key`, [ACTIVE_STATUSES]);
     return rows;
   }
 
   async find(userKey: string): Promise<AdminGuestRow | undefined> {
-    const { rows } = await this.db.query<AdminGuestRow>(`${SELECT_GUEST} WHERE u.user_key = $1`, [userKey]);
+    const { rows } = await this.db.query<AdminGuestRow>(`${SELECT_GUEST} WHERE u.user_key = $2`, [ACTIVE_STATUSES, userKey]);
     return rows[0];
   }
 

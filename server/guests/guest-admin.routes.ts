@@ -1,12 +1,10 @@
 import { Router } from 'express';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { pathId } from '../http/validate.ts';
-import { GuestAdminService } from './guest-admin.service.ts';
 
-export function guestAdminRoutes(ctx: AppContext): Router {
+export function guestAdminRoutes(ctx: Deps<'auth' | 'guestAdmin'>): Router {
   const router = Router();
-  const { auth } = ctx;
-  const guests = new GuestAdminService(ctx.db, ctx.guestStatus, ctx.events);
+  const { auth, guestAdmin: guests } = ctx;
 
   router.get('/api/admin/guests', auth.admin, async (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ guests: await guests.list() });

@@ -1,6 +1,5 @@
 import type { AdminGuest } from '../../shared/schemas/guests.ts';
 import type { Database } from '../db/database.ts';
-import type { GuestStatusCache } from '../auth/guest-status.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { notFound } from '../http/errors.ts';
 import { GuestAdminRepository, type AdminGuestRow } from './guest-admin.repository.ts';
@@ -11,7 +10,6 @@ export class GuestAdminService {
 
   constructor(
     private readonly db: Database,
-    private readonly guestStatus: GuestStatusCache,
     private readonly events: EventBus,
   ) {
     this.guests = new GuestAdminRepository(db);
@@ -23,8 +21,8 @@ export class GuestAdminService {
 
   /**
    * Revokes a guest: the account and all its refresh tokens die in one transaction; then
-   * this instance stops honouring its access tokens at once (other instances within the
-   * status cache's second), and the events broker closes its open connections.
+   * guest.revoked tells every instance, whose one handler (server/composition.ts) stops
+   * honouring the guest's access tokens and closes their live connections.
    */
   async revoke(userKey: string): Promise<AdminGuest> {
     const found = await this.db.transaction(async (tx) => {
@@ -34,8 +32,7 @@ export class GuestAdminService {
       return true;
     });
     if (!found) throw notFound('guest');
-    this.guestStatus.markRevoked(userKey);
-    this.events.signal('guest_revoked', { user_key: userKey });
+    this.events.emit('guest.revoked', { user_key: userKey });
     const guest = await this.guests.find(userKey);
     if (!guest) throw notFound('guest');
     return present(guest);

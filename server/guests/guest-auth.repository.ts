@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 
-export const REFRESH_TOKEN_LIFETIME = "interval '2 days'";
+const REFRESH_TOKEN_LIFETIME = "interval '2 days'";
 
 export interface RegisteredGuest {
   user_key: string;

@@ -1,21 +1,18 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { guestUsername, refreshTokenBody, registerBody } from '../../shared/schemas/guests.ts';
-import type { AppContext } from '../context.ts';
+import { refreshTokenBody, registerBody, registerUsername } from '../../shared/schemas/guests.ts';
+import type { Deps } from '../context.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { isUuid, parse } from '../http/validate.ts';
-import { GuestAuthService, deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
+import { deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
 import { isStaffRefreshToken } from '../staff/staff.service.ts';
 
 /** Bad invite codes allowed per client address per minute before 429. */
 const CODE_FAILURES_PER_MINUTE = 10;
-const usernameRule = z.object({ username: guestUsername });
 
-export function guestAuthRoutes(ctx: AppContext): Router {
+export function guestAuthRoutes(ctx: Deps<'auth' | 'config' | 'guestAuth' | 'staff'>): Router {
   const router = Router();
-  const { auth } = ctx;
-  const service = new GuestAuthService(ctx.db, ctx.tokens, ctx.config.guestTokenTtl, ctx.config.refreshReuseGrace);
+  const { auth, guestAuth: service } = ctx;
   // Codes are UUIDs (122 random bits), but a guessing loop should still stop quickly. Only
   // failures count: a whole party behind one NAT'd address must be able to join.
   const codeFailures = new RateLimiter(CODE_FAILURES_PER_MINUTE, 60_000);
@@ -29,7 +26,7 @@ export function guestAuthRoutes(ctx: AppContext): Router {
         // A missing or malformed code is the same 401 as an unknown one, without a database trip.
         if (!isUuid(code)) throw invalidRegistrationCode();
         const body = parse(registerBody, req.body);
-        const { username } = parse(usernameRule, body, 'invalid_username');
+        const { username } = parse(registerUsername, body, 'invalid_username');
         return service.register(code.toLowerCase(), username, device(req));
       },
       failsWith('invalid_registration_code'),

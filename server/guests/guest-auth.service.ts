@@ -20,7 +20,7 @@ function newRefreshToken(): { token: string; hash: Buffer } {
   return { token, hash: hashRefreshToken(token) };
 }
 
-export function hashRefreshToken(token: string): Buffer {
+function hashRefreshToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 

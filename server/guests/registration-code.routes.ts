@@ -1,13 +1,11 @@
 import { Router } from 'express';
 import { createRegistrationCodeBody } from '../../shared/schemas/guests.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { parse, pathId } from '../http/validate.ts';
-import { RegistrationCodeService } from './registration-code.service.ts';
 
-export function registrationCodeRoutes(ctx: AppContext): Router {
+export function registrationCodeRoutes(ctx: Deps<'auth' | 'registrationCodes' | 'publicOrigin'>): Router {
   const router = Router();
-  const { auth } = ctx;
-  const codes = new RegistrationCodeService(ctx.db);
+  const { auth, registrationCodes: codes } = ctx;
 
   router.post('/api/admin/registration-codes', auth.admin, async (req, res) => {
     const body = parse(createRegistrationCodeBody, req.body);

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 export type ProxyTrust = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; addresses: string[] };
 
 /** `TRUST_PROXY=true`: a proxy or tunnel client on this machine. */
-export const LOOPBACK = ['127.0.0.0/8', '::1/128'];
+const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 
 /**
  * The address every per-address limit counts (failed logins and codes, live connections).

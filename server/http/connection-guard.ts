@@ -3,6 +3,7 @@ import type https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isTrustedProxy, normalizeAddress, type ProxyTrust } from './client-address.ts';
+import type { ErrorCode } from '../../shared/schemas/errors.ts';
 import { rawErrorAnswer } from './errors.ts';
 
 /** Plain HTTP connections one client address may hold, like the cap on its WebSockets. */
@@ -91,7 +92,7 @@ export function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Du
     socket.destroy();
     return;
   }
-  const [status, code, message] =
+  const [status, code, message]: [number, ErrorCode, string] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'headers_too_large', 'The request headers are too large.']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
@@ -101,7 +102,7 @@ export function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Du
 }
 
 /** Answers a request Express does not handle in the error envelope, and closes the connection. */
-export function refuseSocket(socket: Duplex, status: number, code: string, message: string, headers?: Record<string, string>): void {
+export function refuseSocket(socket: Duplex, status: number, code: ErrorCode, message: string, headers?: Record<string, string>): void {
   socket.end(rawErrorAnswer(status, code, message, headers));
   // end() only half-closes: a client that never reads or never closes its side would keep
   // the socket (and its descriptor) for ever, so it is cut once it had time to read.

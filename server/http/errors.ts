@@ -1,12 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { notFoundCode, type ErrorCode, type NotFoundThing } from '../../shared/schemas/errors.ts';
 import type { Logger } from '../logger.ts';
 
 /** The one way a service says "no": a status, a snake_case code and a human message. */
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
@@ -15,11 +16,11 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (thing: string) => new AppError(404, `${thing}_not_found`, `No such ${thing.replace(/_/g, ' ')}.`);
+export const notFound = (thing: NotFoundThing) => new AppError(404, notFoundCode(thing), `No such ${thing.replace(/_/g, ' ')}.`);
 export const unauthorized = () => new AppError(401, 'unauthorized', 'Sign in again: the access token is missing, invalid or expired.');
 export const forbidden = () => new AppError(403, 'forbidden', 'This account may not do that.');
 
-export function envelope(code: string, message: string, details?: unknown) {
+function envelope(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
@@ -27,7 +28,7 @@ export function envelope(code: string, message: string, details?: unknown) {
  * The envelope as a whole HTTP/1.1 answer, for sockets Express never sees (requests Node
  * could not parse, refused connections and WebSocket upgrades). The connection closes after it.
  */
-export function rawErrorAnswer(status: number, code: string, message: string, headers: Record<string, string> = {}): string {
+export function rawErrorAnswer(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): string {
   const body = JSON.stringify(envelope(code, message));
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   return (
@@ -90,7 +91,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;

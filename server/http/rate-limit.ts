@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../shared/schemas/errors.ts';
 import { AppError } from './errors.ts';
 
 interface Window {
@@ -115,6 +116,6 @@ function rateLimited(retryAfterMs: number): AppError {
 
 /** `isFailure` for attempts whose wrong guess is the AppError with this code. */
 export const failsWith =
-  (code: string) =>
+  (code: ErrorCode) =>
   (error: unknown): boolean =>
     error instanceof AppError && error.code === code;

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { AppError } from './errors.ts';
+import type { ErrorCode, NotFoundThing } from '../../shared/schemas/errors.ts';
+import { AppError, notFound } from './errors.ts';
 
 /** Parses a body, query or params object; anything off is 400 validation_failed with the issues. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown, code = 'validation_failed'): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode = 'validation_failed'): z.output<S> {
   if (code === 'validation_failed' && (input === null || typeof input !== 'object' || Array.isArray(input))) {
     throw new AppError(400, 'validation_failed', 'The body must be a JSON object.');
   }
@@ -23,7 +24,7 @@ export function isUuid(value: unknown): value is string {
 }
 
 /** A path id: anything that is not a UUID is simply not found (never a database error). */
-export function pathId(value: unknown, thing: string): string {
-  if (!isUuid(value)) throw new AppError(404, `${thing}_not_found`, `No such ${thing.replace(/_/g, ' ')}.`);
+export function pathId(value: unknown, thing: NotFoundThing): string {
+  if (!isUuid(value)) throw notFound(thing);
   return value.toLowerCase();
 }

@@ -27,7 +27,7 @@ export interface IssueOptions {
 }
 
 /** "Let's Encrypt", "Let's Encrypt (staging)" or the ACME server's host. */
-export function caName(directoryUrl: string): string {
+function caName(directoryUrl: string): string {
   if (directoryUrl === LETS_ENCRYPT) return "Let's Encrypt";
   if (directoryUrl === LETS_ENCRYPT_STAGING) return "Let's Encrypt (staging)";
   return new URL(directoryUrl).host;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 
-export function httpsRoutes(ctx: AppContext): Router {
+export function httpsRoutes(ctx: Deps<'auth' | 'https'>): Router {
   const router = Router();
 
   router.get('/api/admin/https', ctx.auth.admin, (_req, res) => {

@@ -80,7 +80,8 @@ export function loadHttpsSettings(env: Env): HttpsSettings | undefined {
   };
 }
 
-function extraCertificates(file: string | undefined): string | undefined {
+/** NODE_EXTRA_CA_CERTS read as a setting (Node applies it only at process start). */
+export function extraCertificates(file: string | undefined): string | undefined {
   if (!file) return undefined;
   let pem: string;
   try {

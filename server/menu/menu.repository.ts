@@ -15,9 +15,9 @@ interface DrinkRow {
 
 const DRINK_COLUMNS = 'id, section_id, name, description, ingredients, recipe, image_hash, is_active, updated_at';
 
-export const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
+const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
 export const IMAGE_WIDTHS = [200, 400, 800] as const;
-export const DEFAULT_IMAGE_WIDTH = 400;
+const DEFAULT_IMAGE_WIDTH = 400;
 
 function toDrink(row: DrinkRow): Drink {
   return {

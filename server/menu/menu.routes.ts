@@ -8,7 +8,7 @@ import {
 } from '../../shared/schemas/menu.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { isUuid, parse, pathId } from '../http/validate.ts';
+import { parse, pathId } from '../http/validate.ts';
 import { IMAGE_WIDTHS } from './menu.repository.ts';
 import { MAX_IMAGE_BYTES } from './images.ts';
 import type { CachedBody } from './menu.service.ts';
@@ -35,11 +35,7 @@ export function publicMenuRoutes(ctx: AppContext): Router {
   });
 
   router.get('/api/drinks', async (req, res) => {
-    const query = parse(drinksQuery, req.query);
-    if (query.section_id !== undefined && !isUuid(query.section_id)) {
-      throw new AppError(400, 'validation_failed', 'section_id must be a UUID.');
-    }
-    const sectionId = query.section_id?.toLowerCase();
+    const sectionId = parse(drinksQuery, req.query).section_id;
     sendCached(req, res, menu.peekPublicDrinks(sectionId) ?? (await menu.publicDrinks(sectionId)));
   });
 

@@ -11,7 +11,6 @@ import type {
   UpdateDrinkBody,
   UpdateSectionBody,
 } from '../../shared/schemas/menu.ts';
-import { MENU_CHANNEL } from '../../shared/channels.ts';
 import { MenuRepository } from './menu.repository.ts';
 import { processImage } from './images.ts';
 import { DEFAULT_MENU } from './default-menu.ts';
@@ -30,7 +29,7 @@ function cached(value: unknown): CachedBody {
 /**
  * The menu. Public reads are served from memory: guests hit the menu far more often than
  * the host changes it. A change here clears the cache at once; a change made on another
- * instance arrives as a MENU_CHANGED event, and a short lifetime covers a missed one.
+ * instance arrives as a menu.changed event, and a short lifetime covers a missed one.
  */
 export class MenuService {
   private readonly repo: MenuRepository;
@@ -44,9 +43,8 @@ export class MenuService {
     private readonly events: EventBus,
   ) {
     this.repo = new MenuRepository(db);
-    events.listen((event) => {
-      if (event.type === 'MENU_CHANGED') this.invalidate();
-    });
+    // Here or on another instance: either way this instance's cache is stale.
+    events.on('menu.changed', () => this.invalidate());
   }
 
   /** Seeds the default menu once, on the first start of an empty database. */
@@ -175,7 +173,7 @@ export class MenuService {
 
   private changed<T>(value: T): T {
     this.invalidate();
-    this.events.publish(MENU_CHANNEL, 'MENU_CHANGED', { type: 'MENU_CHANGED', updated_at: new Date().toISOString() });
+    this.events.emit('menu.changed', { at: new Date().toISOString() });
     return value;
   }
 

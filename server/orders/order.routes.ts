@@ -1,15 +1,13 @@
 import { Router } from 'express';
 import { adminOrdersQuery, createOrderBody, ordersQuery, updateOrderStatusBody } from '../../shared/schemas/orders.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { parse, pathId } from '../http/validate.ts';
-import { guestView } from './order.repository.ts';
-import { OrderService } from './order.service.ts';
+import { guestOrder as guestView } from './order-presenter.ts';
 
 /** Guests' orders (/api/orders) and the host's queue (/api/admin/orders). */
-export function orderRoutes(ctx: AppContext): Router {
+export function orderRoutes(ctx: Deps<'auth' | 'orders'>): Router {
   const router = Router();
-  const { auth } = ctx;
-  const orders = new OrderService(ctx.db, ctx.events, ctx.config.maxActiveOrders, ctx.bar);
+  const { auth, orders } = ctx;
 
   router.post('/api/orders', auth.guest, async (req, res) => {
     const { user_key: userKey } = auth.guestClaims(req);

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
-import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, guestOrdersChannel } from '../../shared/channels.ts';
-import type { OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
 import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
-import { OrderRepository, type StoredOrder } from './order.repository.ts';
+import { OrderRepository } from './order.repository.ts';
+import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
 import { barClosed, type BarService } from '../bar/bar.service.ts';
 
 export interface PlacedOrder {
-  order: StoredOrder;
+  order: HostOrder;
   /** false when the same request had already created it (an outbox replay, a retry). */
   created: boolean;
 }
@@ -23,8 +22,8 @@ const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
 
 /**
  * Orders: creation exactly once, the status machine, the sync cursor. Every change writes
- * its event row in the same transaction and is published only after that commits, so an
- * event exists if and only if its change does.
+ * its event row in the same transaction and is emitted (order.placed, order.status_changed, order.called)
+ * only after that commits, so an event exists if and only if its change does.
  */
 export class OrderService {
   private readonly repo: OrderRepository;
@@ -56,7 +55,7 @@ export class OrderService {
     });
     switch (result.outcome) {
       case 'created':
-        this.events.publish(ADMIN_NEW_ORDERS, 'NEW_ORDER', result.event);
+        this.events.emit('order.placed', { order: result.order });
         return { order: result.order, created: true };
       case 'existing':
         return { order: result.order, created: false };
@@ -81,12 +80,12 @@ export class OrderService {
    * with its result. A guest asking about another guest's order learns nothing: it is simply
    * not found.
    */
-  async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<StoredOrder> {
+  async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<HostOrder> {
     const outcome = await this.db.transaction(async (tx) => {
       const repo = new OrderRepository(tx);
       const current = await repo.lockForChange(id);
       if (!current || (requester.actor === 'guest' && current.user_key !== requester.userKey)) throw notFound('order');
-      if (current.status === to) return { order: current, event: undefined };
+      if (current.status === to) return { order: current, previous: undefined };
       if (!canTransition(current.status, to, requester.actor)) {
         const last = requester.actor === 'host' ? await repo.lastChange(id) : undefined;
         const recall = last && canRecall(current.status, to, { previous: last.previous, byStaff: last.byRole === 'admin' || last.byRole === 'bartender', ageSeconds: last.age_seconds });
@@ -96,26 +95,10 @@ export class OrderService {
       // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
       const version = await repo.takeVersion();
       const order = await repo.setStatus(id, current.status, to, version, by);
-      const event: OrderStatusChangedEvent & { user_key: string; username: string } = {
-        type: 'ORDER_STATUS_CHANGED',
-        order_id: order.id,
-        drink_name: order.drink_name,
-        status: order.status,
-        previous_status: current.status,
-        updated_at: order.updated_at,
-        version: order.version,
-        user_key: order.user_key,
-        username: order.username,
-        changed_by: by,
-      };
-      await repo.insertEvent(event);
-      return { order, event };
+      await repo.insertEvent(hostStatusChangedEvent(order, current.status));
+      return { order, previous: current.status };
     });
-    if (outcome.event) {
-      const { user_key: userKey, username: _username, changed_by: _by, ...guestEvent } = outcome.event;
-      this.events.publish(guestOrdersChannel(userKey), 'ORDER_STATUS_CHANGED', guestEvent);
-      this.events.publish(ADMIN_ORDER_UPDATES, 'ORDER_STATUS_CHANGED', outcome.event);
-    }
+    if (outcome.previous) this.events.emit('order.status_changed', { order: outcome.order, previous_status: outcome.previous });
     return outcome.order;
   }
 
@@ -123,46 +106,35 @@ export class OrderService {
    * "Call again": the guest of a ready order nobody collected hears it again, live and by
    * push. Only a ready order can be called; the count and time show on the board.
    */
-  async call(id: string): Promise<StoredOrder> {
-    const outcome = await this.db.transaction(async (tx) => {
+  async call(id: string): Promise<HostOrder> {
+    const order = await this.db.transaction(async (tx) => {
       const repo = new OrderRepository(tx);
       const current = await repo.lockForChange(id);
       if (!current) throw notFound('order');
       if (current.status !== 'ready') throw new AppError(409, 'invalid_transition', `Only a ready order can be called; this one is ${current.status}.`);
       return repo.addCall(id);
     });
-    const event: OrderCalledEvent & { user_key: string; username: string } = {
-      type: 'ORDER_CALLED',
-      order_id: outcome.id,
-      drink_name: outcome.drink_name,
-      calls: outcome.calls ?? 1,
-      called_at: outcome.called_at ?? outcome.updated_at,
-      user_key: outcome.user_key,
-      username: outcome.username,
-    };
-    const { user_key: userKey, username: _username, ...guestEvent } = event;
-    this.events.publish(guestOrdersChannel(userKey), 'ORDER_CALLED', guestEvent);
-    this.events.publish(ADMIN_ORDER_UPDATES, 'ORDER_CALLED', event);
-    return outcome;
+    this.events.emit('order.called', { order });
+    return order;
   }
 
   /**
    * The cursor is computed before the read: every version at or below it is committed, so
    * the read sees all of them, and a version committed late is above it and comes next time.
    */
-  async listForGuest(userKey: string, since: string | undefined): Promise<{ orders: StoredOrder[]; cursor: string }> {
+  async listForGuest(userKey: string, since: string | undefined): Promise<{ orders: HostOrder[]; cursor: string }> {
     const cursor = await this.repo.safeCursor();
     const orders = await this.repo.listForGuest(userKey, since);
     return { orders, cursor };
   }
 
-  async getForGuest(id: string, userKey: string): Promise<StoredOrder> {
+  async getForGuest(id: string, userKey: string): Promise<HostOrder> {
     const order = await this.repo.findForGuest(id, userKey);
     if (!order) throw notFound('order');
     return order;
   }
 
-  listForHost(statuses: OrderStatus[] | undefined): Promise<StoredOrder[]> {
+  listForHost(statuses: OrderStatus[] | undefined): Promise<HostOrder[]> {
     return this.repo.listForHost(statuses);
   }
 }

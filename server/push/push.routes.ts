@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { deletePushSubscriptionBody, pushSubscriptionBody } from '../../shared/schemas/push.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import { parse } from '../http/validate.ts';
-import type { PushService } from './push.service.ts';
 
-export function pushRoutes(push: PushService) {
-  return (ctx: AppContext): Router => {
+export function pushRoutes(ctx: Deps<'auth' | 'push'>): Router {
+    const { push } = ctx;
     const router = Router();
 
     router.post('/api/push/subscriptions', ctx.auth.guest, async (req, res) => {
@@ -30,5 +29,4 @@ export function pushRoutes(push: PushService) {
     });
 
     return router;
-  };
 }

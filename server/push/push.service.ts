@@ -5,8 +5,6 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import { ADMIN_ORDER_UPDATES, BAR_CHANNEL } from '../../shared/channels.ts';
-import type { BarStatusChangedEvent, OrderCalledEvent } from '../../shared/events.ts';
 import type { PushMessage, PushSubscriptionBody } from '../../shared/schemas/push.ts';
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
@@ -28,6 +26,8 @@ export interface PushOptions {
   subject?: string;
   /** A DNS server to ask in the reachability probe instead of the system's resolver. */
   probeDns?: string;
+  /** The HTTPS agent for push requests: the system's roots plus NODE_EXTRA_CA_CERTS. */
+  agent: Agent;
 }
 
 export type PushStatus = { available: true } | { available: false; reason: string };
@@ -40,8 +40,6 @@ export class PushService {
   status: PushStatus = { available: false, reason: 'not started' };
   /** Settles once reachability of the push services is known (a DNS probe, at most 1.5 s). */
   ready: Promise<void> = Promise.resolve();
-  /** An HTTPS agent for the push requests (tests trust their local push service through it). */
-  agent: Agent | undefined;
 
   constructor(
     private readonly db: Database,
@@ -61,28 +59,25 @@ export class PushService {
     this.ready = this.probe().then((status) => {
       this.status = status;
     });
-    this.unlisten = this.events.listen((event) => {
-      // Once per change: the instance that made it sends; the others only relay it live.
-      if (event.remote) return;
-      if (event.channel === BAR_CHANNEL && event.type === 'BAR_STATUS_CHANGED') {
-        const bar = event.payload as BarStatusChangedEvent;
-        if (bar.status === 'last_call' && bar.previous_status !== 'last_call') {
-          this.track(this.notifyEveryone({ type: 'BAR_STATUS_CHANGED', status: bar.status, message: bar.message, closes_at: bar.closes_at }));
-        }
-        return;
-      }
-      if (event.channel === ADMIN_ORDER_UPDATES && event.type === 'ORDER_CALLED') {
-        const called = event.payload as OrderCalledEvent;
-        if (called.user_key) {
-          this.track(this.notifyGuest(called.user_key, { type: 'ORDER_CALLED', order_id: called.order_id, drink_name: called.drink_name, calls: called.calls }));
-        }
-        return;
-      }
-      if (event.channel !== ADMIN_ORDER_UPDATES || event.type !== 'ORDER_STATUS_CHANGED') return;
-      const payload = event.payload as { status: string; user_key?: string; order_id: string; drink_name: string };
-      if (payload.status !== 'ready' || !payload.user_key) return;
-      this.track(this.notifyReady(payload.user_key, payload.order_id, payload.drink_name));
-    });
+    // Once per change: the instance that made it sends the push, others only relay the event.
+    const unlisten = [
+      this.events.on('order.status_changed', ({ order }, { remote }) => {
+        if (remote || order.status !== 'ready') return;
+        this.track(this.notifyReady(order.user_key, order.id, order.drink_name));
+      }),
+      this.events.on('order.called', ({ order }, { remote }) => {
+        if (remote) return;
+        this.track(this.notifyGuest(order.user_key, { type: 'ORDER_CALLED', order_id: order.id, drink_name: order.drink_name, calls: order.calls }));
+      }),
+      // Last call rings every phone once, when it starts (not when its message changes).
+      this.events.on('bar.status_changed', ({ bar, previous_status: previous }, { remote }) => {
+        if (remote || bar.status !== 'last_call' || previous === 'last_call') return;
+        this.track(this.notifyEveryone({ type: 'BAR_STATUS_CHANGED', status: bar.status, message: bar.message, closes_at: bar.closes_at }));
+      }),
+    ];
+    this.unlisten = () => {
+      for (const stop of unlisten) stop();
+    };
   }
 
   /**
@@ -176,7 +171,7 @@ export class PushService {
             topic: 'order_id' in message ? message.order_id.replace(/-/g, '') : 'bar',
             contentEncoding: 'aes128gcm',
             timeout: 10_000,
-            ...(this.agent ? { agent: this.agent } : {}),
+            agent: this.options.agent,
           },
         );
         await this.repo.markDelivered(subscription.id);

@@ -1,21 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createStaffPassBody, staffJoinBody, staffName } from '../../shared/schemas/staff.ts';
-import type { AppContext } from '../context.ts';
+import type { Deps } from '../context.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { parse, pathId } from '../http/validate.ts';
-import { invalidStaffPass, type StaffService } from './staff.service.ts';
+import { invalidStaffPass } from './staff.service.ts';
 
 const PASS_FAILURES_PER_MINUTE = 10;
 const PASS_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const nameRule = z.object({ name: staffName });
 
 /** The host's staff screen (admin only) and a helper's join (public, with the pass). */
-export function staffRoutes(staff: StaffService) {
-  return (ctx: AppContext): Router => {
+export function staffRoutes(ctx: Deps<'auth' | 'config' | 'publicOrigin' | 'staff'>): Router {
     const router = Router();
-    const { auth } = ctx;
+    const { auth, staff } = ctx;
     // Only failures count, as for invite codes: a guessing loop stops, a crew joining does not.
     const passFailures = new RateLimiter(PASS_FAILURES_PER_MINUTE, 60_000);
 
@@ -51,5 +50,4 @@ export function staffRoutes(staff: StaffService) {
       res.json({ staff: await staff.revokeMember(pathId(req.params.staff_key, 'staff')) });
     });
     return router;
-  };
 }

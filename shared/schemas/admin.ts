@@ -5,7 +5,6 @@ export const adminLoginBody = z.strictObject({
   email: storableString(320),
   password: z.string().max(1024),
 });
-export type AdminLoginBody = z.infer<typeof adminLoginBody>;
 
 /** Body for completing the one-time setup link. */
 export const adminSetupBody = z.strictObject({
@@ -13,21 +12,17 @@ export const adminSetupBody = z.strictObject({
   email: z.email().max(320),
   password: z.string().min(10, 'at least 10 characters').max(1024),
 });
-export type AdminSetupBody = z.infer<typeof adminSetupBody>;
 
-export const tokenResponse = z.object({ access_token: z.string(), expires_in: z.number() });
-export type TokenResponse = z.infer<typeof tokenResponse>;
+export const tokenResponse = z.strictObject({ access_token: z.string(), expires_in: z.number() });
 
 /** PUT /api/admin/password. */
 export const adminPasswordChangeBody = z.strictObject({
   current_password: z.string().max(1024),
   new_password: z.string().min(10, 'at least 10 characters').max(1024),
 });
-export type AdminPasswordChangeBody = z.infer<typeof adminPasswordChangeBody>;
 
 /** POST /api/admin/password-reset: the link `npm run host -- reset-password` prints. */
 export const adminPasswordResetBody = z.strictObject({
   token: z.string().min(1).max(200),
   new_password: z.string().min(10, 'at least 10 characters').max(1024),
 });
-export type AdminPasswordResetBody = z.infer<typeof adminPasswordResetBody>;

@@ -6,13 +6,13 @@ export const barStatus = z.enum(BAR_STATUSES);
 export type BarStatus = z.infer<typeof barStatus>;
 
 /** GET /api/bar → {bar}; PUT /api/admin/bar answers the same. */
-export const barSchema = z.object({
+export const barSchema = z.strictObject({
   status: barStatus,
   message: z.string().nullable(),
   closes_at: z.string().nullable(),
 });
 export type Bar = z.infer<typeof barSchema>;
-export const barResponse = z.object({ bar: barSchema });
+export const barResponse = z.strictObject({ bar: barSchema });
 
 /**
  * PUT /api/admin/bar: any of the fields. A status change without a message or closing time

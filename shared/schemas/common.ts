@@ -1,14 +1,5 @@
 import { z } from 'zod';
 
-export const uuid = z.uuid();
-export const isoTimestamp = z.string();
-
-/** The error envelope every failing answer carries. */
-export const errorEnvelope = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorEnvelope = z.infer<typeof errorEnvelope>;
-
 /**
  * Any string that PostgreSQL stores as text: it refuses NUL outright (a 500 if it got that
  * far), and an unpaired surrogate would silently come back as U+FFFD.

@@ -2,25 +2,24 @@ import { z } from 'zod';
 import { cleanText, storableString } from './common.ts';
 
 /** A guest's display name: NFC, trimmed, 2–50 code points, no control characters. */
-export const guestUsername = cleanText(2, 50);
+const guestUsername = cleanText(2, 50);
 
 /** POST /api/register (the code travels in the X-Registration-Code header). */
 export const registerBody = z.strictObject({
   // The length cap only bounds the work; the real rule is guestUsername (400 invalid_username).
   username: z.string().max(1000),
 });
-export type RegisterBody = z.infer<typeof registerBody>;
+/** The name rule applied to a well-formed register body; off it is 400 invalid_username. */
+export const registerUsername = z.object({ username: guestUsername });
 
 /** POST /api/auth/refresh and POST /api/auth/logout. */
 export const refreshTokenBody = z.strictObject({
   refresh_token: z.string().min(1).max(4096),
 });
-export type RefreshTokenBody = z.infer<typeof refreshTokenBody>;
 
-export const guestUser = z.object({ user_key: z.uuid(), username: z.string() });
-export type GuestUser = z.infer<typeof guestUser>;
+export const guestUser = z.strictObject({ user_key: z.uuid(), username: z.string() });
 
-export const registerResponse = z.object({
+export const registerResponse = z.strictObject({
   user: guestUser,
   access_token: z.string(),
   refresh_token: z.string(),
@@ -28,14 +27,14 @@ export const registerResponse = z.object({
 });
 export type RegisterResponse = z.infer<typeof registerResponse>;
 
-export const refreshResponse = z.object({
+export const refreshResponse = z.strictObject({
   access_token: z.string(),
   refresh_token: z.string(),
   expires_in: z.number(),
 });
 export type RefreshResponse = z.infer<typeof refreshResponse>;
 
-export const MAX_CODE_HOURS = 24 * 365;
+const MAX_CODE_HOURS = 24 * 365;
 
 /** POST /api/admin/registration-codes: give expires_at or expires_in_hours (or neither: 24 h). */
 export const createRegistrationCodeBody = z
@@ -55,7 +54,7 @@ export const createRegistrationCodeBody = z
   });
 export type CreateRegistrationCodeBody = z.infer<typeof createRegistrationCodeBody>;
 
-export const registrationCode = z.object({
+export const registrationCode = z.strictObject({
   code: z.uuid(),
   created_at: z.string(),
   expires_at: z.string(),
@@ -67,7 +66,7 @@ export const registrationCode = z.object({
 });
 export type RegistrationCode = z.infer<typeof registrationCode>;
 
-export const adminGuest = z.object({
+export const adminGuest = z.strictObject({
   user_key: z.uuid(),
   username: z.string(),
   created_at: z.string(),

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * and `resolves_to_lan` are the contract; the rest says what barback is doing and what the
  * router check found, so the board can tell the host what to do.
  */
-export const httpsStatus = z.object({
+export const httpsStatus = z.strictObject({
   status: z.enum(['off', 'issuing', 'active', 'failed']),
   domain: z.string().nullable(),
   expires_at: z.string().nullable(),

@@ -5,10 +5,10 @@ import { cleanText } from './common.ts';
 /** Any 8-4-4-4-12 hex id, lower-cased: the same rule as path ids, so a client's own UUIDs all pass. */
 const looseUuid = z.guid().transform((value) => value.toLowerCase());
 
-export const orderStatus = z.enum(ORDER_STATUSES);
+const orderStatus = z.enum(ORDER_STATUSES);
 
 /** Notes are trimmed; an empty note is no note. */
-export const orderNotes = cleanText(0, 200).transform((value) => (value === '' ? null : value));
+const orderNotes = cleanText(0, 200).transform((value) => (value === '' ? null : value));
 
 /** POST /api/orders. `id` is the client's own UUID, so a replayed request creates one order. */
 export const createOrderBody = z.strictObject({
@@ -20,11 +20,10 @@ export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
 /** PATCH /api/admin/orders/:id */
 export const updateOrderStatusBody = z.strictObject({ status: orderStatus });
-export type UpdateOrderStatusBody = z.infer<typeof updateOrderStatusBody>;
 
 /** A cursor is a version: a decimal integer that fits PostgreSQL's bigint. */
-export const MAX_CURSOR = 9_223_372_036_854_775_807n;
-export const orderCursor = z
+const MAX_CURSOR = 9_223_372_036_854_775_807n;
+const orderCursor = z
   .string()
   .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_CURSOR, {
     message: 'must be a decimal integer that fits 64 bits',
@@ -41,7 +40,7 @@ export const adminOrdersQuery = z.object({
     .optional(),
 });
 
-export const orderSchema = z.object({
+export const orderSchema = z.strictObject({
   id: z.string(),
   drink_id: z.string(),
   drink_name: z.string(),
@@ -72,7 +71,7 @@ export const adminOrderSchema = orderSchema.extend({
 });
 export type AdminOrder = z.infer<typeof adminOrderSchema>;
 
-export const orderResponse = z.object({ order: orderSchema });
-export const adminOrderResponse = z.object({ order: adminOrderSchema });
-export const ordersResponse = z.object({ orders: z.array(orderSchema), cursor: z.string() });
-export const adminOrdersResponse = z.object({ orders: z.array(adminOrderSchema) });
+export const orderResponse = z.strictObject({ order: orderSchema });
+export const adminOrderResponse = z.strictObject({ order: adminOrderSchema });
+export const ordersResponse = z.strictObject({ orders: z.array(orderSchema), cursor: z.string() });
+export const adminOrdersResponse = z.strictObject({ orders: z.array(adminOrderSchema) });

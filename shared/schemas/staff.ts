@@ -14,7 +14,7 @@ export type CreateStaffPassBody = z.infer<typeof createStaffPassBody>;
  * scans is only in `join_url` and `qr_svg`, and only in the answer that created it: it is
  * stored as a hash.
  */
-export const staffPassSchema = z.object({
+export const staffPassSchema = z.strictObject({
   pass: z.string(),
   created_at: z.string(),
   expires_at: z.string(),
@@ -31,7 +31,7 @@ export type StaffPass = z.infer<typeof staffPassSchema>;
 export const staffJoinBody = z.strictObject({ name: z.string().max(1000) });
 export const staffName = cleanText(2, 50);
 
-export const staffMemberSchema = z.object({
+export const staffMemberSchema = z.strictObject({
   staff_key: z.string(),
   name: z.string(),
   created_at: z.string(),
@@ -42,8 +42,8 @@ export const staffMemberSchema = z.object({
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 
-export const staffJoinResponse = z.object({
-  staff: z.object({ staff_key: z.string(), name: z.string() }),
+export const staffJoinResponse = z.strictObject({
+  staff: z.strictObject({ staff_key: z.string(), name: z.string() }),
   access_token: z.string(),
   refresh_token: z.string(),
   expires_in: z.number(),

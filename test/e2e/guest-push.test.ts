@@ -236,7 +236,7 @@ describe.skipIf(!browserAvailable())('guest notifications without push', () => {
   });
 
   it('the guest hears notifications come only while the app is open; the host board shows "Push: off (reason)"', async () => {
-    await server.instance.ctx.push!.ready;
+    await server.instance.ctx.push.ready;
     expect(dns.asked).toContain('fcm.googleapis.com');
     const status = await server.admin('GET', '/api/admin/push');
     expect(status.body).toEqual({ available: false, reason: expect.stringMatching(/no internet access/) });

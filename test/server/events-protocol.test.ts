@@ -186,7 +186,7 @@ describe('subscribe, data, unsubscribe, publish', () => {
     const client = await ready(server.url, guest.access_token);
     client.send({ type: 'subscribe', id: 'mine', channel: `/orders/${guest.user_key}`, authorization: { Authorization: guest.access_token } });
     await client.next(byType('subscribe_success'));
-    server.ctx.events.publish(`/orders/${guest.user_key}`, 'MENU_CHANGED', { type: 'MENU_CHANGED', updated_at: 'now' });
+    server.ctx.events.publishClientEvents(`/orders/${guest.user_key}`, ['{"type":"MENU_CHANGED","updated_at":"now"}']);
     expect(await client.next(byType('data'))).toEqual({ type: 'data', id: 'mine', event: '{"type":"MENU_CHANGED","updated_at":"now"}' });
     client.send({ type: 'unsubscribe', id: 'mine' });
     expect(await client.next()).toEqual({ type: 'unsubscribe_success', id: 'mine' });

@@ -45,8 +45,7 @@ let trap: Trap;
 beforeAll(async () => {
   pushService = await startFakePushService();
   trap = await startTrap();
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1' });
-  server.ctx.push!.agent = pushService.agent;
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: pushService.caFile });
   admin = await adminToken(server);
 });
 
@@ -65,7 +64,7 @@ async function orderReady(guest: TestGuest): Promise<void> {
   expect(order.status).toBe(201);
   const ready = await api(server, 'PATCH', `/api/admin/orders/${order.body.order.id}`, { token: admin, body: { status: 'ready' } });
   expect(ready.status).toBe(200);
-  await server.ctx.push!.idle();
+  await server.ctx.push.idle();
 }
 
 const endpointsOf = async (guest: TestGuest) =>

@@ -14,8 +14,7 @@ let inbox: PushInbox;
 
 beforeAll(async () => {
   inbox = await startPushInbox();
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', MAX_ACTIVE_ORDERS: '1000' });
-  server.ctx.push!.agent = inbox.agent;
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: inbox.caFile, MAX_ACTIVE_ORDERS: '1000' });
   admin = await adminToken(server);
   drinkId = (await api(server, 'GET', '/api/drinks')).body.drinks[0].id;
   installWebSocket({ plainHttp: true });

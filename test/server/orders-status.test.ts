@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '../../shared/order-status.ts';
 import { adminOrderSchema } from '../../shared/schemas/orders.ts';
-import type { ChannelEvent } from '../../server/events/event-bus.ts';
+import { onChannelEvents, type ChannelEvent } from '../../server/events/projection.ts';
 import type { OrderStatusChangedEvent } from '../../shared/events.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   server = await startTestServer({ MAX_ACTIVE_ORDERS: '1000' });
   admin = await adminToken(server);
   drinkId = (await api(server, 'GET', '/api/drinks')).body.drinks[0].id;
-  server.ctx.events.listen((event) => published.push(event));
+  onChannelEvents(server.ctx.events, (event) => published.push(event));
 });
 afterAll(async () => {
   await server?.stop();

@@ -21,7 +21,7 @@ async function pushAsOfferedWith(answer: TestDnsServer['answer']) {
   dns.asked.length = 0;
   const server = await startTestServer({ PUSH_PROBE_DNS: dns.address });
   try {
-    await server.ctx.push!.ready;
+    await server.ctx.push.ready;
     const config = await api(server, 'GET', '/api/config');
     const status = await api(server, 'GET', '/api/admin/push', { token: await adminToken(server) });
     return { config: config.body, status: status.body, asked: [...dns.asked] };

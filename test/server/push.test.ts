@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createGuestDirect } from '../support/guests.ts';
 import { selfSignedCert } from '../support/tls.ts';
+import { writeCaFile } from '../support/push-service.ts';
 
 /** A stand-in for a browser push service: records each POST and answers what the test says. */
 interface Received {
@@ -36,8 +37,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
   pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1' });
-  server.ctx.push!.agent = new https.Agent({ ca: tls.cert });
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: writeCaFile(tls.cert) });
   admin = await adminToken(server);
 });
 
@@ -86,7 +86,7 @@ describe('Web Push when an order is ready', () => {
     const { path, keys } = await subscribe(guest);
 
     const { order, drink } = await orderReady(guest);
-    await server.ctx.push!.idle();
+    await server.ctx.push.idle();
     expect(pushesTo(path)).toHaveLength(1);
     const message = pushesTo(path)[0]!;
     expect(message.headers['content-encoding']).toBe('aes128gcm');
@@ -119,7 +119,7 @@ describe('Web Push when an order is ready', () => {
     expect(await stored()).toBe(1);
     answers.set(path, [410]);
     await orderReady(guest);
-    await server.ctx.push!.idle();
+    await server.ctx.push.idle();
     // The push was tried once, answered 410, and not retried.
     expect(pushesTo(path)).toHaveLength(1);
     expect(await stored()).toBe(0);
@@ -131,7 +131,7 @@ describe('Web Push when an order is ready', () => {
     const steady = await subscribe(guest);
     answers.set(flaky.path, [503]);
     await orderReady(guest);
-    await server.ctx.push!.idle();
+    await server.ctx.push.idle();
     expect(pushesTo(flaky.path)).toHaveLength(2);
     expect(pushesTo(steady.path)).toHaveLength(1);
   }, 20_000);
@@ -144,14 +144,14 @@ describe('Web Push when an order is ready', () => {
     expect(order.status).toBe(201);
     const patch = (status: string) => api(server, 'PATCH', `/api/admin/orders/${order.body.order.id}`, { token: admin, body: { status } });
     expect((await patch('preparing')).status).toBe(200);
-    await server.ctx.push!.idle();
+    await server.ctx.push.idle();
     expect(pushesTo(path)).toHaveLength(0);
     // The control: the same subscription does get the push once the order is ready, then no more.
     expect((await patch('ready')).status).toBe(200);
-    await server.ctx.push!.idle();
+    await server.ctx.push.idle();
     expect(pushesTo(path)).toHaveLength(1);
     expect((await patch('served')).status).toBe(200);
-    await server.ctx.push!.idle();
+    await server.ctx.push.idle();
     expect(pushesTo(path)).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import ece from 'http_ece';
 import { api, type TestServer } from './server.ts';
 import { selfSignedCert } from './tls.ts';
+import { writeCaFile } from './push-service.ts';
 
 /**
  * A stand-in browser push service (a true outside border) that also plays the phones: each
@@ -15,8 +16,8 @@ export interface PushInbox {
   subscribe(server: TestServer, guestToken: string): Promise<string>;
   /** Decrypted messages received for one endpoint path, in order. */
   messages(path: string): unknown[];
-  /** The agent the server must use to trust this service. */
-  agent: https.Agent;
+  /** A CA file that makes the server trust this service (pass it as NODE_EXTRA_CA_CERTS). */
+  caFile: string;
   close(): Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export async function startPushInbox(): Promise<PushInbox> {
   await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
   const origin = `https://127.0.0.1:${(service.address() as AddressInfo).port}`;
   return {
-    agent: new https.Agent({ ca: tls.cert }),
+    caFile: writeCaFile(tls.cert),
     async subscribe(server, guestToken) {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();

@@ -1,4 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCert } from './tls.ts';
@@ -8,8 +11,8 @@ export interface FakePushService {
   origin: string;
   /** The request paths received, in order. */
   received: string[];
-  /** Trusts the service's certificate for the server's push requests. */
-  agent: https.Agent;
+  /** A PEM file of the service's certificate: pass it as NODE_EXTRA_CA_CERTS so the server trusts it. */
+  caFile: string;
   close(): Promise<void>;
 }
 
@@ -28,9 +31,16 @@ export async function startFakePushService(): Promise<FakePushService> {
   return {
     origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
-    agent: new https.Agent({ ca: tls.cert }),
+    caFile: writeCaFile(tls.cert),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Writes a certificate where NODE_EXTRA_CA_CERTS can name it. */
+export function writeCaFile(pem: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'barback-push-ca-')), 'ca.pem');
+  fs.writeFileSync(file, pem);
+  return file;
 }
 
 /** The keys a browser's PushSubscription carries (a real P-256 key and auth secret). */

@@ -106,13 +106,24 @@ export class HostPage {
   }
 
   async enableSound(): Promise<void> {
+    // Observed from outside the app: every tone the page starts is counted (a chime is two).
+    await this.page.evaluate(() => {
+      const counted = window as unknown as { __tonesStarted?: number };
+      if (counted.__tonesStarted !== undefined) return;
+      counted.__tonesStarted = 0;
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<OscillatorNode['start']>) {
+        counted.__tonesStarted = (counted.__tonesStarted ?? 0) + 1;
+        return start.apply(this, args);
+      };
+    });
     await this.page.getByRole('button', { name: 'Enable sound' }).click();
     await this.page.getByText('Sound on').waitFor();
   }
 
-  /** How many new-order chimes the board has played (its `data-sound-played` counter). */
+  /** How many chimes the page has played since `enableSound` (the one that confirms it included). */
   async soundsPlayed(): Promise<number> {
-    return Number(await this.page.locator('[data-sound-played]').getAttribute('data-sound-played'));
+    return this.page.evaluate(() => Math.floor(((window as unknown as { __tonesStarted?: number }).__tonesStarted ?? 0) / 2));
   }
 
   async mark(orderId: string, next: 'preparing' | 'ready' | 'served'): Promise<void> {

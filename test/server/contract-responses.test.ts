@@ -1,0 +1,247 @@
+import { createECDH, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSetupToken } from '../../server/admin/host-account.service.ts';
+import { API, type RouteKey } from '../../shared/schemas/api.ts';
+import { call, exercised } from '../support/api-client.ts';
+import { TEST_ADMIN, adminToken, startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * Rule: every answer of every route parses with its schema in shared/schemas/api.ts, and every
+ * error with the envelope and a code of shared/schemas/errors.ts at that code's status. Each
+ * route is called here with a success and an error; the last test checks none was skipped.
+ */
+
+/** Routes that take no input and no token, so no request to them can be wrong. */
+const NO_ERROR_CASE = new Set<RouteKey>([
+  'GET /api/health',
+  'GET /api/config',
+  'GET /.well-known/jwks.json',
+  'GET /api/sections',
+  'GET /api/admin/setup',
+  'GET /api/admin/password-reset',
+  'OPTIONS /event',
+]);
+/** Routes whose only answer is an error. */
+const NO_SUCCESS_CASE = new Set<RouteKey>(['ALL /api/push/subscriptions']);
+
+const NOWHERE = '00000000-0000-4000-8000-000000000000';
+
+let server: TestServer;
+let admin: string;
+let guest: { access_token: string; refresh_token: string; user_key: string };
+
+beforeAll(async () => {
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1' });
+  admin = await adminToken(server);
+  const code = await call(server, 'POST /api/admin/registration-codes', { token: admin, body: { max_uses: 5 } });
+  const registered = await call(server, 'POST /api/register', { headers: { 'x-registration-code': code.data!.code }, body: { username: 'Contract' } });
+  const answer = registered.data!;
+  guest = { access_token: answer.access_token, refresh_token: answer.refresh_token, user_key: answer.user.user_key };
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('public routes answer on their contract', () => {
+  it('health, config and the signing keys', async () => {
+    expect((await call(server, 'GET /api/health')).data).toMatchObject({ status: 'ok' });
+    expect((await call(server, 'GET /api/config')).data?.events.defaultAuthMode).toBe('lambda');
+    expect((await call(server, 'GET /.well-known/jwks.json')).data?.keys.length).toBeGreaterThan(0);
+  });
+
+  it('the menu, its ETags and an unknown drink', async () => {
+    const sections = await call(server, 'GET /api/sections');
+    expect(sections.data?.sections.length).toBeGreaterThan(0);
+    const again = await call(server, 'GET /api/sections', { headers: { 'if-none-match': sections.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    const drinks = await call(server, 'GET /api/drinks');
+    const drink = drinks.data!.drinks[0]!;
+    expect((await call(server, 'GET /api/drinks', { query: `section_id=${drink.section_id}` })).status).toBe(200);
+    expect((await call(server, 'GET /api/drinks', { query: 'section_id=nope' })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'GET /api/drinks/:id', { params: { id: drink.id } })).data?.drink.recipe).toBeDefined();
+    expect((await call(server, 'GET /api/drinks/:id', { params: { id: NOWHERE } })).error?.code).toBe('drink_not_found');
+  });
+});
+
+describe('guest routes answer on their contract', () => {
+  it('registration, refresh, me and logout', async () => {
+    const refused = await call(server, 'POST /api/register', { headers: { 'x-registration-code': NOWHERE }, body: { username: 'Nobody' } });
+    expect(refused.error?.code).toBe('invalid_registration_code');
+    const refreshed = await call(server, 'POST /api/auth/refresh', { body: { refresh_token: guest.refresh_token } });
+    guest = { ...guest, access_token: refreshed.data!.access_token, refresh_token: refreshed.data!.refresh_token };
+    expect((await call(server, 'POST /api/auth/refresh', { body: { refresh_token: 'not-a-token' } })).error?.code).toBe('invalid_refresh_token');
+    expect((await call(server, 'GET /api/me', { token: guest.access_token })).data?.user.user_key).toBe(guest.user_key);
+    expect((await call(server, 'GET /api/me', { token: admin })).error?.code).toBe('forbidden');
+    expect((await call(server, 'POST /api/auth/logout', { rawJson: {} })).error?.code).toBe('validation_failed');
+    const spare = await call(server, 'POST /api/auth/refresh', { body: { refresh_token: guest.refresh_token } });
+    guest = { ...guest, access_token: spare.data!.access_token, refresh_token: spare.data!.refresh_token };
+    expect((await call(server, 'POST /api/auth/logout', { body: { refresh_token: 'unknown' } })).status).toBe(204);
+  });
+
+  it('orders: place, replay, list, read, cancel, and their refusals', async () => {
+    const drinkId = (await call(server, 'GET /api/drinks')).data!.drinks[0]!.id;
+    const id = crypto.randomUUID();
+    const token = guest.access_token;
+    expect((await call(server, 'POST /api/orders', { token, body: { id, drink_id: drinkId } })).status).toBe(201);
+    expect((await call(server, 'POST /api/orders', { token, body: { id, drink_id: drinkId } })).status).toBe(200);
+    expect((await call(server, 'POST /api/orders', { token, body: { drink_id: NOWHERE } })).error?.code).toBe('drink_not_found');
+    const list = await call(server, 'GET /api/orders', { token });
+    expect((await call(server, 'GET /api/orders', { token, query: `since=${list.data!.cursor}` })).data?.orders).toEqual([]);
+    expect((await call(server, 'GET /api/orders', { token, query: 'since=yesterday' })).error?.code).toBe('invalid_cursor');
+    expect((await call(server, 'GET /api/orders/:id', { token, params: { id } })).data?.order.id).toBe(id);
+    expect((await call(server, 'GET /api/orders/:id', { token, params: { id: NOWHERE } })).error?.code).toBe('order_not_found');
+
+    const patched = await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id }, body: { status: 'preparing' } });
+    expect(patched.data?.order.username).toBe('Contract');
+    expect((await call(server, 'POST /api/orders/:id/cancel', { token, params: { id } })).error?.code).toBe('invalid_transition');
+    const second = crypto.randomUUID();
+    await call(server, 'POST /api/orders', { token, body: { id: second, drink_id: drinkId, notes: 'no ice' } });
+    expect((await call(server, 'POST /api/orders/:id/cancel', { token, params: { id: second } })).data?.order.status).toBe('cancelled');
+  });
+
+  it('push subscriptions', async () => {
+    const keys = { p256dh: createECDH('prime256v1').generateKeys().toString('base64url'), auth: randomBytes(16).toString('base64url') };
+    const endpoint = 'https://127.0.0.1:9/push/contract';
+    const token = guest.access_token;
+    expect((await call(server, 'POST /api/push/subscriptions', { token, body: { endpoint, keys } })).status).toBe(201);
+    expect((await call(server, 'POST /api/push/subscriptions', { token, body: { endpoint, keys } })).status).toBe(200);
+    const elsewhere = await call(server, 'POST /api/push/subscriptions', { token, body: { endpoint: 'https://push.example.test/x', keys } });
+    expect(elsewhere.error?.code).toBe('invalid_subscription');
+    expect((await call(server, 'DELETE /api/push/subscriptions', { token, body: { endpoint } })).status).toBe(204);
+    expect((await call(server, 'DELETE /api/push/subscriptions', { token, rawJson: { endpoint: 7 } })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'ALL /api/push/subscriptions', { token, method: 'PUT', body: undefined })).error?.code).toBe('method_not_allowed');
+  });
+});
+
+describe('host routes answer on their contract', () => {
+  it('sign-in and the setup link', async () => {
+    expect((await call(server, 'POST /api/admin/login', { body: TEST_ADMIN })).data?.access_token).toEqual(expect.any(String));
+    expect((await call(server, 'POST /api/admin/login', { body: { ...TEST_ADMIN, password: 'wrong' } })).error?.code).toBe('invalid_credentials');
+    expect((await call(server, 'GET /api/admin/setup')).data?.setup_needed).toBe(false);
+    const body = { token: 'guess', email: 'new@barback.test', password: 'a long enough password' };
+    expect((await call(server, 'POST /api/admin/setup', { body })).error?.code).toBe('invalid_setup_token');
+
+    const fresh = await startTestServer({ ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    try {
+      expect((await call(fresh, 'GET /api/admin/setup')).data?.setup_needed).toBe(true);
+      expect((await call(fresh, 'POST /api/admin/setup', { body: { ...body, token: fresh.setupToken! } })).status).toBe(201);
+    } finally {
+      await fresh.stop();
+    }
+  }, 60_000);
+
+  it('the queue', async () => {
+    expect((await call(server, 'GET /api/admin/orders', { token: admin, query: 'status=pending,preparing' })).status).toBe(200);
+    expect((await call(server, 'GET /api/admin/orders', { token: admin, query: 'status=lost' })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id: NOWHERE }, body: { status: 'ready' } })).error?.code).toBe(
+      'order_not_found',
+    );
+  });
+
+  it('the menu: sections, drinks and images', async () => {
+    const token = admin;
+    expect((await call(server, 'GET /api/admin/sections', { token })).data?.sections.length).toBeGreaterThan(0);
+    expect((await call(server, 'GET /api/admin/sections', { token: guest.access_token })).error?.code).toBe('forbidden');
+    const section = (await call(server, 'POST /api/admin/sections', { token, body: { name: 'Contract' } })).data!.section;
+    expect((await call(server, 'POST /api/admin/sections', { token, rawJson: { name: 7 } })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'PUT /api/admin/sections/:id', { token, params: { id: section.id }, body: { display_order: 9 } })).data?.section.display_order).toBe(9);
+    expect((await call(server, 'PUT /api/admin/sections/:id', { token, params: { id: NOWHERE }, body: { name: 'x' } })).error?.code).toBe('section_not_found');
+
+    expect((await call(server, 'GET /api/admin/drinks', { token })).data?.drinks.length).toBeGreaterThan(0);
+    expect((await call(server, 'GET /api/admin/drinks', {})).error?.code).toBe('unauthorized');
+    const created = await call(server, 'POST /api/admin/drinks', {
+      token,
+      body: { section_id: section.id, name: 'Contract fizz', ingredients: ['Soda'], recipe: { ingredients: [{ name: 'Soda', amount: '10 cl' }], steps: ['Pour'] } },
+    });
+    const drink = created.data!.drink;
+    expect((await call(server, 'POST /api/admin/drinks', { token, body: { section_id: NOWHERE, name: 'x', ingredients: [] } })).error?.code).toBe(
+      'section_not_found',
+    );
+    expect((await call(server, 'PUT /api/admin/drinks/:id', { token, params: { id: drink.id }, body: { is_active: false } })).data?.drink.is_active).toBe(false);
+    expect((await call(server, 'PUT /api/admin/drinks/:id', { token, params: { id: 'nope' }, body: {} })).error?.code).toBe('drink_not_found');
+
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 9, g: 9, b: 9 } } }).png().toBuffer();
+    const withImage = await call(server, 'PUT /api/admin/drinks/:id/image', { token, params: { id: drink.id }, bytes: png, headers: { 'content-type': 'image/png' } });
+    const imagePath = new URL(withImage.data!.drink.image_url!, server.url).pathname;
+    const bad = await call(server, 'PUT /api/admin/drinks/:id/image', { token, params: { id: drink.id }, bytes: png, headers: { 'content-type': 'text/plain' } });
+    expect(bad.error?.code).toBe('unsupported_image');
+    expect((await call(server, 'GET /images/:file', { params: { file: imagePath.replace('/images/', '') } })).data).toBeInstanceOf(Blob);
+    expect((await call(server, 'GET /images/:file', { params: { file: 'nope.webp' } })).error?.code).toBe('image_not_found');
+
+    expect((await call(server, 'DELETE /api/admin/sections/:id', { token, params: { id: section.id } })).error?.code).toBe('section_not_empty');
+    expect((await call(server, 'DELETE /api/admin/drinks/:id', { token, params: { id: drink.id } })).status).toBe(204);
+    expect((await call(server, 'DELETE /api/admin/drinks/:id', { token, params: { id: NOWHERE } })).error?.code).toBe('drink_not_found');
+    expect((await call(server, 'DELETE /api/admin/sections/:id', { token, params: { id: section.id } })).status).toBe(204);
+  });
+
+  it('invite codes and guests', async () => {
+    const token = admin;
+    const code = (await call(server, 'POST /api/admin/registration-codes', { token, body: { max_uses: 1, notes: 'door' } })).data!;
+    expect((await call(server, 'POST /api/admin/registration-codes', { token, body: { max_uses: 0 } })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'GET /api/admin/registration-codes', { token })).data?.codes.map((c) => c.code)).toContain(code.code);
+    expect((await call(server, 'GET /api/admin/registration-codes', {})).error?.code).toBe('unauthorized');
+    expect((await call(server, 'GET /api/admin/registration-codes/:code/qr.svg', { token, params: { code: code.code } })).data).toBeInstanceOf(Blob);
+    expect((await call(server, 'GET /api/admin/registration-codes/:code/qr.svg', { token, params: { code: 'x' } })).error?.code).toBe(
+      'registration_code_not_found',
+    );
+
+    const other = await call(server, 'POST /api/register', { headers: { 'x-registration-code': code.code }, body: { username: 'Leaving' } });
+    expect((await call(server, 'DELETE /api/admin/registration-codes/:code', { token, params: { code: code.code } })).status).toBe(204);
+    expect((await call(server, 'DELETE /api/admin/registration-codes/:code', { token, params: { code: NOWHERE } })).error?.code).toBe(
+      'registration_code_not_found',
+    );
+    expect((await call(server, 'GET /api/admin/guests', { token })).data?.guests.length).toBeGreaterThanOrEqual(2);
+    expect((await call(server, 'GET /api/admin/guests', { token: guest.access_token })).error?.code).toBe('forbidden');
+    const revoked = await call(server, 'POST /api/admin/guests/:user_key/revoke', { token, params: { user_key: other.data!.user.user_key } });
+    expect(revoked.data?.guest.is_active).toBe(false);
+    expect((await call(server, 'POST /api/admin/guests/:user_key/revoke', { token, params: { user_key: NOWHERE } })).error?.code).toBe('guest_not_found');
+  });
+
+  it('push and HTTPS status, and the events publish endpoint', async () => {
+    expect((await call(server, 'GET /api/admin/push', { token: admin })).data?.available).toBe(true);
+    expect((await call(server, 'GET /api/admin/push', { token: guest.access_token })).error?.code).toBe('forbidden');
+    expect((await call(server, 'GET /api/admin/https', { token: admin })).data?.status).toBe('off');
+    expect((await call(server, 'GET /api/admin/https', {})).error?.code).toBe('unauthorized');
+
+    const events = [JSON.stringify({ hello: 'contract' })];
+    const published = await call(server, 'POST /event', { headers: { authorization: admin }, rawJson: { channel: '/orders/contract', events } });
+    expect(published.data).toMatchObject({ failed: [] });
+    expect((await call(server, 'POST /event', { rawJson: { channel: '/orders/contract', events } })).status).toBe(401);
+    expect((await call(server, 'OPTIONS /event')).status).toBe(204);
+  });
+
+  it('the host account: password, reset link, sign-out', async () => {
+    const change = { current_password: 'wrong password', new_password: 'another long password' };
+    expect((await call(server, 'PUT /api/admin/password', { token: admin, body: change })).error?.code).toBe('invalid_credentials');
+    const changed = await call(server, 'PUT /api/admin/password', { token: admin, body: { ...change, current_password: TEST_ADMIN.password } });
+    expect(changed.status).toBe(204);
+
+    const { token: resetToken } = await issueSetupToken(server.db);
+    expect((await call(server, 'GET /api/admin/password-reset', { query: `token=${resetToken}` })).data?.valid).toBe(true);
+    const reset = { token: 'guess', new_password: TEST_ADMIN.password };
+    expect((await call(server, 'POST /api/admin/password-reset', { body: reset })).error?.code).toBe('invalid_setup_token');
+    const fresh = await call(server, 'POST /api/admin/password-reset', { body: { ...reset, token: resetToken } });
+    const token = fresh.data!.access_token;
+
+    expect((await call(server, 'POST /api/admin/logout-all', { token })).status).toBe(204);
+    expect((await call(server, 'POST /api/admin/logout-all', { token })).error?.code).toBe('unauthorized');
+    const last = await adminToken(server);
+    expect((await call(server, 'POST /api/admin/logout', { token: last })).status).toBe(204);
+    expect((await call(server, 'POST /api/admin/logout', { token: last })).error?.code).toBe('unauthorized');
+    expect((await call(server, 'PUT /api/admin/password', { token: last, body: change })).error?.code).toBe('unauthorized');
+  });
+});
+
+describe('coverage', () => {
+  it('every route in the contract was answered with a success and with an error above', () => {
+    const missing: string[] = [];
+    for (const key of Object.keys(API) as RouteKey[]) {
+      const seen = exercised.get(key);
+      if (!NO_SUCCESS_CASE.has(key) && !seen?.success.size) missing.push(`${key}: no success`);
+      if (!NO_ERROR_CASE.has(key) && !seen?.error.size) missing.push(`${key}: no error`);
+    }
+    expect(missing).toEqual([]);
+  });
+});

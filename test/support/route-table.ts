@@ -1,0 +1,39 @@
+import type http from 'node:http';
+
+/** One mounted route, as `METHOD /path` with Express's `:name` parameters. */
+export type MountedRoute = string;
+
+interface Layer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  rawPath?: unknown;
+  slash?: boolean;
+}
+
+/**
+ * The routes the running server really answers: read from the Express 5 app behind the HTTP
+ * server (its router stack, nested routers included), so nothing has to keep a second list.
+ * Routes with a pattern instead of a path (the app's page fallback) are returned apart.
+ */
+export function mountedRoutes(server: http.Server): { routes: MountedRoute[]; patterns: string[] } {
+  const app = server.listeners('request').find((listener) => 'router' in listener) as unknown as { router: { stack: Layer[] } } | undefined;
+  if (!app) throw new Error('no Express app is listening on this server');
+  const routes: MountedRoute[] = [];
+  const patterns: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const methods = Object.keys(layer.route.methods).map((method) => (method === '_all' ? 'ALL' : method.toUpperCase()));
+        if (typeof layer.route.path !== 'string') {
+          patterns.push(...methods.map((method) => `${method} ${String(layer.route!.path)}`));
+          continue;
+        }
+        routes.push(...methods.map((method) => `${method} ${prefix}${layer.route!.path as string}`));
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack, layer.slash || typeof layer.rawPath !== 'string' ? prefix : `${prefix}${layer.rawPath}`);
+      }
+    }
+  };
+  walk(app.router.stack, '');
+  return { routes: [...new Set(routes)].sort(), patterns };
+}
