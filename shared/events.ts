@@ -25,12 +25,6 @@ export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEven
   changed_by: { role: 'admin' | 'bartender' | 'guest'; name: string } | null;
 }
 
-/**
- * Either channel's ORDER_STATUS_CHANGED, for code that handles both.
- * @deprecated Name the channel's own type: GuestOrderStatusChangedEvent or HostOrderStatusChangedEvent.
- */
-export type OrderStatusChangedEvent = GuestOrderStatusChangedEvent & Partial<Pick<HostOrderStatusChangedEvent, 'user_key' | 'username' | 'changed_by'>>;
-
 /** `/admin/new-orders`: an order was placed. */
 export interface NewOrderEvent {
   type: 'NEW_ORDER';
@@ -75,9 +69,6 @@ export interface HostOrderCalledEvent extends GuestOrderCalledEvent {
   user_key: string;
   username: string;
 }
-
-/** Either channel's ORDER_CALLED, for code that handles both. */
-export type OrderCalledEvent = GuestOrderCalledEvent & Partial<Pick<HostOrderCalledEvent, 'user_key' | 'username'>>;
 
 export interface EventMap {
   ORDER_STATUS_CHANGED: GuestOrderStatusChangedEvent | HostOrderStatusChangedEvent;

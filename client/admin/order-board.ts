@@ -1,5 +1,5 @@
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
-import type { NewOrderEvent, OrderCalledEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { HostOrderCalledEvent, HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
 import { isActiveStatus, type OrderStatus } from '../../shared/order-status.ts';
 import { isNewer, mergeByVersion } from '../lib/versions.ts';
 
@@ -34,14 +34,18 @@ export function applyNewOrder(board: BoardOrders, event: NewOrderEvent): BoardOr
     created_at: event.created_at,
     updated_at: event.created_at,
     completed_at: null,
+    ready_at: null,
     version: event.version,
     user_key: event.user_key,
     username: event.username,
+    calls: 0,
+    called_at: null,
+    changed_by: null,
   };
   return mergeByVersion(board, [order]);
 }
 
-export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedEvent): BoardOrders {
+export function applyStatusChange(board: BoardOrders, event: HostOrderStatusChangedEvent): BoardOrders {
   const current = board.get(event.order_id);
   if (!isNewer(event, current)) return board;
   const order: AdminOrder = {
@@ -53,21 +57,21 @@ export function applyStatusChange(board: BoardOrders, event: OrderStatusChangedE
     created_at: current?.created_at ?? event.updated_at,
     updated_at: event.updated_at,
     completed_at: event.status === 'served' ? event.updated_at : (current?.completed_at ?? null),
-    version: event.version,
-    user_key: event.user_key ?? current?.user_key ?? '',
-    username: event.username ?? current?.username ?? '',
     ready_at: event.status === 'ready' ? event.updated_at : (current?.ready_at ?? null),
+    version: event.version,
+    user_key: event.user_key,
+    username: event.username,
     calls: current?.calls ?? 0,
     called_at: current?.called_at ?? null,
-    changed_by: event.changed_by ?? current?.changed_by ?? null,
+    changed_by: event.changed_by,
   };
   return mergeByVersion(board, [order]);
 }
 
 /** "Call again": the count and time on the card; a call does not change the version. */
-export function applyCall(board: BoardOrders, event: OrderCalledEvent): BoardOrders {
+export function applyCall(board: BoardOrders, event: HostOrderCalledEvent): BoardOrders {
   const current = board.get(event.order_id);
-  if (!current || (current.calls ?? 0) >= event.calls) return board;
+  if (!current || current.calls >= event.calls) return board;
   return new Map(board).set(current.id, { ...current, calls: event.calls, called_at: event.called_at });
 }
 
@@ -94,7 +98,7 @@ export function addRecentChange(list: readonly RecentChange[], change: RecentCha
   return [change, ...list.filter((c) => c.orderId !== change.orderId)].slice(0, RECENT_CHANGES);
 }
 
-export function recentChangeOf(event: OrderStatusChangedEvent): RecentChange {
+export function recentChangeOf(event: HostOrderStatusChangedEvent): RecentChange {
   return {
     orderId: event.order_id,
     drinkName: event.drink_name,

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { HostOrderCalledEvent, NewOrderEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { HostOrderCalledEvent, NewOrderEvent, HostOrderStatusChangedEvent } from '../../shared/events.ts';
 import { ACTIVE_STATUSES, RECALL_WINDOW_SECONDS, recallTarget, type OrderStatus } from '../../shared/order-status.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
 import { mergeByVersion } from '../lib/versions.ts';
@@ -122,7 +122,7 @@ export function useBoard(api: AdminApi): Board {
         setTimeout(() => setFlashing((ids) => withoutId(ids, event.order_id)), FLASH_MS);
         playChime();
       };
-      const onUpdate = (event: OrderStatusChangedEvent | HostOrderCalledEvent) => {
+      const onUpdate = (event: HostOrderStatusChangedEvent | HostOrderCalledEvent) => {
         if (event.type === 'ORDER_CALLED') {
           update((board) => applyCall(board, event));
           return;
@@ -151,7 +151,7 @@ export function useBoard(api: AdminApi): Board {
           signal: abort.signal,
         });
       void subscribeTo<NewOrderEvent>(ADMIN_NEW_ORDERS, onNewOrder);
-      void subscribeTo<OrderStatusChangedEvent | HostOrderCalledEvent>(ADMIN_ORDER_UPDATES, onUpdate);
+      void subscribeTo<HostOrderStatusChangedEvent | HostOrderCalledEvent>(ADMIN_ORDER_UPDATES, onUpdate);
     })();
     return () => {
       abort.abort();

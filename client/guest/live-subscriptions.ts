@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { BarStatusChangedEvent, GuestOrderCalledEvent, MenuChangedEvent, OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { BarStatusChangedEvent, GuestOrderCalledEvent, MenuChangedEvent, GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import { accessToken, loadSession } from '../lib/session.ts';
 import { keepSubscribed, onConnectionState } from '../lib/live-events.ts';
@@ -16,7 +16,7 @@ import { noteSessionError } from './session-ended.ts';
  * A live status change: applied to the phone's copy, or a catch-up when one was missed. A call
  * again changes nothing in the copy: it is announced only.
  */
-async function onOrderEvent(event: OrderStatusChangedEvent | GuestOrderCalledEvent): Promise<void> {
+async function onOrderEvent(event: GuestOrderStatusChangedEvent | GuestOrderCalledEvent): Promise<void> {
   if (event.type === 'ORDER_CALLED') return announceCall(event.order_id, event.drink_name);
   if (event.type !== 'ORDER_STATUS_CHANGED') return;
   const outcome = await applyStatusEvent(event);
@@ -51,7 +51,7 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
       throw error;
     }
   };
-  void keepSubscribed<OrderStatusChangedEvent | GuestOrderCalledEvent>({
+  void keepSubscribed<GuestOrderStatusChangedEvent | GuestOrderCalledEvent>({
     channel: guestOrdersChannel(session.user.user_key),
     token,
     onEvent: (event) => void onOrderEvent(event),

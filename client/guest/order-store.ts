@@ -1,6 +1,6 @@
 import type { ApiAnswer } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
-import type { OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { db, getMeta, setMeta, type LocalOrder } from '../lib/db.ts';
 import { authedRequest } from '../lib/session.ts';
 import { singleFlight } from '../lib/locks.ts';
@@ -53,7 +53,7 @@ export type EventOutcome = 'applied' | 'stale' | 'gap';
  * Applies a live status change. The event's `previous_status` must be the status the phone
  * has: otherwise an event was missed (or the order is unknown here), so the caller catches up.
  */
-export async function applyStatusEvent(event: OrderStatusChangedEvent): Promise<EventOutcome> {
+export async function applyStatusEvent(event: GuestOrderStatusChangedEvent): Promise<EventOutcome> {
   return db.transaction('rw', db.orders, async () => {
     const existing = await db.orders.get(event.order_id);
     if (!existing || existing.version === null) return 'gap';

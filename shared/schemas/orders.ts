@@ -62,12 +62,12 @@ export const adminOrderSchema = orderSchema.extend({
   user_key: z.string(),
   username: z.string(),
   /** When the order became ready (a barback extension for the host's numbers); null before. */
-  ready_at: z.string().nullable().optional(),
-  /** How many times the host called it again ("Call again"), and when last. */
-  calls: z.number().int().optional(),
-  called_at: z.string().nullable().optional(),
+  ready_at: z.string().nullable(),
+  /** How many times the host called it again ("Call again"), and when last (null before any). */
+  calls: z.number().int(),
+  called_at: z.string().nullable(),
   /** Who made the last change; null before any. */
-  changed_by: changedBySchema.nullable().optional(),
+  changed_by: changedBySchema.nullable(),
 });
 export type AdminOrder = z.infer<typeof adminOrderSchema>;
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keepSubscribed } from '../../client/lib/live-events.ts';
 import { guestOrdersChannel } from '../../shared/channels.ts';
-import type { OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { installWebSocket } from '../support/amplify.ts';
 import { createGuestDirect } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
@@ -35,11 +35,11 @@ describe('keeping a live subscription', () => {
     const tokens = ['not-a-valid-token', guest.access_token];
     const asked: string[] = [];
     const failures: unknown[] = [];
-    const received: OrderStatusChangedEvent[] = [];
+    const received: GuestOrderStatusChangedEvent[] = [];
     let readyCount = 0;
     const abort = new AbortController();
     const ready = new Promise<void>((resolve) => {
-      void keepSubscribed<OrderStatusChangedEvent>({
+      void keepSubscribed<GuestOrderStatusChangedEvent>({
         channel: guestOrdersChannel(guest.user_key),
         token: async () => {
           const token = tokens[Math.min(asked.length, tokens.length - 1)]!;

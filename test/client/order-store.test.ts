@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { db, getMeta } from '../../client/lib/db.ts';
 import { saveSession } from '../../client/lib/session.ts';
 import { CURSOR_KEY, applyStatusEvent, catchUp, mergeServerOrders } from '../../client/guest/order-store.ts';
-import type { OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { onChannelEvents } from '../../server/events/projection.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
@@ -51,10 +51,10 @@ async function snapshot(id: string): Promise<Order> {
 }
 
 /** Moves an order on as the host does; resolves with the live event the guest's channel got. */
-async function hostSets(id: string, status: string): Promise<OrderStatusChangedEvent> {
-  const published = new Promise<OrderStatusChangedEvent>((resolve) => {
+async function hostSets(id: string, status: string): Promise<GuestOrderStatusChangedEvent> {
+  const published = new Promise<GuestOrderStatusChangedEvent>((resolve) => {
     const stop = onChannelEvents(server.ctx.events, (event) => {
-      const payload = event.payload as OrderStatusChangedEvent;
+      const payload = event.payload as GuestOrderStatusChangedEvent;
       if (event.channel !== `/orders/${guest.user_key}` || payload.order_id !== id || payload.status !== status) return;
       stop();
       resolve(payload);

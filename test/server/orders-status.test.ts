@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '../../shared/order-status.ts';
 import { adminOrderSchema } from '../../shared/schemas/orders.ts';
 import { onChannelEvents, type ChannelEvent } from '../../server/events/projection.ts';
-import type { OrderStatusChangedEvent } from '../../shared/events.ts';
+import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -111,7 +111,7 @@ describe('the status machine, every (from, to) pair', () => {
     const changes = events.filter((e) => BigInt(e.version) > BigInt(before.version));
     expect(changes).toEqual([{ type: 'ORDER_STATUS_CHANGED', version: order.version, payload: hostEvent }]);
     const { user_key: _k, username: _u, changed_by: _by, ...guestEvent } = hostEvent;
-    await expect.poll(() => published.filter((e) => e.type === 'ORDER_STATUS_CHANGED' && (e.payload as OrderStatusChangedEvent).version === order.version)).toEqual([
+    await expect.poll(() => published.filter((e) => e.type === 'ORDER_STATUS_CHANGED' && (e.payload as GuestOrderStatusChangedEvent).version === order.version)).toEqual([
       { channel: `/orders/${guest.user_key}`, type: 'ORDER_STATUS_CHANGED', payload: guestEvent },
       { channel: '/admin/order-updates', type: 'ORDER_STATUS_CHANGED', payload: hostEvent },
     ]);

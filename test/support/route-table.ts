@@ -16,7 +16,9 @@ interface Layer {
  * Routes with a pattern instead of a path (the app's page fallback) are returned apart.
  */
 export function mountedRoutes(server: http.Server): { routes: MountedRoute[]; patterns: string[] } {
-  const app = server.listeners('request').find((listener) => 'router' in listener) as unknown as { router: { stack: Layer[] } } | undefined;
+  // The menu's fast path (server/menu/menu-fast-path.ts) sits in front of the app: look behind it.
+  const listeners = server.listeners('request').map((listener) => ('behind' in listener ? (listener as { behind: unknown }).behind : listener));
+  const app = listeners.find((listener) => typeof listener === 'function' && 'router' in listener) as { router: { stack: Layer[] } } | undefined;
   if (!app) throw new Error('no Express app is listening on this server');
   const routes: MountedRoute[] = [];
   const patterns: string[] = [];
