@@ -9,7 +9,7 @@ const AdminApp = lazy(() => import('./admin/admin-app.tsx'));
 
 function Root() {
   const path = usePath();
-  if (path.startsWith('/admin') || path.startsWith('/setup')) {
+  if (path.startsWith('/admin') || path.startsWith('/setup') || path.startsWith('/staff')) {
     return (
       <Suspense fallback={<p className="loading">…</p>}>
         <AdminApp />

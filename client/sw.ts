@@ -6,6 +6,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { OUTBOX_SYNC_TAG, drainOutbox } from './guest/outbox.ts';
 import { pushDisplay } from './guest/push-display.ts';
 import { showReadyBadge } from './guest/badge.ts';
+import { barNotification, calledNotification } from './guest/ready-notification.ts';
 import { renewPushSubscription } from './guest/push-subscription.ts';
 
 /**
@@ -82,6 +83,19 @@ self.addEventListener('push', (event: PushEvent) => {
   try {
     data = event.data?.json();
   } catch {
+    return;
+  }
+  // Last call and "call again" are the worker's own; an order's readiness is the declarative
+  // message Safari can show by itself, shown here the same way (push-display.ts).
+  const payload = (typeof data === 'object' && data !== null ? data : {}) as { type?: string; order_id?: string; drink_name?: string; status?: string; message?: string | null };
+  if (payload.type === 'BAR_STATUS_CHANGED' && payload.status === 'last_call') {
+    const { title, options } = barNotification(payload.message ?? null);
+    event.waitUntil(self.registration.showNotification(title, options));
+    return;
+  }
+  if (payload.type === 'ORDER_CALLED' && payload.order_id) {
+    const { title, options } = calledNotification(payload.order_id, payload.drink_name ?? '');
+    event.waitUntil(self.registration.showNotification(title, options));
     return;
   }
   const shown = pushDisplay(data);

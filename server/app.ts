@@ -16,6 +16,8 @@ import { pushRoutes } from './push/push.routes.ts';
 import { httpPublishRoutes } from './events/http-publish.routes.ts';
 import { assistantRoutes } from './assistant/assistant.routes.ts';
 import { httpsRoutes } from './https/https.routes.ts';
+import { barRoutes } from './bar/bar.routes.ts';
+import { staffRoutes } from './staff/staff.routes.ts';
 
 const JSON_LIMIT = '64kb';
 
@@ -76,7 +78,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use(shelfRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
   app.use(hostSessionRoutes(ctx));
-  app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), assistantRoutes(ctx));
+  app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), assistantRoutes(ctx), barRoutes(ctx), staffRoutes(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);
   app.use(errorMiddleware(ctx.logger));

@@ -21,6 +21,8 @@ import { TransferCodeService } from './guests/transfer-code.service.ts';
 import { PushService } from './push/push.service.ts';
 import { HttpsService } from './https/https.service.ts';
 import { AssistantService } from './assistant/assistant.service.ts';
+import { BarService } from './bar/bar.service.ts';
+import { StaffService } from './staff/staff.service.ts';
 import { trustedAgent } from './https/outbound.ts';
 import { isLoopbackHost, lanAddress } from './network.ts';
 
@@ -55,6 +57,8 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     const hostAccounts = new HostAccountService(db, tokens, config.adminTokenTtl, revocations);
     const menu = new MenuService(db, events);
     await menu.seedDefaultMenu(config.menuLanguage);
+    const bar = new BarService(db, events);
+    closers.push(() => bar.close());
     const https = new HttpsService(config, db, secrets, logger);
     await https.start();
     closers.push(() => https.close());
@@ -77,7 +81,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     });
     await push.init();
     closers.push(() => push.close());
-    const orders = new OrderService(db, events, config.maxActiveOrders);
+    const orders = new OrderService(db, events, config.maxActiveOrders, bar);
     const assistant = new AssistantService({
       llm: config.llm,
       db,
@@ -117,6 +121,8 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       hostAccounts,
       menu,
       shelf: new ShelfService(db, menu),
+      bar,
+      staff: new StaffService(db, tokens, revocations, config.adminTokenTtl, config.refreshReuseGrace),
       orders,
       guestAuth: new GuestAuthService(db, tokens, config.guestTokenTtl, config.refreshReuseGrace),
       guestAdmin: new GuestAdminService(db, events),

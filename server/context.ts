@@ -20,6 +20,8 @@ import type { TransferCodeService } from './guests/transfer-code.service.ts';
 import type { PushService } from './push/push.service.ts';
 import type { HttpsService } from './https/https.service.ts';
 import type { AssistantService } from './assistant/assistant.service.ts';
+import type { BarService } from './bar/bar.service.ts';
+import type { StaffService } from './staff/staff.service.ts';
 
 /** Where guests reach this server: PUBLIC_URL, the HTTPS origin once active, else the LAN address. */
 export type PublicOrigin = (req?: { protocol: string; get(name: string): string | undefined }) => string;
@@ -55,6 +57,10 @@ export interface AppContext {
   push: PushService;
   /** Barback's own AppSync Events endpoint (WebSocket and HTTP publish), or the upstream relay. */
   live: LiveEvents;
+  /** Open, last call or closed: new orders ask it. */
+  bar: BarService;
+  /** Staff passes and bartenders (their refresh goes through /api/auth/refresh too). */
+  staff: StaffService;
   /** Automatic certificates: state, the HTTPS origin once active, the plain-HTTP redirect. */
   https: HttpsService;
   /** The optional AI bartender: the host's switch, and the chat when a model is configured. */

@@ -8,3 +8,6 @@ export function guestOrdersChannel(userKey: string): string {
 
 /** Menu changes (a barback extension), so open menus refresh without a reload. Any signed-in user. */
 export const MENU_CHANNEL = '/menu/changes';
+
+/** Whether the bar is open, at last call or closed (BAR_STATUS_CHANGED). Any signed-in user. */
+export const BAR_CHANNEL = '/bar';

@@ -18,10 +18,12 @@ export interface GuestOrderStatusChangedEvent {
   version: string;
 }
 
-/** `/admin/order-updates`: the guest's event plus who placed the order. */
+/** `/admin/order-updates`: the guest's event plus who placed the order and who made the change. */
 export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEvent {
   user_key: string;
   username: string;
+  /** Who made the change (a barback extension): the host, a bartender, or the guest (their own cancel). */
+  changed_by: { role: 'admin' | 'bartender' | 'guest'; name: string } | null;
 }
 
 /** `/admin/new-orders`: an order was placed. */
@@ -46,10 +48,37 @@ export interface MenuChangedEvent {
   updated_at: string;
 }
 
+/** The bar opened, called last orders or closed (channel `/bar`, every signed-in user). */
+export interface BarStatusChangedEvent {
+  type: 'BAR_STATUS_CHANGED';
+  status: 'open' | 'last_call' | 'closed';
+  message: string | null;
+  closes_at: string | null;
+  previous_status: 'open' | 'last_call' | 'closed';
+  updated_at: string;
+}
+
+/** `/orders/<user_key>`: the host called a ready order again. */
+export interface GuestOrderCalledEvent {
+  type: 'ORDER_CALLED';
+  order_id: string;
+  drink_name: string;
+  calls: number;
+  called_at: string;
+}
+
+/** `/admin/order-updates`: the guest's event plus who placed the order. */
+export interface HostOrderCalledEvent extends GuestOrderCalledEvent {
+  user_key: string;
+  username: string;
+}
+
 export interface EventMap {
   ORDER_STATUS_CHANGED: GuestOrderStatusChangedEvent | HostOrderStatusChangedEvent;
   NEW_ORDER: NewOrderEvent;
   MENU_CHANGED: MenuChangedEvent;
+  BAR_STATUS_CHANGED: BarStatusChangedEvent;
+  ORDER_CALLED: GuestOrderCalledEvent | HostOrderCalledEvent;
 }
 
 export type EventType = keyof EventMap;

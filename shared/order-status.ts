@@ -30,6 +30,42 @@ export function canTransition(from: OrderStatus, to: OrderStatus, actor: Actor):
   return fromIndex >= 0 && toIndex > fromIndex;
 }
 
+/** How long after a change the host may still take it back ("Recall"). */
+export const RECALL_WINDOW_SECONDS = 15 * 60;
+
+/** What a recall needs to know about the order's last change. */
+export interface LastChange {
+  /** The status before the last change (null for an order never changed). */
+  previous: OrderStatus | null;
+  /** Whether the host or a bartender made it (a guest's own cancel is not theirs to undo). */
+  byStaff: boolean;
+  ageSeconds: number;
+}
+
+/**
+ * The one step back from `from`: ready → preparing, preparing → pending, served → ready, and
+ * a cancel the host made → the status it had. Null when there is none.
+ */
+export function recallTarget(from: OrderStatus, last: Pick<LastChange, 'previous' | 'byStaff'>): OrderStatus | null {
+  switch (from) {
+    case 'ready':
+      return 'preparing';
+    case 'preparing':
+      return 'pending';
+    case 'served':
+      return 'ready';
+    case 'cancelled':
+      return last.byStaff && last.previous !== null && last.previous !== 'cancelled' ? last.previous : null;
+    default:
+      return null;
+  }
+}
+
+/** Whether the host may step an order from `from` back to `to` now (the only backward moves). */
+export function canRecall(from: OrderStatus, to: OrderStatus, last: LastChange): boolean {
+  return last.ageSeconds <= RECALL_WINDOW_SECONDS && recallTarget(from, last) === to;
+}
+
 /** The one-step-forward status for the host's main button, or null when the order is finished. */
 export function nextStatus(from: OrderStatus): OrderStatus | null {
   const index = FORWARD.indexOf(from);

@@ -5,8 +5,10 @@ import type { OrderStatus } from '../../shared/order-status.ts';
 import type { DrinkWithRecipe, Section, CreateDrinkBody, UpdateDrinkBody, UpdateSectionBody } from '../../shared/schemas/menu.ts';
 import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.ts';
 import type { HttpsStatus } from '../../shared/schemas/https.ts';
+import type { Bar, UpdateBarBody } from '../../shared/schemas/bar.ts';
+import type { StaffMember, StaffPass } from '../../shared/schemas/staff.ts';
 
-export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus };
+export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus, Bar, StaffMember, StaffPass };
 
 export type NewCodeInput = ApiBody<'POST /api/admin/registration-codes'>;
 
@@ -67,6 +69,14 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
       call('GET /api/admin/orders', statuses ? { query: `status=${statuses.join(',')}` } : {}).then((r) => r.orders),
     setOrderStatus: (orderId: string, status: OrderStatus) =>
       call('PATCH /api/admin/orders/:id', { params: id(orderId), body: { status } }).then((r) => r.order),
+    callOrder: (orderId: string) => call('POST /api/admin/orders/:id/call', { params: id(orderId) }).then((r) => r.order),
+    bar: () => call('GET /api/bar').then((r) => r.bar),
+    setBar: (body: UpdateBarBody) => call('PUT /api/admin/bar', { body }).then((r) => r.bar),
+    staffPasses: () => call('GET /api/admin/staff-passes').then((r) => r.passes),
+    createStaffPass: (body: ApiBody<'POST /api/admin/staff-passes'>) => call('POST /api/admin/staff-passes', { body }),
+    revokeStaffPass: (pass: string) => call('DELETE /api/admin/staff-passes/:pass', { params: { pass } }),
+    staff: () => call('GET /api/admin/staff').then((r) => r.staff),
+    revokeStaff: (staffKey: string) => call('POST /api/admin/staff/:staff_key/revoke', { params: { staff_key: staffKey } }).then((r) => r.staff),
 
     drinks: () => call('GET /api/admin/drinks').then((r) => r.drinks),
     createDrink: (body: CreateDrinkBody) => call('POST /api/admin/drinks', { body }).then((r) => r.drink),

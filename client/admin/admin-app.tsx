@@ -5,7 +5,9 @@ import { navigate, usePath, useSearch } from '../lib/router.ts';
 import { createAdminApi, type AdminOrder } from './admin-api.ts';
 import { isActiveStatus } from '../../shared/order-status.ts';
 import { AdminContext, useAdmin, type AdminContextValue } from './admin-context.ts';
-import { clearAdminSession, loadAdminSession, saveAdminSession, sessionEmail, type AdminSession } from './admin-session.ts';
+import { clearAdminSession, loadAdminSession, saveAdminSession, sessionEmail, sessionRole, type AdminSession } from './admin-session.ts';
+import { StaffPage } from './staff-page.tsx';
+import { StaffJoinPage } from './staff-join-page.tsx';
 import { AccountPage } from './account-page.tsx';
 import { ApiError } from '../lib/http.ts';
 import { SetupPage, SignInPage } from './auth-pages.tsx';
@@ -63,6 +65,9 @@ export default function AdminApp() {
     return <SetupPage t={t} token={url.searchParams.get('token') ?? ''} onSignedIn={signedIn} />;
   }
   if (session === undefined) return <main className="auth" aria-busy="true" />;
+  if (url.pathname.startsWith('/staff')) {
+    return <StaffJoinPage t={t} pass={url.searchParams.get('pass') ?? ''} onSignedIn={signedIn} />;
+  }
   if (session === null) return <SignInPage t={t} onSignedIn={signedIn} notice={notice} />;
   return <SignedIn key={session.access_token} session={session} url={url} onEnd={endSession} />;
 }
@@ -83,6 +88,7 @@ const NAV: { path: string; key: AdminMessageKey }[] = [
   { path: '/admin/menu', key: 'nav.menu' },
   { path: '/admin/codes', key: 'nav.codes' },
   { path: '/admin/guests', key: 'nav.guests' },
+  { path: '/admin/staff', key: 'nav.staff' },
   { path: '/admin/numbers', key: 'nav.numbers' },
   { path: '/admin/account', key: 'nav.account' },
 ];
@@ -120,7 +126,10 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
     }
     onEnd('auth.signedOutEverywhere');
   }, [api, onEnd]);
-  const value: AdminContextValue = { api, board, t, navigate, signOut, signOutEverywhere, email: sessionEmail(session) };
+  const role = sessionRole(session);
+  const value: AdminContextValue = { api, board, t, navigate, signOut, signOutEverywhere, email: sessionEmail(session), role };
+  // A helper (staff pass) works the board only; the server refuses the rest anyway.
+  const nav = role === 'admin' ? NAV : NAV.filter((item) => item.path === '/admin');
   const path = url.pathname.replace(/\/+$/, '') || '/admin';
 
   // The token's own expiry: sign out on time rather than after a wave of 401s.
@@ -134,7 +143,7 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
       <div className="admin">
         <header className="admin-header no-print">
           <nav aria-label={t('nav.label')}>
-            {NAV.map((item) => (
+            {nav.map((item) => (
               <a
                 key={item.path}
                 href={item.path}
@@ -149,13 +158,14 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
               </a>
             ))}
           </nav>
+          {role === 'bartender' && <span className="chip" data-role="bartender">{t('staff.bartender', { name: value.email ?? '' })}</span>}
           <ConnectionBadge />
           <button type="button" className="button" onClick={() => void signOut()} disabled={signingOut}>
             {signingOut ? t('auth.signingOut') : t('auth.signOut')}
           </button>
         </header>
         <main className="admin-main">
-          <Page path={path} url={url} />
+          <Page path={role === 'admin' ? path : '/admin'} url={url} />
         </main>
       </div>
     </AdminContext.Provider>
@@ -181,6 +191,8 @@ function Page({ path, url }: { path: string; url: URL }) {
       return <CodePrintPage code={url.searchParams.get('code') ?? ''} />;
     case '/admin/guests':
       return <GuestsPage />;
+    case '/admin/staff':
+      return <StaffPage />;
     case '/admin/numbers':
       return <NumbersPage />;
     case '/admin/account':

@@ -15,6 +15,8 @@ export interface AdminContextValue {
   signOutEverywhere(): Promise<void>;
   /** The signed-in account's email, as the token says. */
   email: string | undefined;
+  /** The host, or a helper signed in with a staff pass (the board only). */
+  role: 'admin' | 'bartender';
 }
 
 export const AdminContext = createContext<AdminContextValue | null>(null);

@@ -28,15 +28,25 @@ export async function clearAdminSession(): Promise<void> {
   await db.auth.delete(ADMIN_SESSION_KEY);
 }
 
-/** The account's email, read from the token the server signed (shown, never trusted). */
-export function sessionEmail(session: AdminSession): string | undefined {
+/** The token's claims as the server signed them (shown, never trusted: the server checks). */
+function sessionClaims(session: AdminSession): Record<string, unknown> {
   try {
     const payload = session.access_token.split('.')[1] ?? '';
     const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    const json = new TextDecoder().decode(bytes);
-    const email = (JSON.parse(json) as { email?: unknown }).email;
-    return typeof email === 'string' ? email : undefined;
+    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+/** The account's email (the host's) or a helper's name (a staff pass). */
+export function sessionEmail(session: AdminSession): string | undefined {
+  const claims = sessionClaims(session);
+  const shown = claims.role === 'bartender' ? claims.name : claims.email;
+  return typeof shown === 'string' ? shown : undefined;
+}
+
+/** A helper signed in with a staff pass works the board only. */
+export function sessionRole(session: AdminSession): 'admin' | 'bartender' {
+  return sessionClaims(session).role === 'bartender' ? 'bartender' : 'admin';
 }

@@ -6,6 +6,8 @@ import { ageBand, BOARD_COLUMNS, columnOrders, elapsedLabel, groupByDrink, optio
 import { enableSound, soundEnabled } from './order-sound.ts';
 import { Modal } from './ui.tsx';
 import { HttpsStatusPanel } from './https-status.tsx';
+import { BarControl } from './bar-control.tsx';
+import { RecentChanges } from './recent-changes.tsx';
 import type { AdminMessageKey } from './messages.ts';
 
 const GROUP_KEY = 'barback.admin.group';
@@ -41,7 +43,7 @@ function PushStatus() {
 }
 
 export function BoardPage() {
-  const { board, t } = useAdmin();
+  const { board, t, role } = useAdmin();
   const now = useNow();
   const [grouped, setGrouped] = useState(() => localStorage.getItem(GROUP_KEY) === '1');
   const [sound, setSound] = useState(soundEnabled);
@@ -74,9 +76,10 @@ export function BoardPage() {
           />
           {t('board.group')}
         </label>
-        <PushStatus />
+        {role === 'admin' && <PushStatus />}
+        <BarControl canChange={role === 'admin'} />
       </div>
-      <HttpsStatusPanel />
+      {role === 'admin' && <HttpsStatusPanel />}
       {board.error && (
         <p role="alert" className="alert">
           {t(board.error === 'load' ? 'board.loadFailed' : 'board.actionFailed')} <button type="button" className="link" onClick={board.dismissError}>{t('common.dismiss')}</button>
@@ -117,7 +120,7 @@ export function BoardPage() {
           </section>
         ))}
       </div>
-      <UndoBar />
+      <RecentChanges now={now} />
       {cancelling && (
         <Modal title={t('board.cancelTitle')} onClose={() => setCancelling(null)}>
           <p>{t('board.cancelQuestion', { drink: cancelling.drink_name, guest: cancelling.username })}</p>
@@ -189,10 +192,24 @@ function OrderCard({
       <p className="guest">{order.username}</p>
       {order.options.length > 0 && <p className="card-options">{optionsLabel(order)}</p>}
       {order.notes && <p className="note">“{order.notes}”</p>}
+      {(order.status === 'ready' || order.changed_by) && (
+        <p className="card-meta">
+          {order.status === 'ready' && order.ready_at && (
+            <span data-ready-for>{t('board.readyFor', { minutes: Math.max(0, Math.floor((now - Date.parse(order.ready_at)) / 60_000)) })}</span>
+          )}
+          {order.status === 'ready' && (order.calls ?? 0) > 0 && <span data-calls={order.calls}> · {t('board.calls', { count: order.calls ?? 0 })}</span>}
+          {order.changed_by && <span className="by"> · {t('board.changedBy', { name: order.changed_by.name })}</span>}
+        </p>
+      )}
       <div className="card-actions">
         {next && markKey && (
           <button type="button" className="button primary big" onClick={() => board.move(order, next)}>
             {t(markKey)}
+          </button>
+        )}
+        {order.status === 'ready' && (
+          <button type="button" className="button" onClick={() => board.call(order)}>
+            {t('board.callAgain')}
           </button>
         )}
         <button type="button" className="button" onClick={() => onRecipe(order)}>
@@ -205,22 +222,6 @@ function OrderCard({
         )}
       </div>
     </article>
-  );
-}
-
-function UndoBar() {
-  const { board, t } = useAdmin();
-  return (
-    <div className="undo-bar" aria-live="polite">
-      {board.pending.slice(-3).map((change) => (
-        <div key={change.orderId} className="undo">
-          <span>{t('board.moved', { drink: change.drinkName, guest: change.username, status: t(`status.${change.to}` as AdminMessageKey) })}</span>
-          <button type="button" className="button" onClick={() => board.undo(change.orderId)}>
-            {t('board.undo')}
-          </button>
-        </div>
-      ))}
-    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
-import type { HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
+import type { HostOrderCalledEvent, HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
 import { isActiveStatus, type OrderStatus } from '../../shared/order-status.ts';
 import { isNewer, mergeByVersion } from '../lib/versions.ts';
 
@@ -39,6 +39,9 @@ export function applyNewOrder(board: BoardOrders, event: NewOrderEvent): BoardOr
     version: event.version,
     user_key: event.user_key,
     username: event.username,
+    calls: 0,
+    called_at: null,
+    changed_by: null,
   };
   return mergeByVersion(board, [order]);
 }
@@ -60,8 +63,55 @@ export function applyStatusChange(board: BoardOrders, event: HostOrderStatusChan
     version: event.version,
     user_key: event.user_key,
     username: event.username,
+    calls: current?.calls ?? 0,
+    called_at: current?.called_at ?? null,
+    changed_by: event.changed_by,
   };
   return mergeByVersion(board, [order]);
+}
+
+/** "Call again": the count and time on the card; a call does not change the version. */
+export function applyCall(board: BoardOrders, event: HostOrderCalledEvent): BoardOrders {
+  const current = board.get(event.order_id);
+  if (!current || current.calls >= event.calls) return board;
+  return new Map(board).set(current.id, { ...current, calls: event.calls, called_at: event.called_at });
+}
+
+/** One change the board shows under "Recent changes", with its one-tap recall. */
+export interface RecentChange {
+  orderId: string;
+  drinkName: string;
+  username: string;
+  from: OrderStatus;
+  to: OrderStatus;
+  /** The order's version after the change: a later change replaces this entry. */
+  version: string;
+  at: string;
+  by: string | null;
+  byStaff: boolean;
+}
+
+export const RECENT_CHANGES = 5;
+
+/** Newest first, one entry per order (its last change), at most RECENT_CHANGES. */
+export function addRecentChange(list: readonly RecentChange[], change: RecentChange): RecentChange[] {
+  const existing = list.find((c) => c.orderId === change.orderId);
+  if (existing && BigInt(existing.version) >= BigInt(change.version)) return [...list];
+  return [change, ...list.filter((c) => c.orderId !== change.orderId)].slice(0, RECENT_CHANGES);
+}
+
+export function recentChangeOf(event: HostOrderStatusChangedEvent): RecentChange {
+  return {
+    orderId: event.order_id,
+    drinkName: event.drink_name,
+    username: event.username ?? '',
+    from: event.previous_status,
+    to: event.status,
+    version: event.version,
+    at: event.updated_at,
+    by: event.changed_by?.name ?? null,
+    byStaff: event.changed_by ? event.changed_by.role !== 'guest' : true,
+  };
 }
 
 export const BOARD_COLUMNS = ['pending', 'preparing', 'ready'] as const satisfies readonly OrderStatus[];

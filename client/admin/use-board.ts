@@ -1,45 +1,49 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
-import type { HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
-import { ACTIVE_STATUSES, type OrderStatus } from '../../shared/order-status.ts';
+import type { HostOrderCalledEvent, NewOrderEvent, HostOrderStatusChangedEvent } from '../../shared/events.ts';
+import { ACTIVE_STATUSES, RECALL_WINDOW_SECONDS, recallTarget, type OrderStatus } from '../../shared/order-status.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
 import { mergeByVersion } from '../lib/versions.ts';
 import type { AdminApi, AdminOrder, DrinkWithRecipe } from './admin-api.ts';
-import { applyNewOrder, applySnapshot, applyStatusChange, type BoardOrders } from './order-board.ts';
+import { addRecentChange, applyCall, applyNewOrder, applySnapshot, applyStatusChange, recentChangeOf, type BoardOrders, type RecentChange } from './order-board.ts';
 import { playChime } from './order-sound.ts';
 
-/** How long a tap can be taken back before the change is sent. */
-export const UNDO_MS = 5_000;
 const FLASH_MS = 4_000;
 
+/** A tap on its way to the server: the card shows its new column at once. */
 export interface PendingChange {
   orderId: string;
   from: OrderStatus;
   to: OrderStatus;
-  drinkName: string;
-  username: string;
 }
 
 export interface Board {
   orders: BoardOrders;
-  /** Orders as the board shows them: a tapped change shows at once, while it can be undone. */
+  /** Orders as the board shows them: a tapped change shows at once, while it is on its way. */
   shown: AdminOrder[];
   loaded: boolean;
   connection: ConnectionState;
   flashing: ReadonlySet<string>;
-  pending: PendingChange[];
+  /** The last few changes (this board's and other bartenders'), newest first, each recallable for 15 minutes. */
+  recent: RecentChange[];
   /** `load`: the open orders could not be read; `action`: a tapped change was refused. */
   error: 'load' | 'action' | null;
   drinks: DrinkWithRecipe[];
+  /** Sent at once: every other board and the guest see it within the second. */
   move(order: AdminOrder, to: OrderStatus): void;
-  undo(orderId: string): void;
+  /** One step back (ready → preparing, …): the server allows it for 15 minutes after the change. */
+  recall(change: RecentChange): void;
+  /** "Call again" for a ready order nobody collected. */
+  call(order: AdminOrder): void;
   dismissError(): void;
   refresh(): Promise<void>;
 }
 
-interface Deferred extends PendingChange {
-  timer: ReturnType<typeof setTimeout>;
+/** The step back a recent change allows now, or null (too old, or nothing to step back to). */
+export function recallOf(change: RecentChange, now: number): OrderStatus | null {
+  if (now - Date.parse(change.at) > RECALL_WINDOW_SECONDS * 1000) return null;
+  return recallTarget(change.to, { previous: change.from, byStaff: change.byStaff });
 }
 
 /** The board's open orders in the query cache: the REST list merged with live events. */
@@ -57,10 +61,10 @@ export function useBoard(api: AdminApi): Board {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<ConnectionState>('reconnecting');
   const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
-  const [pendingMap, setPendingMap] = useState<ReadonlyMap<string, Deferred>>(new Map());
+  const [pendingMap, setPendingMap] = useState<ReadonlyMap<string, PendingChange>>(new Map());
+  const [recent, setRecent] = useState<RecentChange[]>([]);
   const [actionFailed, setActionFailed] = useState(false);
   const [loadErrorDismissed, setLoadErrorDismissed] = useState(0);
-  const deferred = useRef(new Map<string, Deferred>());
   // Per list request in flight, the ids an event touched meanwhile: the answer may predate them.
   const inFlight = useRef(new Set<Set<string>>());
 
@@ -118,9 +122,14 @@ export function useBoard(api: AdminApi): Board {
         setTimeout(() => setFlashing((ids) => withoutId(ids, event.order_id)), FLASH_MS);
         playChime();
       };
-      const onUpdate = (event: HostOrderStatusChangedEvent) => {
+      const onUpdate = (event: HostOrderStatusChangedEvent | HostOrderCalledEvent) => {
+        if (event.type === 'ORDER_CALLED') {
+          update((board) => applyCall(board, event));
+          return;
+        }
         touch(event.order_id);
         update((board) => applyStatusChange(board, event));
+        setRecent((list) => addRecentChange(list, recentChangeOf(event)));
       };
       const subscribeTo = <E,>(channel: string, onEvent: (event: E) => void) =>
         live.keepSubscribed<E>({
@@ -142,7 +151,7 @@ export function useBoard(api: AdminApi): Board {
           signal: abort.signal,
         });
       void subscribeTo<NewOrderEvent>(ADMIN_NEW_ORDERS, onNewOrder);
-      void subscribeTo<HostOrderStatusChangedEvent>(ADMIN_ORDER_UPDATES, onUpdate);
+      void subscribeTo<HostOrderStatusChangedEvent | HostOrderCalledEvent>(ADMIN_ORDER_UPDATES, onUpdate);
     })();
     return () => {
       abort.abort();
@@ -151,63 +160,75 @@ export function useBoard(api: AdminApi): Board {
   }, [api, catchUp, queryClient, firstAnswered]);
 
   const send = useCallback(
-    async (change: PendingChange) => {
+    async (change: PendingChange, username: string, drinkName: string) => {
+      setPendingMap((map) => new Map(map).set(change.orderId, change));
       try {
         const order = await api.setOrderStatus(change.orderId, change.to);
         queryClient.setQueryData<BoardOrders>(BOARD_KEY, (board) => mergeByVersion(board ?? new Map(), [order]));
+        // The answer may come before this board's own event: the change is listed either way.
+        // (Another bartender's identical tap made it first: theirs is the change, listed by its event.)
+        if (order.changed_by && order.status === change.to && change.from !== change.to) {
+          setRecent((list) =>
+            addRecentChange(list, {
+              orderId: order.id,
+              drinkName,
+              username,
+              from: change.from,
+              to: order.status,
+              version: order.version,
+              at: order.updated_at,
+              by: order.changed_by?.name ?? null,
+              byStaff: true,
+            }),
+          );
+        }
       } catch {
         setActionFailed(true);
         await catchUp().catch(() => undefined);
+      } finally {
+        setPendingMap((map) => {
+          const next = new Map(map);
+          if (next.get(change.orderId) === change) next.delete(change.orderId);
+          return next;
+        });
       }
     },
     [api, catchUp, queryClient],
   );
 
-  const forget = useCallback((orderId: string) => {
-    const entry = deferred.current.get(orderId);
-    if (entry) clearTimeout(entry.timer);
-    deferred.current.delete(orderId);
-    setPendingMap(new Map(deferred.current));
-    return entry;
-  }, []);
-
   const move = useCallback(
-    (order: AdminOrder, to: OrderStatus) => {
-      // A second tap on the same card replaces the first: the server allows skipping steps.
-      const earlier = forget(order.id);
-      const change: PendingChange = { orderId: order.id, from: earlier?.from ?? order.status, to, drinkName: order.drink_name, username: order.username };
-      const timer = setTimeout(() => {
-        forget(order.id);
-        void send(change);
-      }, UNDO_MS);
-      deferred.current.set(order.id, { ...change, timer });
-      setPendingMap(new Map(deferred.current));
-    },
-    [forget, send],
+    (order: AdminOrder, to: OrderStatus) => void send({ orderId: order.id, from: order.status, to }, order.username, order.drink_name),
+    [send],
   );
 
-  const undo = useCallback((orderId: string) => void forget(orderId), [forget]);
+  const recall = useCallback(
+    (change: RecentChange) => {
+      const to = recallOf(change, Date.now());
+      if (to) void send({ orderId: change.orderId, from: change.to, to }, change.username, change.drinkName);
+    },
+    [send],
+  );
 
-  // Leaving the page must not lose taps still inside their undo window.
-  useEffect(() => {
-    const flush = () => {
-      for (const change of deferred.current.values()) {
-        clearTimeout(change.timer);
-        void fetch(`/api/admin/orders/${encodeURIComponent(change.orderId)}`, {
-          method: 'PATCH',
-          keepalive: true,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
-          body: JSON.stringify({ status: change.to }),
-        });
-      }
-      deferred.current.clear();
-    };
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      flush();
-    };
-  }, [api]);
+  const call = useCallback(
+    (order: AdminOrder) => {
+      api.callOrder(order.id).then(
+        (called) =>
+          queryClient.setQueryData<BoardOrders>(BOARD_KEY, (board) =>
+            applyCall(board ?? new Map(), {
+              type: 'ORDER_CALLED',
+              order_id: called.id,
+              drink_name: called.drink_name,
+              calls: called.calls ?? 1,
+              called_at: called.called_at ?? called.updated_at,
+              user_key: called.user_key,
+              username: called.username,
+            }),
+          ),
+        () => setActionFailed(true),
+      );
+    },
+    [api, queryClient],
+  );
 
   const orders = query.data ?? EMPTY;
   const shown = useMemo(() => {
@@ -227,11 +248,12 @@ export function useBoard(api: AdminApi): Board {
     loaded: query.data !== undefined,
     connection,
     flashing,
-    pending: [...pendingMap.values()].map(({ timer: _timer, ...change }) => change),
+    recent,
     error: actionFailed ? 'action' : loadFailed ? 'load' : null,
     drinks: drinks.data ?? NO_DRINKS,
     move,
-    undo,
+    recall,
+    call,
     dismissError: () => {
       setActionFailed(false);
       setLoadErrorDismissed(query.errorUpdatedAt);

@@ -7,7 +7,8 @@ import { useT } from './i18n.ts';
 import { useLive } from './use-live.ts';
 import { startGuestRuntime } from './runtime.ts';
 import { connection } from './connection.ts';
-import { readyBanner } from './ready-announcer.ts';
+import { calledBanner, readyBanner, recallBanner } from './ready-announcer.ts';
+import { barState } from './bar-state.ts';
 import { sessionEnded } from './session-ended.ts';
 import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
 import { startBadgeSync } from './badge.ts';
@@ -47,6 +48,45 @@ function ReadyBanner() {
       </a>
       <button type="button" className="ghost" onClick={() => readyBanner.set(null)}>{t('ready.dismiss')}</button>
     </div>
+  );
+}
+
+/** Last call or closed, on every screen; nothing while the bar is open. */
+function BarBanner() {
+  const t = useT();
+  const bar = useSignal(barState);
+  if (!bar || bar.status === 'open') return null;
+  const closesAt = bar.closes_at ? new Date(bar.closes_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : null;
+  return (
+    <div className={`banner banner-bar banner-${bar.status}`} role="status" data-bar-status={bar.status}>
+      <strong>{bar.message ?? t(bar.status === 'closed' ? 'bar.closed' : 'bar.lastCallNow')}</strong>
+      {closesAt && bar.status === 'last_call' && <span>{t('bar.closesAt', { time: closesAt })}</span>}
+    </div>
+  );
+}
+
+/** "Back to being made" after a recall, and "the bartender is calling you" after Call again. */
+function OrderNotices() {
+  const t = useT();
+  const recalled = useSignal(recallBanner);
+  const called = useSignal(calledBanner);
+  return (
+    <>
+      {recalled && (
+        <div className="banner" role="status" data-recalled={recalled.id}>
+          <span>{t('recall.banner', { drink: recalled.drink })}</span>
+          <button type="button" className="ghost" onClick={() => recallBanner.set(null)}>{t('ready.dismiss')}</button>
+        </div>
+      )}
+      {called && (
+        <div className="banner banner-ready" role="alert" data-called={called.id}>
+          <a href={`/orders#${called.id}`} onClick={(event) => { event.preventDefault(); navigate(`/orders#${called.id}`); }}>
+            {t('called.banner', { drink: called.drink })}
+          </a>
+          <button type="button" className="ghost" onClick={() => calledBanner.set(null)}>{t('ready.dismiss')}</button>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -90,7 +130,9 @@ function SignedInApp({ userKey }: { userKey: string }) {
       </header>
       {needsHttpsNotice() && <p className="notice">{t('https.notice')}</p>}
       <UpdatePrompt />
+      <BarBanner />
       <ReadyBanner />
+      <OrderNotices />
       <main>{onOrders ? <OrdersPage /> : <MenuPage />}</main>
       <nav className="tabs" aria-label={t('nav.label')}>
         <NavLink to="/menu" label={t('nav.menu')} active={!onOrders} />

@@ -1,26 +1,33 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { MenuChangedEvent, GuestOrderStatusChangedEvent } from '../../shared/events.ts';
-import { MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import type { BarStatusChangedEvent, GuestOrderCalledEvent, MenuChangedEvent, GuestOrderStatusChangedEvent } from '../../shared/events.ts';
+import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import { accessToken, loadSession } from '../lib/session.ts';
 import { keepSubscribed, onConnectionState } from '../lib/live-events.ts';
 import { noteLiveState } from './connection.ts';
 import { kickDrain } from './drain-scheduler.ts';
 import { applyStatusEvent } from './order-store.ts';
 import { runCatchUp } from './order-sync.ts';
-import { announceReady } from './ready-announcer.ts';
+import { announceCall, announceReady, announceRecall } from './ready-announcer.ts';
+import { barState, refreshBar } from './bar-state.ts';
 import { MENU_KEY } from './queries.ts';
 import { noteSessionError } from './session-ended.ts';
 
-/** A live status change: applied to the phone's copy, or a catch-up when one was missed. */
-async function onOrderEvent(event: GuestOrderStatusChangedEvent): Promise<void> {
+/**
+ * A live status change: applied to the phone's copy, or a catch-up when one was missed. A call
+ * again changes nothing in the copy: it is announced only.
+ */
+async function onOrderEvent(event: GuestOrderStatusChangedEvent | GuestOrderCalledEvent): Promise<void> {
+  if (event.type === 'ORDER_CALLED') return announceCall(event.order_id, event.drink_name);
   if (event.type !== 'ORDER_STATUS_CHANGED') return;
   const outcome = await applyStatusEvent(event);
   if (outcome === 'gap') return runCatchUp();
-  if (outcome === 'applied' && event.status === 'ready' && event.previous_status !== 'ready') return announceReady(event.order_id, event.drink_name);
+  if (outcome !== 'applied') return;
+  if (event.status === 'ready' && event.previous_status !== 'ready') return announceReady(event.order_id, event.drink_name);
+  if (event.previous_status === 'ready' && event.status === 'preparing') announceRecall(event.order_id, event.drink_name);
 }
 
 /**
- * The guest's two live channels (their orders, the menu). The runtime loads this module (and
+ * The guest's three live channels (their orders, the menu, the bar's state). The runtime loads this module (and
  * Amplify with it) only after the first paint: the menu shows without it.
  */
 export async function startLiveSubscriptions(queryClient: QueryClient, signal: AbortSignal): Promise<void> {
@@ -32,6 +39,7 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     void runCatchUp();
     void kickDrain();
     void queryClient.invalidateQueries({ queryKey: MENU_KEY });
+    void refreshBar();
   });
   signal.addEventListener('abort', stopState, { once: true });
 
@@ -43,7 +51,7 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
       throw error;
     }
   };
-  void keepSubscribed<GuestOrderStatusChangedEvent>({
+  void keepSubscribed<GuestOrderStatusChangedEvent | GuestOrderCalledEvent>({
     channel: guestOrdersChannel(session.user.user_key),
     token,
     onEvent: (event) => void onOrderEvent(event),
@@ -54,6 +62,14 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     token,
     onEvent: (event) => {
       if (event.type === 'MENU_CHANGED') void queryClient.invalidateQueries({ queryKey: MENU_KEY });
+    },
+    signal,
+  });
+  void keepSubscribed<BarStatusChangedEvent>({
+    channel: BAR_CHANNEL,
+    token,
+    onEvent: (event) => {
+      if (event.type === 'BAR_STATUS_CHANGED') barState.set({ status: event.status, message: event.message, closes_at: event.closes_at });
     },
     signal,
   });

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Drink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
@@ -11,6 +11,12 @@ import { useMenu } from './queries.ts';
 import { YourUsual } from './order-again.tsx';
 import { SUGGEST_PATH, SuggestionsPage, SuggestButton } from './suggestions.tsx';
 import { DrinkFacts, OptionChoices, chosenOptions, defaultChoices, isAvailable } from './drink-facts.tsx';
+import { barState } from './bar-state.ts';
+
+/** While the bar is closed, order buttons stay visible but disabled: the menu is still worth reading. */
+function useBarClosed(): boolean {
+  return useSyncExternalStore(barState.subscribe, () => barState.value?.status === 'closed');
+}
 
 function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
   const t = useT();
@@ -66,6 +72,7 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
 function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) => void }) {
   const t = useT();
   const available = isAvailable(drink);
+  const closed = useBarClosed();
   return (
     <li className={`drink${available ? '' : ' unavailable'}`} data-drink-id={drink.id} data-available={String(available)}>
       {drink.image_url ? <img src={drink.image_url} alt="" width={88} height={88} loading="lazy" decoding="async" /> : <div className="drink-placeholder" aria-hidden="true">🍸</div>}
@@ -77,7 +84,7 @@ function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) =
           <a href={`/menu/${drink.id}`} className="ghost-link" onClick={(e) => { e.preventDefault(); navigate(`/menu/${drink.id}`); }} aria-label={`${t('menu.details')}: ${drink.name}`}>
             {t('menu.details')}
           </a>
-          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} disabled={!available} onClick={() => onOrder(drink)}>
+          <button type="button" className="primary" aria-label={t('menu.order', { name: drink.name })} disabled={!available || closed} onClick={() => onOrder(drink)}>
             {/* Visible text stays "Order" (its accessible name starts with it); the reason is shown above. */}
             {t('menu.orderShort')}
           </button>
@@ -89,6 +96,7 @@ function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) =
 
 function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onOrder: (drink: Drink) => void }) {
   const t = useT();
+  const closed = useBarClosed();
   const known = drinks.find((drink) => drink.id === id);
   const detail = useQuery({ queryKey: ['drink', id], queryFn: () => fetchDrink(id), retry: false });
   const drink = detail.data ?? known;
@@ -119,7 +127,7 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onO
           {detail.data?.recipe.garnish && <p className="muted">{t('drink.garnish', { garnish: detail.data.recipe.garnish })}</p>}
           {detail.data?.recipe.glassware && <p className="muted">{t('drink.glass', { glass: detail.data.recipe.glassware })}</p>}
           {known && (
-            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} disabled={!isAvailable(known)} onClick={() => onOrder(known)}>
+            <button type="button" className="primary wide" aria-label={t('menu.order', { name: drink.name })} disabled={!isAvailable(known) || closed} onClick={() => onOrder(known)}>
               {t('menu.orderShort')}
             </button>
           )}
@@ -138,6 +146,7 @@ export function MenuPage() {
   const [alcoholFree, setAlcoholFree] = useState(false);
   const [ordering, setOrdering] = useState<Drink | null>(null);
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
+  const closed = useBarClosed();
 
   const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
   if (path === SUGGEST_PATH) return <SuggestionsPage />;
@@ -174,6 +183,7 @@ export function MenuPage() {
   return (
     <>
       <h1 className="visually-hidden">{t('menu.title')}</h1>
+      {closed && <p className="notice" data-bar-closed>{t('bar.closedMenu')}</p>}
       <SuggestButton />
       <div className="search">
         <label htmlFor="menu-search" className="visually-hidden">{t('menu.search')}</label>

@@ -17,6 +17,7 @@ const FAILURE_KEYS: Record<string, GuestKey> = {
   drink_unavailable: 'failure.drink_unavailable',
   drink_not_found: 'failure.drink_not_found',
   too_many_active_orders: 'failure.too_many_active_orders',
+  bar_closed: 'failure.bar_closed',
   idempotency_conflict: 'failure.idempotency_conflict',
   validation_failed: 'failure.validation_failed',
   invalid_options: 'failure.invalid_options',

@@ -21,3 +21,22 @@ export function readyNotification(orderId: string, drinkName: string): { title: 
     },
   };
 }
+
+/**
+ * "Call again": the same tag as the ready notification (one per drink on the lock screen),
+ * but it alerts again, since the point is to be heard.
+ */
+export function calledNotification(orderId: string, drinkName: string): { title: string; options: NotificationOptions & { vibrate: number[]; renotify: boolean } } {
+  const t = createTranslator(guestMessages);
+  const ready = readyNotification(orderId, drinkName);
+  return { title: t('called.title', { drink: drinkName }), options: { ...ready.options, body: t('called.body'), renotify: true, vibrate: [300, 100, 300, 100, 300] } };
+}
+
+/** Last call, to every guest whose app is closed. */
+export function barNotification(message: string | null): { title: string; options: NotificationOptions } {
+  const t = createTranslator(guestMessages);
+  return {
+    title: t('bar.last_call'),
+    options: { tag: 'bar-status', body: message ?? t('bar.lastCallNow'), icon: '/icon-192.png', badge: '/icon-maskable-192.png', data: { url: '/menu' } },
+  };
+}

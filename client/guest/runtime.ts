@@ -3,6 +3,7 @@ import { noteReachable, onReachabilityChange, probe, probeWhileUnreachable } fro
 import { showConnection, startHeartbeat } from './connection.ts';
 import { kickDrain } from './drain-scheduler.ts';
 import { runCatchUp } from './order-sync.ts';
+import { refreshBar } from './bar-state.ts';
 import { renewPushSubscription } from './push-subscription.ts';
 
 /**
@@ -10,7 +11,8 @@ import { renewPushSubscription } from './push-subscription.ts';
  * back, the network back, the app shown again, start-up) set off which work. Each piece is
  * owned elsewhere: the indicator and heartbeat (connection.ts), the outbox drains
  * (drain-scheduler.ts), the orders' catch-up (order-sync.ts), the live channels
- * (live-subscriptions.ts), the ready announcements (ready-announcer.ts).
+ * (live-subscriptions.ts), the ready announcements (ready-announcer.ts), the bar's state
+ * (bar-state.ts).
  */
 export function startGuestRuntime(queryClient: QueryClient): () => void {
   const abort = new AbortController();
@@ -51,6 +53,7 @@ export function startGuestRuntime(queryClient: QueryClient): () => void {
 
   void kickDrain();
   void runCatchUp();
+  void refreshBar();
   if ('Notification' in window && Notification.permission === 'granted' && 'PushManager' in window) {
     void renewPushSubscription({ resubscribe: false }).catch((error: unknown) => console.warn('push renewal', error));
   }

@@ -3,6 +3,7 @@ import { forbidden, unauthorized } from '../http/errors.ts';
 import type { GuestStatusCache } from './guest-status.ts';
 import { isRevocable, type TokenRevocations } from './token-revocations.ts';
 import type { AccessClaims, AdminClaims, GuestClaims, TokenService } from './tokens.ts';
+import type { ChangedBy } from '../../shared/schemas/orders.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -22,10 +23,17 @@ export interface AuthGuards {
   authenticated: RequestHandler;
   guest: RequestHandler;
   admin: RequestHandler;
+  /**
+   * The host or a bartender (staff pass): the board's work only. Every other /api/admin/*
+   * route keeps `admin`, so a bartender is refused there by default.
+   */
+  staff: RequestHandler;
   /** Claims for an already-authenticated request. */
   claims(req: Request): AccessClaims;
   guestClaims(req: Request): GuestClaims;
   adminClaims(req: Request): AdminClaims;
+  /** Who is working, for "who moved this order". */
+  staffMember(req: Request): ChangedBy;
   /** Verifies a raw token (no `Bearer`) as the events broker receives it. */
   verify(token: string): Promise<AccessClaims | null>;
 }
@@ -39,12 +47,12 @@ export function createAuthGuards(tokens: TokenService, guestStatus: GuestStatusC
     return claims;
   }
 
-  function guard(role: 'guest' | 'admin' | undefined): RequestHandler {
+  function guard(roles: readonly AccessClaims['role'][] | undefined): RequestHandler {
     return async (req, _res, next) => {
       const token = bearerToken(req);
       const claims = token ? await verify(token) : null;
       if (!claims) return next(unauthorized());
-      if (role && claims.role !== role) return next(forbidden());
+      if (roles && !roles.includes(claims.role)) return next(forbidden());
       req.auth = claims;
       next();
     };
@@ -57,8 +65,9 @@ export function createAuthGuards(tokens: TokenService, guestStatus: GuestStatusC
 
   return {
     authenticated: guard(undefined),
-    guest: guard('guest'),
-    admin: guard('admin'),
+    guest: guard(['guest']),
+    admin: guard(['admin']),
+    staff: guard(['admin', 'bartender']),
     claims,
     guestClaims(req) {
       const c = claims(req);
@@ -69,6 +78,12 @@ export function createAuthGuards(tokens: TokenService, guestStatus: GuestStatusC
       const c = claims(req);
       if (c.role !== 'admin') throw forbidden();
       return c;
+    },
+    staffMember(req) {
+      const c: AccessClaims = claims(req);
+      if (c.role === 'admin') return { role: 'admin', name: c.email };
+      if (c.role === 'bartender') return { role: 'bartender', name: c.name };
+      throw forbidden();
     },
     verify,
   };

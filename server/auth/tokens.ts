@@ -23,7 +23,19 @@ export interface AdminClaims {
   session_epoch: number;
 }
 
-export type AccessClaims = GuestClaims | AdminClaims;
+/** A helper behind the bar, signed in with a staff pass (server/staff). */
+export interface BartenderClaims {
+  role: 'bartender';
+  /** The staff member's staff_key. */
+  sub: string;
+  name: string;
+  exp: number;
+  jti: string;
+  /** As for the host: raising the epoch of `bartender:<staff_key>` refuses every token at once. */
+  session_epoch: number;
+}
+
+export type AccessClaims = GuestClaims | AdminClaims | BartenderClaims;
 
 /** Signs and verifies access tokens. Verified tokens are remembered until they expire. */
 export class TokenService {
@@ -39,6 +51,10 @@ export class TokenService {
   /** `sessionEpoch`: the host's current token epoch (TokenRevocations.epoch); 0 until one was raised. */
   async signAdmin(hostId: string, email: string, ttlSeconds: number, sessionEpoch = 0): Promise<string> {
     return this.sign({ role: 'admin', email, session_epoch: sessionEpoch }, hostId, ttlSeconds);
+  }
+
+  async signBartender(staffKey: string, name: string, ttlSeconds: number, sessionEpoch: number): Promise<string> {
+    return this.sign({ role: 'bartender', name, session_epoch: sessionEpoch }, staffKey, ttlSeconds);
   }
 
   private async sign(claims: Record<string, string | number>, subject: string, ttlSeconds: number): Promise<string> {
@@ -97,6 +113,11 @@ export class TokenService {
         const epoch = payload.session_epoch ?? 0;
         if (!Number.isSafeInteger(epoch)) return null;
         return { role: 'admin', sub: payload.sub, email: payload.email, exp: payload.exp, jti: payload.jti, session_epoch: epoch as number };
+      }
+      if (payload.role === 'bartender' && typeof payload.name === 'string' && typeof payload.jti === 'string') {
+        const epoch = payload.session_epoch;
+        if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch)) return null;
+        return { role: 'bartender', sub: payload.sub, name: payload.name, exp: payload.exp, jti: payload.jti, session_epoch: epoch };
       }
       return null;
     } catch {

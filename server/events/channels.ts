@@ -1,4 +1,4 @@
-import { MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { AccessClaims } from '../auth/tokens.ts';
 
 const SEGMENT = /^[A-Za-z0-9-]{1,50}$/;
@@ -36,11 +36,13 @@ export function parseChannel(raw: unknown, allowWildcard: boolean): Channel | nu
  */
 export function maySubscribe(claims: AccessClaims, channel: Channel): boolean {
   if (claims.role === 'admin') return true;
+  // A bartender works the board: the host channels (new orders, updates) and the bar's state.
+  if (claims.role === 'bartender') return channel.path === '/admin' || channel.path.startsWith('/admin/') || channel.path === BAR_CHANNEL;
   if (channel.wildcard) return false;
-  return channel.path === guestOrdersChannel(claims.user_key) || channel.path === MENU_CHANNEL;
+  return channel.path === guestOrdersChannel(claims.user_key) || channel.path === MENU_CHANNEL || channel.path === BAR_CHANNEL;
 }
 
-/** Guests publish nowhere: every event a guest sees must come from the server or the host. */
+/** Guests and bartenders publish nowhere: every event a guest sees must come from the server or the host. */
 export function mayPublish(claims: AccessClaims): boolean {
   return claims.role === 'admin';
 }

@@ -1,5 +1,6 @@
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { HostOrder } from '../orders/order-presenter.ts';
+import type { Bar, BarStatus } from '../../shared/schemas/bar.ts';
 
 /**
  * What happened in the domain, as services announce it. Who hears what is decided elsewhere:
@@ -11,6 +12,10 @@ export interface DomainEventMap {
   'order.placed': { order: HostOrder };
   /** An order moved along the status machine; `order` is the host's full view after the change. */
   'order.status_changed': { order: HostOrder; previous_status: OrderStatus };
+  /** The host called a ready order again ("Call again"); `order` is the host's view with the new count. */
+  'order.called': { order: HostOrder };
+  /** The bar opened, called last orders or closed (or its message or closing time changed). */
+  'bar.status_changed': { bar: Bar; previous_status: BarStatus; updated_at: string };
   /** Sections, drinks or images changed. */
   'menu.changed': { at: string };
   /** A guest was thrown out: their tokens and sockets die on every instance. */

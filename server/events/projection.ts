@@ -1,6 +1,12 @@
-import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { EventMap, EventType } from '../../shared/events.ts';
-import { guestStatusChangedEvent, hostStatusChangedEvent, newOrderEvent } from '../orders/order-presenter.ts';
+import {
+  guestCalledEvent,
+  guestStatusChangedEvent,
+  hostCalledEvent,
+  hostStatusChangedEvent,
+  newOrderEvent,
+} from '../orders/order-presenter.ts';
 import type { DomainEvent, DomainEventListener, EventBus } from './event-bus.ts';
 
 /** One live event on one AppSync channel, as subscribers receive it. */
@@ -13,7 +19,11 @@ export type ChannelEvent = { [K in EventType]: { channel: string; type: K; paylo
  * - order.placed         → /admin/new-orders: NEW_ORDER (the order, who placed it, its drink_id).
  *                          The guest learns of it from the POST's answer, not from a channel.
  * - order.status_changed → /orders/<user_key>: ORDER_STATUS_CHANGED without who placed it;
- *                          /admin/order-updates: the same plus user_key and username.
+ *                          /admin/order-updates: the same plus user_key, username and changed_by
+ *                          (a recall is such a change, one step back).
+ * - order.called         → /orders/<user_key>: ORDER_CALLED; /admin/order-updates: the same plus
+ *                          user_key and username.
+ * - bar.status_changed   → /bar: BAR_STATUS_CHANGED (the bar, its previous status, when).
  * - menu.changed         → /menu/changes: MENU_CHANGED.
  * - guest.revoked, tokens.revoked: nothing on a channel (they close sockets instead).
  */
@@ -26,6 +36,19 @@ export function project(event: DomainEvent): ChannelEvent[] {
       return [
         { channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) },
         { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) },
+      ];
+    }
+    case 'order.called': {
+      const { order } = event.data;
+      return [
+        { channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) },
+        { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) },
+      ];
+    }
+    case 'bar.status_changed': {
+      const { bar, previous_status: previous, updated_at: updatedAt } = event.data;
+      return [
+        { channel: BAR_CHANNEL, type: 'BAR_STATUS_CHANGED', payload: { type: 'BAR_STATUS_CHANGED', ...bar, previous_status: previous, updated_at: updatedAt } },
       ];
     }
     case 'menu.changed':

@@ -5,11 +5,12 @@ import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';
 import { isUuid, parse } from '../http/validate.ts';
 import { deviceInfo, invalidRegistrationCode } from './guest-auth.service.ts';
+import { isStaffRefreshToken } from '../staff/staff.service.ts';
 
 /** Bad invite codes allowed per client address per minute before 429. */
 const CODE_FAILURES_PER_MINUTE = 10;
 
-export function guestAuthRoutes(ctx: Deps<'auth' | 'config' | 'guestAuth'>): Router {
+export function guestAuthRoutes(ctx: Deps<'auth' | 'config' | 'guestAuth' | 'staff'>): Router {
   const router = Router();
   const { auth, guestAuth: service } = ctx;
   // Codes are UUIDs (122 random bits), but a guessing loop should still stop quickly. Only
@@ -35,12 +36,17 @@ export function guestAuthRoutes(ctx: Deps<'auth' | 'config' | 'guestAuth'>): Rou
 
   router.post('/api/auth/refresh', async (req, res) => {
     const body = parse(refreshTokenBody, req.body);
-    res.set('Cache-Control', 'no-store').json(await service.refresh(body.refresh_token, device(req)));
+    // One refresh endpoint for every role with refresh tokens: a helper's (staff pass) is marked.
+    const refreshed = isStaffRefreshToken(body.refresh_token)
+      ? await ctx.staff.refresh(body.refresh_token)
+      : await service.refresh(body.refresh_token, device(req));
+    res.set('Cache-Control', 'no-store').json(refreshed);
   });
 
   router.post('/api/auth/logout', async (req, res) => {
     const body = parse(refreshTokenBody, req.body);
-    await service.logout(body.refresh_token);
+    if (isStaffRefreshToken(body.refresh_token)) await ctx.staff.logout(body.refresh_token);
+    else await service.logout(body.refresh_token);
     res.status(204).end();
   });
 

@@ -7,7 +7,7 @@ import { GuestAuthRepository } from './guest-auth.repository.ts';
 
 export const invalidRegistrationCode = () =>
   new AppError(401, 'invalid_registration_code', 'This invite code is not valid: it may be unknown, expired, revoked or used up.');
-const invalidRefreshToken = () =>
+export const invalidRefreshToken = () =>
   new AppError(401, 'invalid_refresh_token', 'This session has ended; join again with an invite code.');
 
 /**

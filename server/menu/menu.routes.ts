@@ -52,7 +52,7 @@ export function menuRoutes(ctx: AppContext): Router {
   const router = Router();
   const { menu, auth } = ctx;
 
-  router.get('/api/admin/drinks', auth.admin, async (_req, res) => {
+  router.get('/api/admin/drinks', auth.staff, async (_req, res) => {
     res.json({ drinks: await menu.listAllDrinks() });
   });
 

@@ -1,7 +1,13 @@
-import type { AdminOrder, Order } from '../../shared/schemas/orders.ts';
+import type { AdminOrder, ChangedBy, Order } from '../../shared/schemas/orders.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { OrderOption } from '../../shared/schemas/menu-options.ts';
-import type { GuestOrderStatusChangedEvent, HostOrderStatusChangedEvent, NewOrderEvent } from '../../shared/events.ts';
+import type {
+  GuestOrderCalledEvent,
+  GuestOrderStatusChangedEvent,
+  HostOrderCalledEvent,
+  HostOrderStatusChangedEvent,
+  NewOrderEvent,
+} from '../../shared/events.ts';
 
 /**
  * Every view of an order, built from one row: the host's view, the guest's view and the live
@@ -11,7 +17,8 @@ import type { GuestOrderStatusChangedEvent, HostOrderStatusChangedEvent, NewOrde
 
 /** One column list for order rows. `o` is orders, `d` drinks (deleted ones too), `u` app_users. */
 export const ORDER_COLUMNS = `o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
-       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version, o.options`;
+       o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version, o.options,
+       o.calls, o.called_at, o.changed_by_role, o.changed_by_name`;
 
 export interface OrderRow {
   id: string;
@@ -30,10 +37,16 @@ export interface OrderRow {
   version: string;
   /** The chosen options, with their names as when the order was placed (migration 0014). */
   options: OrderOption[];
+  /** How many times the host called the ready order again, and when last (migration 0017). */
+  calls: number;
+  called_at: Date | null;
+  /** Who made the last change; null before any. */
+  changed_by_role: ChangedBy['role'] | null;
+  changed_by_name: string | null;
 }
 
-/** The host's view: the order, who placed it, and when it became ready. */
-export type HostOrder = AdminOrder & { ready_at: string | null };
+/** The host's view: the order, who placed it, when it became ready, its calls and who moved it last. */
+export type HostOrder = AdminOrder & { ready_at: string | null; calls: number; called_at: string | null; changed_by: ChangedBy | null };
 
 export function hostOrder(row: OrderRow): HostOrder {
   return {
@@ -50,6 +63,9 @@ export function hostOrder(row: OrderRow): HostOrder {
     user_key: row.user_key,
     username: row.username,
     ready_at: row.ready_at ? row.ready_at.toISOString() : null,
+    calls: row.calls,
+    called_at: row.called_at ? row.called_at.toISOString() : null,
+    changed_by: row.changed_by_role ? { role: row.changed_by_role, name: row.changed_by_name ?? '' } : null,
   };
 }
 
@@ -99,7 +115,23 @@ export function guestStatusChangedEvent(order: HostOrder, previous: OrderStatus)
   };
 }
 
-/** ORDER_STATUS_CHANGED as the host hears it: the guest's event plus who placed the order. */
+/** ORDER_STATUS_CHANGED as the host hears it: the guest's event plus who placed the order and who changed it. */
 export function hostStatusChangedEvent(order: HostOrder, previous: OrderStatus): HostOrderStatusChangedEvent {
-  return { ...guestStatusChangedEvent(order, previous), user_key: order.user_key, username: order.username };
+  return { ...guestStatusChangedEvent(order, previous), user_key: order.user_key, username: order.username, changed_by: order.changed_by };
+}
+
+/** ORDER_CALLED as the guest who placed the order hears it ("Call again"). */
+export function guestCalledEvent(order: HostOrder): GuestOrderCalledEvent {
+  return {
+    type: 'ORDER_CALLED',
+    order_id: order.id,
+    drink_name: order.drink_name,
+    calls: order.calls,
+    called_at: order.called_at ?? order.updated_at,
+  };
+}
+
+/** ORDER_CALLED as the host hears it: the guest's event plus who placed the order. */
+export function hostCalledEvent(order: HostOrder): HostOrderCalledEvent {
+  return { ...guestCalledEvent(order), user_key: order.user_key, username: order.username };
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
+import type { ChangedBy } from '../../shared/schemas/orders.ts';
 import type { HostOrderStatusChangedEvent } from '../../shared/events.ts';
 import type { OptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
 import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
@@ -62,21 +63,48 @@ export class OrderRepository {
   /**
    * updated_at is the moment of the UPDATE itself (clock_timestamp()), not now(), which is the
    * start of the transaction and would date the change before its own row lock and version.
+   * `expected` is the status the caller saw under its row lock: the UPDATE is conditional on
+   * it, so a change can never apply twice. A step back (recall) clears completed_at.
    */
-  async setStatus(id: string, status: OrderStatus, version: string): Promise<HostOrder> {
+  async setStatus(id: string, expected: OrderStatus, status: OrderStatus, version: string, by: ChangedBy): Promise<HostOrder> {
     const { rows } = await this.db.query<OrderRow>(
       `WITH changed AS (
-         UPDATE orders SET status = $2, version = $3, updated_at = t.at,
-                completed_at = CASE WHEN $2 = 'served' THEN t.at ELSE completed_at END,
-                ready_at = CASE WHEN $2 = 'ready' THEN t.at ELSE ready_at END
+         UPDATE orders SET status = $3, version = $4, updated_at = t.at, previous_status = orders.status,
+                completed_at = CASE WHEN $3 = 'served' THEN t.at WHEN $3 IN ('pending', 'preparing', 'ready') THEN NULL ELSE completed_at END,
+                ready_at = CASE WHEN $3 = 'ready' THEN t.at ELSE ready_at END,
+                changed_by_role = $5, changed_by_name = $6
            FROM (SELECT clock_timestamp() AS at) t
-          WHERE id = $1
+          WHERE id = $1 AND status = $2
           RETURNING orders.*)
        SELECT ${ORDER_COLUMNS}
          FROM changed o
          JOIN drinks d ON d.id = o.drink_id
          JOIN app_users u ON u.user_key = o.user_key`,
-      [id, status, version],
+      [id, expected, status, version, by.role, by.name],
+    );
+    return hostOrder(rows[0]!);
+  }
+
+  /** What a recall needs beyond the order: the status before the last change and who made it. */
+  async lastChange(id: string): Promise<{ previous: OrderStatus | null; byRole: ChangedBy['role'] | null; age_seconds: number }> {
+    const { rows } = await this.db.query<{ previous_status: OrderStatus | null; changed_by_role: ChangedBy['role'] | null; age_seconds: number }>(
+      'SELECT previous_status, changed_by_role, extract(epoch FROM clock_timestamp() - updated_at)::float8 AS age_seconds FROM orders WHERE id = $1',
+      [id],
+    );
+    const row = rows[0]!;
+    return { previous: row.previous_status, byRole: row.changed_by_role, age_seconds: row.age_seconds };
+  }
+
+  /** Counts one more call of a ready order (the caller holds its row lock). */
+  async addCall(id: string): Promise<HostOrder> {
+    const { rows } = await this.db.query<OrderRow>(
+      `WITH called AS (
+         UPDATE orders SET calls = calls + 1, called_at = clock_timestamp() WHERE id = $1 AND status = 'ready' RETURNING orders.*)
+       SELECT ${ORDER_COLUMNS}
+         FROM called o
+         JOIN drinks d ON d.id = o.drink_id
+         JOIN app_users u ON u.user_key = o.user_key`,
+      [id],
     );
     return hostOrder(rows[0]!);
   }

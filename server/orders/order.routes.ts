@@ -33,15 +33,19 @@ export function orderRoutes(ctx: Deps<'auth' | 'orders'>): Router {
     res.json({ order: guestView(order) });
   });
 
-  router.get('/api/admin/orders', auth.admin, async (req, res) => {
+  router.get('/api/admin/orders', auth.staff, async (req, res) => {
     const query = parse(adminOrdersQuery, req.query);
     res.json({ orders: await orders.listForHost(query.status) });
   });
 
-  router.patch('/api/admin/orders/:id', auth.admin, async (req, res) => {
+  router.patch('/api/admin/orders/:id', auth.staff, async (req, res) => {
     const id = pathId(req.params.id, 'order');
     const { status } = parse(updateOrderStatusBody, req.body);
-    res.json({ order: await orders.changeStatus(id, status, { actor: 'host' }) });
+    res.json({ order: await orders.changeStatus(id, status, { actor: 'host', by: auth.staffMember(req) }) });
+  });
+
+  router.post('/api/admin/orders/:id/call', auth.staff, async (req, res) => {
+    res.json({ order: await orders.call(pathId(req.params.id, 'order')) });
   });
 
   return router;

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
-import { canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
-import type { CreateOrderBody } from '../../shared/schemas/orders.ts';
+import { canRecall, canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
+import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
 import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
 import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
+import { barClosed, type BarService } from '../bar/bar.service.ts';
 
 export interface PlacedOrder {
   order: HostOrder;
@@ -15,15 +16,21 @@ export interface PlacedOrder {
   created: boolean;
 }
 
-/** Who asks for a status change: the host may touch any order, a guest only their own. */
-export type Requester = { actor: 'host' } | { actor: 'guest'; userKey: string };
+/** Who asks for a status change: the host (or a bartender) may touch any order, a guest only their own. */
+export type Requester = { actor: 'host'; by: ChangedBy } | { actor: 'guest'; userKey: string };
+
+/** The same choices (group and choice ids), whatever their order or names. */
+function sameChoices(a: readonly OrderOption[], b: readonly OrderOption[]): boolean {
+  const key = (options: readonly OrderOption[]) => options.map((o) => `${o.group_id}=${o.choice_id}`).sort().join('&');
+  return key(a) === key(b);
+}
 
 const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
   new AppError(409, 'invalid_transition', `An order that is ${from} cannot become ${to}.`);
 
 /**
  * Orders: creation exactly once, the status machine, the sync cursor. Every change writes
- * its event row in the same transaction and is emitted (order.placed, order.status_changed)
+ * its event row in the same transaction and is emitted (order.placed, order.status_changed, order.called)
  * only after that commits, so an event exists if and only if its change does.
  */
 export class OrderService {
@@ -33,15 +40,25 @@ export class OrderService {
     private readonly db: Database,
     private readonly events: EventBus,
     private readonly maxActiveOrders: number,
+    private readonly bar: BarService,
   ) {
     this.repo = new OrderRepository(db);
   }
 
   async place(userKey: string, body: CreateOrderBody): Promise<PlacedOrder> {
     const options = await this.chosenOptions(body);
+    // The app normally sends its own id so a replay finds the first attempt.
+    const id = body.id ?? randomUUID();
+    if (await this.bar.isClosed()) {
+      // An order accepted before closing time and replayed now (the outbox) is still that order.
+      const existing = body.id ? await this.repo.findForGuest(id, userKey) : undefined;
+      if (existing && existing.drink_id === body.drink_id && existing.notes === (body.notes ?? null) && sameChoices(existing.options, options)) {
+        return { order: existing, created: false };
+      }
+      throw barClosed();
+    }
     const input = {
-      // The app normally sends its own id so a replay finds the first attempt.
-      id: body.id ?? randomUUID(),
+      id,
       userKey,
       drinkId: body.drink_id,
       notes: body.notes ?? null,
@@ -88,9 +105,11 @@ export class OrderService {
   }
 
   /**
-   * Moves an order along the status machine (shared/order-status.ts). The same status again
-   * is a no-op: no version, no event. A guest asking about another guest's order learns
-   * nothing: it is simply not found.
+   * Moves an order along the status machine (shared/order-status.ts), or one step back within
+   * the recall window. The same status again is a no-op: no version, no event; so two
+   * bartenders tapping the same button at once make one change, and the second is answered
+   * with its result. A guest asking about another guest's order learns nothing: it is simply
+   * not found.
    */
   async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<HostOrder> {
     const outcome = await this.db.transaction(async (tx) => {
@@ -98,16 +117,36 @@ export class OrderService {
       const current = await repo.lockForChange(id);
       if (!current || (requester.actor === 'guest' && current.user_key !== requester.userKey)) throw notFound('order');
       if (current.status === to) return { order: current, previous: undefined };
-      const actor: Actor = requester.actor;
-      if (!canTransition(current.status, to, actor)) throw invalidTransition(current.status, to);
+      if (!canTransition(current.status, to, requester.actor)) {
+        const last = requester.actor === 'host' ? await repo.lastChange(id) : undefined;
+        const recall = last && canRecall(current.status, to, { previous: last.previous, byStaff: last.byRole === 'admin' || last.byRole === 'bartender', ageSeconds: last.age_seconds });
+        if (!recall) throw invalidTransition(current.status, to);
+      }
+      const by: ChangedBy = requester.actor === 'host' ? requester.by : { role: 'guest', name: current.username };
       // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
       const version = await repo.takeVersion();
-      const order = await repo.setStatus(id, to, version);
+      const order = await repo.setStatus(id, current.status, to, version, by);
       await repo.insertEvent(hostStatusChangedEvent(order, current.status));
       return { order, previous: current.status };
     });
     if (outcome.previous) this.events.emit('order.status_changed', { order: outcome.order, previous_status: outcome.previous });
     return outcome.order;
+  }
+
+  /**
+   * "Call again": the guest of a ready order nobody collected hears it again, live and by
+   * push. Only a ready order can be called; the count and time show on the board.
+   */
+  async call(id: string): Promise<HostOrder> {
+    const order = await this.db.transaction(async (tx) => {
+      const repo = new OrderRepository(tx);
+      const current = await repo.lockForChange(id);
+      if (!current) throw notFound('order');
+      if (current.status !== 'ready') throw new AppError(409, 'invalid_transition', `Only a ready order can be called; this one is ${current.status}.`);
+      return repo.addCall(id);
+    });
+    this.events.emit('order.called', { order });
+    return order;
   }
 
   /**

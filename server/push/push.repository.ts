@@ -75,6 +75,20 @@ export class PushRepository {
     return rows;
   }
 
+  /** True for the first caller only: whether this order's ready push is still to be sent. */
+  async claimReadyPush(orderId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query('UPDATE orders SET ready_pushed = true WHERE id = $1 AND NOT ready_pushed', [orderId]);
+    return rowCount === 1;
+  }
+
+  /** Every guest's subscriptions, for a message to the whole party (last call). */
+  async all(): Promise<PushSubscriptionRow[]> {
+    const { rows } = await this.db.query<PushSubscriptionRow>(
+      'SELECT s.id, s.user_key, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s JOIN app_users u USING (user_key) WHERE u.is_active',
+    );
+    return rows;
+  }
+
   async markDelivered(id: string): Promise<void> {
     await this.db.query('UPDATE push_subscriptions SET last_success_at = now() WHERE id = $1', [id]);
   }

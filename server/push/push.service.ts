@@ -5,10 +5,13 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../http/errors.ts';
-import type { PushSubscriptionBody } from '../../shared/schemas/push.ts';
+import type { PushSubscriptionBody, WorkerPush } from '../../shared/schemas/push.ts';
 import type { PushMessage } from '../../shared/push-message.ts';
 import { orderPushMessage, type OrderPushEvent } from './push-payload.ts';
 import { PushBadgeRepository } from './push-badge.repository.ts';
+
+/** Everything barback pushes: a ready drink (declarative), a call again, last call. */
+type OutgoingPush = PushMessage | WorkerPush;
 import { PushRepository, type PushSubscriptionRow, type VapidKeys } from './push.repository.ts';
 import { safePushEndpoint } from './push-endpoint.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
@@ -67,10 +70,24 @@ export class PushService {
       this.status = status;
     });
     // Once per change: the instance that made it sends the push, others only relay the event.
-    this.unlisten = this.events.on('order.status_changed', ({ order }, { remote }) => {
-      if (remote || order.status !== 'ready') return;
-      this.track(this.notifyReady(order.user_key, { type: 'ORDER_READY', order_id: order.id, drink_name: order.drink_name }));
-    });
+    const unlisten = [
+      this.events.on('order.status_changed', ({ order }, { remote }) => {
+        if (remote || order.status !== 'ready') return;
+        this.track(this.notifyReady(order.user_key, { type: 'ORDER_READY', order_id: order.id, drink_name: order.drink_name }));
+      }),
+      this.events.on('order.called', ({ order }, { remote }) => {
+        if (remote) return;
+        this.track(this.notifyGuest(order.user_key, { type: 'ORDER_CALLED', order_id: order.id, drink_name: order.drink_name, calls: order.calls }));
+      }),
+      // Last call rings every phone once, when it starts (not when its message changes).
+      this.events.on('bar.status_changed', ({ bar, previous_status: previous }, { remote }) => {
+        if (remote || bar.status !== 'last_call' || previous === 'last_call') return;
+        this.track(this.notifyEveryone({ type: 'BAR_STATUS_CHANGED', status: bar.status, message: bar.message, closes_at: bar.closes_at }));
+      }),
+    ];
+    this.unlisten = () => {
+      for (const stop of unlisten) stop();
+    };
   }
 
   /**
@@ -120,7 +137,12 @@ export class PushService {
     await this.repo.delete(userKey, safePushEndpoint(endpoint, this.options.extraHosts) ?? endpoint);
   }
 
+  /**
+   * Once per order: a drink recalled and made ready again is the same drink at the bar, so
+   * the phone rings once (the host's "Call again" is how to ring it again).
+   */
   private async notifyReady(userKey: string, event: OrderPushEvent): Promise<void> {
+    if (!(await this.repo.claimReadyPush(event.order_id))) return;
     const subscriptions = await this.repo.forGuest(userKey);
     if (subscriptions.length === 0) return;
     const readyCount = await this.badges.readyCount(userKey);
@@ -128,7 +150,20 @@ export class PushService {
     await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
   }
 
-  private async deliver(subscription: PushSubscriptionRow, message: PushMessage): Promise<void> {
+  private async notifyGuest(userKey: string, message: WorkerPush): Promise<void> {
+    const subscriptions = await this.repo.forGuest(userKey);
+    await Promise.all(subscriptions.map((subscription) => this.deliver(subscription, message)));
+  }
+
+  /** A few at a time: a party's worth of requests at once would queue on the push service anyway. */
+  private async notifyEveryone(message: WorkerPush): Promise<void> {
+    const subscriptions = await this.repo.all();
+    for (let start = 0; start < subscriptions.length; start += 20) {
+      await Promise.all(subscriptions.slice(start, start + 20).map((subscription) => this.deliver(subscription, message)));
+    }
+  }
+
+  private async deliver(subscription: PushSubscriptionRow, message: OutgoingPush): Promise<void> {
     // Checked again just before sending: a row stored by an older barback, or before the
     // operator shortened PUSH_ENDPOINT_HOSTS, gets no request.
     if (safePushEndpoint(subscription.endpoint, this.options.extraHosts) !== subscription.endpoint) {
@@ -147,7 +182,7 @@ export class PushService {
             vapidDetails: { subject: this.options.subject ?? 'mailto:host@barback.invalid', ...this.keys! },
             TTL: 600,
             urgency: 'high',
-            topic: message.order_id.replace(/-/g, ''),
+            topic: 'order_id' in message ? message.order_id.replace(/-/g, '') : 'bar',
             contentEncoding: 'aes128gcm',
             timeout: 10_000,
             agent: this.options.agent,

@@ -17,6 +17,8 @@ import { adminGuest, createRegistrationCodeBody, guestUser, refreshResponse, ref
 import { deletePushSubscriptionBody, pushSubscriptionBody } from './push.ts';
 import { transferBody, transferCodeResponse, transferResponse } from './transfer.ts';
 import { assistantSettingsBody, assistantStatusSchema, chatRequestSchema } from './assistant.ts';
+import { barResponse, updateBarBody } from './bar.ts';
+import { createStaffPassBody, staffJoinBody, staffJoinResponse, staffMemberSchema, staffPassSchema } from './staff.ts';
 
 /**
  * Every HTTP route barback mounts, with its request body and its answers by status: the one
@@ -60,6 +62,9 @@ const guestsResponse = z.strictObject({ guests: z.array(adminGuest) });
 const guestResponse = z.strictObject({ guest: adminGuest });
 const setupNeededResponse = z.strictObject({ setup_needed: z.boolean() });
 const resetLinkResponse = z.strictObject({ valid: z.boolean() });
+const staffPassesResponse = z.strictObject({ passes: z.array(staffPassSchema) });
+const staffListResponse = z.strictObject({ staff: z.array(staffMemberSchema) });
+const staffMemberResponse = z.strictObject({ staff: staffMemberSchema });
 const pushStatusResponse = z.union([
   z.strictObject({ available: z.literal(true) }),
   z.strictObject({ available: z.literal(false), reason: z.string() }),
@@ -111,6 +116,17 @@ export const API = {
 
   'GET /api/admin/orders': { query: adminOrdersQuery, answers: { 200: adminOrdersResponse } },
   'PATCH /api/admin/orders/:id': { body: updateOrderStatusBody, answers: { 200: adminOrderResponse } },
+  'POST /api/admin/orders/:id/call': { answers: { 200: adminOrderResponse } },
+
+  'GET /api/bar': { answers: { 200: barResponse } },
+  'PUT /api/admin/bar': { body: updateBarBody, answers: { 200: barResponse } },
+
+  'POST /api/staff/join': { body: staffJoinBody, answers: { 201: staffJoinResponse } },
+  'POST /api/admin/staff-passes': { body: createStaffPassBody, answers: { 201: staffPassSchema } },
+  'GET /api/admin/staff-passes': { answers: { 200: staffPassesResponse } },
+  'DELETE /api/admin/staff-passes/:pass': { answers: { 204: noBody } },
+  'GET /api/admin/staff': { answers: { 200: staffListResponse } },
+  'POST /api/admin/staff/:staff_key/revoke': { answers: { 200: staffMemberResponse } },
 
   'GET /api/admin/drinks': { answers: { 200: adminDrinksResponse } },
   'POST /api/admin/drinks': { body: createDrinkBody, answers: { 201: drinkResponse } },

@@ -15,12 +15,14 @@ export const ERROR_STATUS = {
   invalid_subscription: 400,
   conversation_too_long: 400,
   invalid_options: 400,
+  invalid_name: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   invalid_setup_token: 401,
   invalid_registration_code: 401,
   invalid_refresh_token: 401,
   invalid_transfer_code: 401,
+  invalid_staff_pass: 401,
   forbidden: 403,
   not_found: 404,
   drink_not_found: 404,
@@ -30,6 +32,8 @@ export const ERROR_STATUS = {
   guest_not_found: 404,
   image_not_found: 404,
   ingredient_not_found: 404,
+  staff_pass_not_found: 404,
+  staff_not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
   idempotency_conflict: 409,
@@ -37,6 +41,7 @@ export const ERROR_STATUS = {
   too_many_active_orders: 409,
   invalid_transition: 409,
   section_not_empty: 409,
+  bar_closed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_image: 415,
@@ -57,7 +62,7 @@ const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 const errorCode = z.enum(ERROR_CODES);
 
 /** What a path id names; an unknown or malformed one is 404 `<thing>_not_found`. */
-export type NotFoundThing = 'drink' | 'section' | 'order' | 'registration_code' | 'guest' | 'image';
+export type NotFoundThing = 'drink' | 'section' | 'order' | 'registration_code' | 'guest' | 'image' | 'staff_pass' | 'staff';
 export const notFoundCode = <T extends NotFoundThing>(thing: T) => `${thing}_not_found` as const satisfies ErrorCode;
 
 /** The error envelope every failing answer carries. */

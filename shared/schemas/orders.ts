@@ -59,11 +59,20 @@ export const orderSchema = z.strictObject({
 });
 export type Order = z.infer<typeof orderSchema>;
 
+/** Who made an order's last change: the host, a bartender (staff pass) or the guest (their own cancel). */
+export const changedBySchema = z.object({ role: z.enum(['admin', 'bartender', 'guest']), name: z.string() });
+export type ChangedBy = z.infer<typeof changedBySchema>;
+
 export const adminOrderSchema = orderSchema.extend({
   user_key: z.string(),
   username: z.string(),
   /** When the order became ready (a barback extension for the host's numbers); null before. */
   ready_at: z.string().nullable(),
+  /** How many times the host called it again ("Call again"), and when last (null before any). */
+  calls: z.number().int(),
+  called_at: z.string().nullable(),
+  /** Who made the last change; null before any. */
+  changed_by: changedBySchema.nullable(),
 });
 export type AdminOrder = z.infer<typeof adminOrderSchema>;
 

@@ -13,3 +13,22 @@ export const pushSubscriptionBody = z.object({
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
 
 export const deletePushSubscriptionBody = z.object({ endpoint: storableString(2048) });
+
+/** The host called a ready order again: shown even if the first notification was dismissed. */
+export interface OrderCalledPush {
+  type: 'ORDER_CALLED';
+  order_id: string;
+  drink_name: string;
+  calls: number;
+}
+
+/** Last call or closing, to every guest with push. */
+export interface BarStatusPush {
+  type: 'BAR_STATUS_CHANGED';
+  status: 'open' | 'last_call' | 'closed';
+  message: string | null;
+  closes_at: string | null;
+}
+
+/** The pushes the worker shows itself; a ready drink's is the declarative one (shared/push-message.ts). */
+export type WorkerPush = OrderCalledPush | BarStatusPush;

@@ -17,6 +17,9 @@ const order = (id: string, drink: string, created: number, status: AdminOrder['s
   user_key: 'u',
   username: 'Sam',
   ready_at: ready === undefined ? null : at(ready),
+  calls: 0,
+  called_at: null,
+  changed_by: null,
 });
 
 describe('tonight’s numbers', () => {

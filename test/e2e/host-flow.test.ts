@@ -104,7 +104,7 @@ describe.skipIf(!browserAvailable())('host dashboard: from the setup link to a d
     await hostB.page.locator(`[data-order-id="${orderId}"][data-status="served"]`).waitFor();
   });
 
-  it('a cancel asks for confirmation and can be undone before it is sent', async () => {
+  it('a cancel asks for confirmation, is sent at once, and Recall brings the order back', async () => {
     const host = new HostPage(await (await phoneContext(browser, { width: 390, height: 844 })).newPage(), server.url);
     await host.signIn(HOST.email, HOST.password);
     await host.waitLive();
@@ -121,9 +121,12 @@ describe.skipIf(!browserAvailable())('host dashboard: from the setup link to a d
     await host.page.getByRole('dialog').getByRole('button', { name: 'Keep the order' }).click();
     await host.cancel(orderId);
     await host.card(orderId).waitFor({ state: 'detached' });
-    await host.page.getByRole('button', { name: 'Undo' }).click();
+    // No hold: the guest's order is cancelled on the server at once.
+    await expect
+      .poll(async () => (await api(server, 'GET', `/api/orders/${orderId}`, { token: guest.body.access_token })).body.order.status, { timeout: 5_000 })
+      .toBe('cancelled');
+    await host.page.locator(`[data-recent-order-id="${orderId}"]`).getByRole('button', { name: 'Recall' }).click();
     await host.card(orderId).getByRole('button', { name: 'Mark preparing' }).click();
-    // Had the cancel gone out, the order would be cancelled for good and refuse this.
     await expect
       .poll(async () => (await api(server, 'GET', `/api/orders/${orderId}`, { token: guest.body.access_token })).body.order.status, { timeout: 15_000 })
       .toBe('preparing');

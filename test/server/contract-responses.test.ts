@@ -19,6 +19,7 @@ const NO_ERROR_CASE = new Set<RouteKey>([
   'GET /api/config',
   'GET /.well-known/jwks.json',
   'GET /api/sections',
+  'GET /api/bar',
   'GET /api/admin/setup',
   'GET /api/admin/password-reset',
   'OPTIONS /event',
@@ -138,6 +139,70 @@ describe('guest routes answer on their contract', () => {
     expect(await (reply.data as Blob).text()).toContain('event: done');
     const backwards = { messages: [{ role: 'assistant' as const, content: 'Hello' }] };
     expect((await call(server, 'POST /api/assistant/chat', { token, body: backwards })).error?.code).toBe('validation_failed');
+  });
+});
+
+describe('bar, call again and staff routes answer on their contract', () => {
+  it('the bar: read, last call, closed refuses new orders, open again', async () => {
+    expect((await call(server, 'GET /api/bar')).data?.bar.status).toBe('open');
+    expect((await call(server, 'GET /api/bar', { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(200);
+    const lastCall = await call(server, 'PUT /api/admin/bar', { token: admin, body: { status: 'last_call', message: 'Last orders' } });
+    expect(lastCall.data?.bar).toEqual({ status: 'last_call', message: 'Last orders', closes_at: null });
+    expect((await call(server, 'PUT /api/admin/bar', { token: admin, rawJson: {} })).error?.code).toBe('validation_failed');
+    expect((await call(server, 'PUT /api/admin/bar', { token: guest.access_token, body: { status: 'closed' } })).error?.code).toBe('forbidden');
+    expect((await call(server, 'PUT /api/admin/bar', { token: admin, body: { status: 'closed' } })).data?.bar.status).toBe('closed');
+    const drinkId = (await call(server, 'GET /api/drinks')).data!.drinks[0]!.id;
+    const refused = await call(server, 'POST /api/orders', { token: guest.access_token, body: { id: crypto.randomUUID(), drink_id: drinkId } });
+    expect(refused.status).toBe(409);
+    expect(refused.error?.code).toBe('bar_closed');
+    expect((await call(server, 'PUT /api/admin/bar', { token: admin, body: { status: 'open' } })).data?.bar).toEqual({ status: 'open', message: null, closes_at: null });
+  });
+
+  it('call again: a ready order is called, another is refused', async () => {
+    const drinkId = (await call(server, 'GET /api/drinks')).data!.drinks[0]!.id;
+    const id = crypto.randomUUID();
+    expect((await call(server, 'POST /api/orders', { token: guest.access_token, body: { id, drink_id: drinkId } })).status).toBe(201);
+    expect((await call(server, 'POST /api/admin/orders/:id/call', { token: admin, params: { id } })).error?.code).toBe('invalid_transition');
+    const ready = await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id }, body: { status: 'ready' } });
+    expect(ready.data?.order.changed_by).toEqual({ role: 'admin', name: TEST_ADMIN.email });
+    const called = await call(server, 'POST /api/admin/orders/:id/call', { token: admin, params: { id } });
+    expect(called.data?.order.calls).toBe(1);
+    expect(called.data?.order.called_at).not.toBeNull();
+    expect((await call(server, 'POST /api/admin/orders/:id/call', { token: admin, params: { id: NOWHERE } })).error?.code).toBe('order_not_found');
+    // Recall: one step back, answered on the same contract.
+    expect((await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id }, body: { status: 'preparing' } })).data?.order.status).toBe('preparing');
+    await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id }, body: { status: 'served' } });
+  });
+
+  it('staff passes: make, list, join, refresh, list helpers, revoke', async () => {
+    const made = await call(server, 'POST /api/admin/staff-passes', { token: admin, body: { expires_in_hours: 2, max_uses: 3 } });
+    expect(made.status).toBe(201);
+    expect(made.data?.qr_svg).toContain('<svg');
+    expect((await call(server, 'POST /api/admin/staff-passes', { token: admin, body: { expires_in_hours: 0 } })).error?.code).toBe('validation_failed');
+    const secret = new URL(made.data!.join_url!).searchParams.get('pass')!;
+    expect((await call(server, 'GET /api/admin/staff-passes', { token: admin })).data?.passes.map((p) => p.pass)).toContain(made.data!.pass);
+    expect((await call(server, 'GET /api/admin/staff-passes', { token: guest.access_token })).error?.code).toBe('forbidden');
+
+    expect((await call(server, 'POST /api/staff/join', { headers: { 'x-staff-pass': 'x'.repeat(43) }, body: { name: 'Robin' } })).error?.code).toBe(
+      'invalid_staff_pass',
+    );
+    expect((await call(server, 'POST /api/staff/join', { headers: { 'x-staff-pass': secret }, body: { name: 'R' } })).error?.code).toBe('invalid_name');
+    const joined = await call(server, 'POST /api/staff/join', { headers: { 'x-staff-pass': secret }, body: { name: 'Robin' } });
+    expect(joined.status).toBe(201);
+    const refreshed = await call(server, 'POST /api/auth/refresh', { body: { refresh_token: joined.data!.refresh_token } });
+    expect(refreshed.status).toBe(200);
+    // A bartender works the board only.
+    expect((await call(server, 'GET /api/admin/orders', { token: refreshed.data!.access_token })).status).toBe(200);
+    expect((await call(server, 'GET /api/admin/staff', { token: refreshed.data!.access_token })).error?.code).toBe('forbidden');
+
+    const staffKey = joined.data!.staff.staff_key;
+    expect((await call(server, 'GET /api/admin/staff', { token: admin })).data?.staff.map((m) => m.staff_key)).toContain(staffKey);
+    const revoked = await call(server, 'POST /api/admin/staff/:staff_key/revoke', { token: admin, params: { staff_key: staffKey } });
+    expect(revoked.data?.staff.is_active).toBe(false);
+    expect((await call(server, 'POST /api/admin/staff/:staff_key/revoke', { token: admin, params: { staff_key: NOWHERE } })).error?.code).toBe('staff_not_found');
+
+    expect((await call(server, 'DELETE /api/admin/staff-passes/:pass', { token: admin, params: { pass: made.data!.pass } })).status).toBe(204);
+    expect((await call(server, 'DELETE /api/admin/staff-passes/:pass', { token: admin, params: { pass: NOWHERE } })).error?.code).toBe('staff_pass_not_found');
   });
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../server/events/event-bus.ts';
 import { project } from '../../server/events/projection.ts';
-import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import { configureFromServer, installWebSocket, subscribe, type LiveChannel } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
@@ -93,6 +93,9 @@ describe('domain events and their projection to channels', () => {
       user_key: guest.user_key,
       username: 'Noor',
       ready_at: '2026-12-02T09:05:00.000Z',
+      calls: 0,
+      called_at: null,
+      changed_by: { role: 'bartender' as const, name: 'Sam' },
     };
     const [toGuest, toHost] = project({ name: 'order.status_changed', data: { order, previous_status: 'preparing' } });
     expect(toGuest).toEqual({
@@ -108,7 +111,31 @@ describe('domain events and their projection to channels', () => {
         version: '42',
       },
     });
-    expect(toHost).toEqual({ channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: { ...toGuest!.payload, user_key: guest.user_key, username: 'Noor' } });
+    expect(toHost).toEqual({ channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: { ...toGuest!.payload, user_key: guest.user_key, username: 'Noor', changed_by: { role: 'bartender', name: 'Sam' } } });
+
+    // Call again: the guest hears the count, the host also who placed the order.
+    const called = { ...order, calls: 2, called_at: '2026-12-02T09:09:00.000Z' };
+    expect(project({ name: 'order.called', data: { order: called } })).toEqual([
+      {
+        channel: guestOrdersChannel(guest.user_key),
+        type: 'ORDER_CALLED',
+        payload: { type: 'ORDER_CALLED', order_id: order.id, drink_name: drink.name, calls: 2, called_at: called.called_at },
+      },
+      {
+        channel: ADMIN_ORDER_UPDATES,
+        type: 'ORDER_CALLED',
+        payload: { type: 'ORDER_CALLED', order_id: order.id, drink_name: drink.name, calls: 2, called_at: called.called_at, user_key: guest.user_key, username: 'Noor' },
+      },
+    ]);
+    // The bar's state goes to everyone on /bar.
+    const bar = { status: 'last_call' as const, message: 'Last orders', closes_at: null };
+    expect(project({ name: 'bar.status_changed', data: { bar, previous_status: 'open', updated_at: '2026-12-02T09:10:00.000Z' } })).toEqual([
+      {
+        channel: BAR_CHANNEL,
+        type: 'BAR_STATUS_CHANGED',
+        payload: { type: 'BAR_STATUS_CHANGED', ...bar, previous_status: 'open', updated_at: '2026-12-02T09:10:00.000Z' },
+      },
+    ]);
   });
 
   it('a menu change is one domain event, heard on the menu channel; revocations reach no channel', async () => {

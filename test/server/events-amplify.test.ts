@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, MENU_CHANNEL } from '../../shared/channels.ts';
 import { configureFromServer, installWebSocket, post, subscribe, type LiveChannel } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
-import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * The real aws-amplify Events client (events.connect / subscribe / post) against barback's
@@ -129,6 +129,7 @@ describe('what subscribers receive', () => {
       ...expected,
       user_key: ana.user_key,
       username: 'Ana',
+      changed_by: { role: 'admin', name: TEST_ADMIN.email },
     });
   });
 

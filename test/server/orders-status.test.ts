@@ -5,7 +5,7 @@ import { adminOrderSchema } from '../../shared/schemas/orders.ts';
 import { onChannelEvents, type ChannelEvent } from '../../server/events/projection.ts';
 import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
-import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let admin: string;
@@ -50,6 +50,9 @@ const HOST_ALLOWED = new Set([
   'pending>preparing', 'pending>ready', 'pending>served', 'pending>cancelled',
   'preparing>ready', 'preparing>served', 'preparing>cancelled',
   'ready>served',
+  // Recalls: one step back within 15 minutes of the change (each order here was changed just now,
+  // by the host, from pending).
+  'ready>preparing', 'preparing>pending', 'served>ready', 'cancelled>pending',
 ]);
 const GUEST_ALLOWED = new Set(['pending>cancelled']);
 
@@ -103,10 +106,11 @@ describe('the status machine, every (from, to) pair', () => {
       version: order.version,
       user_key: guest.user_key,
       username: 'Table',
+      changed_by: hostView ? { role: 'admin', name: TEST_ADMIN.email } : { role: 'guest', name: 'Table' },
     };
     const changes = events.filter((e) => BigInt(e.version) > BigInt(before.version));
     expect(changes).toEqual([{ type: 'ORDER_STATUS_CHANGED', version: order.version, payload: hostEvent }]);
-    const { user_key: _k, username: _u, ...guestEvent } = hostEvent;
+    const { user_key: _k, username: _u, changed_by: _by, ...guestEvent } = hostEvent;
     await expect.poll(() => published.filter((e) => e.type === 'ORDER_STATUS_CHANGED' && (e.payload as GuestOrderStatusChangedEvent).version === order.version)).toEqual([
       { channel: `/orders/${guest.user_key}`, type: 'ORDER_STATUS_CHANGED', payload: guestEvent },
       { channel: '/admin/order-updates', type: 'ORDER_STATUS_CHANGED', payload: hostEvent },
@@ -183,7 +187,7 @@ describe("the host's queue", () => {
     const all = await api(server, 'GET', '/api/admin/orders', { token: admin });
     const mine = all.body.orders.filter((o: { user_key: string }) => o.user_key === guest.user_key);
     expect(mine.map((o: { id: string }) => o.id)).toEqual([first.id, second.id, third.id]);
-    expect(mine[0]).toEqual({ ...first, user_key: guest.user_key, username: 'Queue', ready_at: null });
+    expect(mine[0]).toEqual({ ...first, user_key: guest.user_key, username: 'Queue', ready_at: null, calls: 0, called_at: null, changed_by: null });
 
     const open = await api(server, 'GET', '/api/admin/orders?status=pending,ready', { token: admin });
     const openMine = open.body.orders.filter((o: { user_key: string }) => o.user_key === guest.user_key);
