@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
-import { canRecall, canTransition, type Actor, type OrderStatus } from '../../shared/order-status.ts';
+import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
 import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
