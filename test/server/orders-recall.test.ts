@@ -141,7 +141,9 @@ describe('PATCH /api/admin/orders/:id steps back (recall)', () => {
     await patch(order.id, 'preparing');
     await patch(order.id, 'ready');
     await server.ctx.push!.idle();
-    expect(inbox.messages(phone)).toEqual([{ type: 'ORDER_READY', order_id: order.id, drink_name: expect.any(String) }]);
+    const messages = inbox.messages(phone);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ web_push: 8030, type: 'ORDER_READY', order_id: order.id, notification: { tag: order.id } });
   });
 });
 
