@@ -41,18 +41,45 @@ export class GuestPage {
   /** Orders one drink from the menu (with an optional note); returns its client id. */
   async order(name: string, note?: string): Promise<string> {
     if (!(await this.drinks().first().isVisible().catch(() => false))) await this.gotoMenu();
-    const before = await this.orderIds();
+    // The new order is the one id the phone did not hold before: /orders may first paint the
+    // orders it had (a cache read a moment before the new one lands), so "the first id that was
+    // not on the menu page" could be an older order.
+    const known = await this.storedOrderIds();
     await this.page.getByRole('button', { name: `Order ${name}`, exact: true }).first().click();
     if (note) await this.page.getByLabel('Note').fill(note);
     await this.page.getByRole('button', { name: 'Place order' }).click();
-    await this.page.waitForFunction(
-      (count) => document.querySelectorAll('[data-order-id]').length > count,
-      before.length,
+    const handle = await this.page.waitForFunction(
+      (seen) => [...document.querySelectorAll('[data-order-id]')].map((node) => node.getAttribute('data-order-id')).find((id) => id && !seen.includes(id)),
+      known,
     );
-    const after = await this.orderIds();
-    const id = after.find((candidate) => !before.includes(candidate));
+    const id = (await handle.jsonValue()) as string | undefined;
     if (!id) throw new Error('the new order did not appear');
     return id;
+  }
+
+  /** The ids of every order the phone holds (its IndexedDB, client/lib/db.ts). */
+  private storedOrderIds(): Promise<string[]> {
+    return this.page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('barback');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('orders')) {
+              db.close();
+              resolve([]);
+              return;
+            }
+            const keys = db.transaction('orders').objectStore('orders').getAllKeys();
+            keys.onerror = () => reject(keys.error);
+            keys.onsuccess = () => {
+              db.close();
+              resolve(keys.result.map(String));
+            };
+          };
+        }),
+    );
   }
 
   orders(): Locator {
