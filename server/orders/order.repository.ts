@@ -1,15 +1,23 @@
 import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy } from '../../shared/schemas/orders.ts';
-import type { HostOrderStatusChangedEvent } from '../../shared/events.ts';
 import type { OptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
 import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
-const ORDER_SELECT = `SELECT ${ORDER_COLUMNS}
-  FROM orders o
+// `source` is the orders table or a CTE of changed order rows.
+const ordersFrom = (source: string) => `FROM ${source} o
   JOIN drinks d ON d.id = o.drink_id
   JOIN app_users u ON u.user_key = o.user_key`;
+const ORDER_SELECT = `SELECT ${ORDER_COLUMNS} ${ordersFrom('orders')}`;
+
+/** A status change's basis: the order and what a recall needs to know about its last change. */
+export interface ChangeBasis {
+  order: HostOrder;
+  previous: OrderStatus | null;
+  byRole: ChangedBy['role'] | null;
+  ageSeconds: number;
+}
 
 export type PlaceOutcome =
   | { outcome: 'created' | 'existing'; order: HostOrder }
@@ -48,73 +56,65 @@ export class OrderRepository {
     return rows[0]?.options;
   }
 
-  /** Locks the order row for a status change; the caller holds a transaction. */
-  async lockForChange(id: string): Promise<HostOrder | undefined> {
-    const { rows } = await this.db.query<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
-    return rows[0] ? hostOrder(rows[0]) : undefined;
-  }
-
-  /** The next version, held (advisory lock) until this transaction ends; see take_order_version. */
-  async takeVersion(): Promise<string> {
-    const { rows } = await this.db.query<{ v: string }>('SELECT take_order_version() AS v');
-    return rows[0]!.v;
+  /**
+   * What a status change decides on: the order as it is now, the status before its last
+   * change, who made that change and how long ago (for a recall). Read without a lock: the
+   * change itself is conditional on the version read here (see changeStatus).
+   */
+  async findForChange(id: string): Promise<ChangeBasis | undefined> {
+    const { rows } = await this.db.query<OrderRow & { previous_status: OrderStatus | null; age_seconds: number }>(
+      `SELECT ${ORDER_COLUMNS}, o.previous_status, extract(epoch FROM clock_timestamp() - o.updated_at)::float8 AS age_seconds
+         ${ordersFrom('orders')}
+        WHERE o.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return { order: hostOrder(row), previous: row.previous_status, byRole: row.changed_by_role, ageSeconds: row.age_seconds };
   }
 
   /**
-   * updated_at is the moment of the UPDATE itself (clock_timestamp()), not now(), which is the
-   * start of the transaction and would date the change before its own row lock and version.
-   * `expected` is the status the caller saw under its row lock: the UPDATE is conditional on
-   * it, so a change can never apply twice. A step back (recall) clears completed_at.
+   * One status change as one autocommitted statement: take a version (its lock is held until
+   * this statement commits, so readers' cursors wait below it), update the order only if it is
+   * still at the version the caller decided on, and write the event-log row (the order row as
+   * the change left it, like NEW_ORDER's). Undefined when the order moved in between: the
+   * caller decides again on what the other change left.
+   *
+   * updated_at is the moment of the UPDATE itself (clock_timestamp()). A step back (recall)
+   * clears completed_at.
    */
-  async setStatus(id: string, expected: OrderStatus, status: OrderStatus, version: string, by: ChangedBy): Promise<HostOrder> {
+  async changeStatus(id: string, seenVersion: string, status: OrderStatus, by: ChangedBy): Promise<HostOrder | undefined> {
     const { rows } = await this.db.query<OrderRow>(
-      `WITH changed AS (
-         UPDATE orders SET status = $3, version = $4, updated_at = t.at, previous_status = orders.status,
-                completed_at = CASE WHEN $3 = 'served' THEN t.at WHEN $3 IN ('pending', 'preparing', 'ready') THEN NULL ELSE completed_at END,
-                ready_at = CASE WHEN $3 = 'ready' THEN t.at ELSE ready_at END,
-                changed_by_role = $5, changed_by_name = $6
-           FROM (SELECT clock_timestamp() AS at) t
-          WHERE id = $1 AND status = $2
-          RETURNING orders.*)
-       SELECT ${ORDER_COLUMNS}
-         FROM changed o
-         JOIN drinks d ON d.id = o.drink_id
-         JOIN app_users u ON u.user_key = o.user_key`,
-      [id, expected, status, version, by.role, by.name],
+      `WITH v AS (SELECT take_order_version() AS version, clock_timestamp() AS at),
+       changed AS (
+         UPDATE orders SET status = $3, version = v.version, updated_at = v.at, previous_status = orders.status,
+                completed_at = CASE WHEN $3 = 'served' THEN v.at WHEN $3 IN ('pending', 'preparing', 'ready') THEN NULL ELSE completed_at END,
+                ready_at = CASE WHEN $3 = 'ready' THEN v.at ELSE ready_at END,
+                changed_by_role = $4, changed_by_name = $5
+           FROM v
+          WHERE id = $1 AND orders.version = $2
+          RETURNING orders.*),
+       logged AS (
+         INSERT INTO order_events (order_id, user_key, type, version, payload)
+         SELECT c.id, c.user_key, 'ORDER_STATUS_CHANGED', c.version, to_jsonb(c) FROM changed c)
+       SELECT ${ORDER_COLUMNS} ${ordersFrom('changed')}`,
+      [id, seenVersion, status, by.role, by.name],
     );
-    return hostOrder(rows[0]!);
+    return rows[0] ? hostOrder(rows[0]) : undefined;
   }
 
-  /** What a recall needs beyond the order: the status before the last change and who made it. */
-  async lastChange(id: string): Promise<{ previous: OrderStatus | null; byRole: ChangedBy['role'] | null; age_seconds: number }> {
-    const { rows } = await this.db.query<{ previous_status: OrderStatus | null; changed_by_role: ChangedBy['role'] | null; age_seconds: number }>(
-      'SELECT previous_status, changed_by_role, extract(epoch FROM clock_timestamp() - updated_at)::float8 AS age_seconds FROM orders WHERE id = $1',
-      [id],
-    );
-    const row = rows[0]!;
-    return { previous: row.previous_status, byRole: row.changed_by_role, age_seconds: row.age_seconds };
-  }
-
-  /** Counts one more call of a ready order (the caller holds its row lock). */
-  async addCall(id: string): Promise<HostOrder> {
+  /**
+   * Counts one more call of a ready order, in one statement; undefined when the order is not
+   * (or no longer) ready.
+   */
+  async addCall(id: string): Promise<HostOrder | undefined> {
     const { rows } = await this.db.query<OrderRow>(
       `WITH called AS (
          UPDATE orders SET calls = calls + 1, called_at = clock_timestamp() WHERE id = $1 AND status = 'ready' RETURNING orders.*)
-       SELECT ${ORDER_COLUMNS}
-         FROM called o
-         JOIN drinks d ON d.id = o.drink_id
-         JOIN app_users u ON u.user_key = o.user_key`,
+       SELECT ${ORDER_COLUMNS} ${ordersFrom('called')}`,
       [id],
     );
-    return hostOrder(rows[0]!);
-  }
-
-  /** The event row, written in the change's transaction: it exists if and only if the change does. */
-  async insertEvent(event: HostOrderStatusChangedEvent): Promise<void> {
-    await this.db.query(
-      `INSERT INTO order_events (order_id, user_key, type, version, payload) VALUES ($1, $2, $3, $4, $5)`,
-      [event.order_id, event.user_key, event.type, event.version, JSON.stringify(event)],
-    );
+    return rows[0] ? hostOrder(rows[0]) : undefined;
   }
 
   /** The highest version a reader may hand out: every order at or below it is committed. */

@@ -5,7 +5,7 @@ import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
-import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
+import type { HostOrder } from './order-presenter.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
 import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 import { barClosed, type BarService } from '../bar/bar.service.ts';
@@ -24,6 +24,10 @@ function sameChoices(a: readonly OrderOption[], b: readonly OrderOption[]): bool
   const key = (options: readonly OrderOption[]) => options.map((o) => `${o.group_id}=${o.choice_id}`).sort().join('&');
   return key(a) === key(b);
 }
+
+/** Passes a status change may lose to other changes of the same order before giving up. */
+const MAX_CHANGE_ATTEMPTS = 8;
+const busyOrder = () => new AppError(503, 'server_busy', 'This order is changing too fast; try again.');
 
 const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
   new AppError(409, 'invalid_transition', `An order that is ${from} cannot become ${to}.`);
@@ -112,25 +116,27 @@ export class OrderService {
    * not found.
    */
   async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<HostOrder> {
-    const outcome = await this.db.transaction(async (tx) => {
-      const repo = new OrderRepository(tx);
-      const current = await repo.lockForChange(id);
-      if (!current || (requester.actor === 'guest' && current.user_key !== requester.userKey)) throw notFound('order');
-      if (current.status === to) return { order: current, previous: undefined };
+    // Each pass reads the order, decides, and writes only if nobody moved it in between; a
+    // pass that loses a race decides again on what the winner left (usually: already done).
+    for (let attempt = 1; ; attempt++) {
+      const basis = await this.repo.findForChange(id);
+      if (!basis || (requester.actor === 'guest' && basis.order.user_key !== requester.userKey)) throw notFound('order');
+      const current = basis.order;
+      if (current.status === to) return current;
       if (!canTransition(current.status, to, requester.actor)) {
-        const last = requester.actor === 'host' ? await repo.lastChange(id) : undefined;
-        const recall = last && canRecall(current.status, to, { previous: last.previous, byStaff: last.byRole === 'admin' || last.byRole === 'bartender', ageSeconds: last.age_seconds });
+        const recall =
+          requester.actor === 'host' &&
+          canRecall(current.status, to, { previous: basis.previous, byStaff: basis.byRole === 'admin' || basis.byRole === 'bartender', ageSeconds: basis.ageSeconds });
         if (!recall) throw invalidTransition(current.status, to);
       }
       const by: ChangedBy = requester.actor === 'host' ? requester.by : { role: 'guest', name: current.username };
-      // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
-      const version = await repo.takeVersion();
-      const order = await repo.setStatus(id, current.status, to, version, by);
-      await repo.insertEvent(hostStatusChangedEvent(order, current.status));
-      return { order, previous: current.status };
-    });
-    if (outcome.previous) this.events.emit('order.status_changed', { order: outcome.order, previous_status: outcome.previous });
-    return outcome.order;
+      const order = await this.repo.changeStatus(id, current.version, to, by);
+      if (order) {
+        this.events.emit('order.status_changed', { order, previous_status: current.status });
+        return order;
+      }
+      if (attempt === MAX_CHANGE_ATTEMPTS) throw busyOrder();
+    }
   }
 
   /**
@@ -138,13 +144,12 @@ export class OrderService {
    * push. Only a ready order can be called; the count and time show on the board.
    */
   async call(id: string): Promise<HostOrder> {
-    const order = await this.db.transaction(async (tx) => {
-      const repo = new OrderRepository(tx);
-      const current = await repo.lockForChange(id);
+    const order = await this.repo.addCall(id);
+    if (!order) {
+      const current = await this.repo.findForChange(id);
       if (!current) throw notFound('order');
-      if (current.status !== 'ready') throw new AppError(409, 'invalid_transition', `Only a ready order can be called; this one is ${current.status}.`);
-      return repo.addCall(id);
-    });
+      throw new AppError(409, 'invalid_transition', `Only a ready order can be called; this one is ${current.order.status}.`);
+    }
     this.events.emit('order.called', { order });
     return order;
   }

@@ -159,6 +159,34 @@ describe('concurrency', () => {
     }
   });
 
+  // Written out by hand: the forward moves among these targets and the one-step recalls.
+  const ALLOWED_LINKS = ['pending>preparing', 'pending>ready', 'pending>served', 'preparing>ready', 'preparing>served', 'ready>served', 'ready>preparing', 'served>ready'];
+  it('twenty taps of different buttons at once on one order: the log is one unbroken chain that ends where the order is', async () => {
+    const targets: OrderStatus[] = ['preparing', 'ready', 'served', 'preparing', 'ready'];
+    for (let round = 0; round < 3; round++) {
+      const order = await place(await createGuestDirect(server));
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => patch(order.id, targets[i % targets.length]!)));
+      // Each tap either applied (or found its status already there) or was refused by the rules: nothing else.
+      for (const answer of answers) expect([200, 409]).toContain(answer.status);
+      const chain = await eventsOf(order.id);
+      expect(chain.length).toBeGreaterThan(0);
+      let status = 'pending';
+      for (const link of chain) {
+        const [from, to] = link.split('>');
+        expect(from).toBe(status);
+        // Every link is a move the rules allow: forward, or one step back (a recall).
+        expect(ALLOWED_LINKS).toContain(link);
+        status = to!;
+      }
+      const { rows } = await server.db.query<{ status: string; version: string }>('SELECT status, version FROM orders WHERE id = $1', [order.id]);
+      expect(rows[0]!.status).toBe(status);
+      // No two events share a version, and the order holds the last one.
+      const { rows: versions } = await server.db.query<{ version: string }>('SELECT version FROM order_events WHERE order_id = $1 ORDER BY id', [order.id]);
+      expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length);
+      expect(versions.at(-1)!.version).toBe(rows[0]!.version);
+    }
+  });
+
   it("a recall racing the guest's cancel: whichever wins, the order and its events agree", async () => {
     for (let round = 0; round < 8; round++) {
       const guest = await createGuestDirect(server);

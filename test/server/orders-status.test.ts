@@ -109,7 +109,18 @@ describe('the status machine, every (from, to) pair', () => {
       changed_by: hostView ? { role: 'admin', name: TEST_ADMIN.email } : { role: 'guest', name: 'Table' },
     };
     const changes = events.filter((e) => BigInt(e.version) > BigInt(before.version));
-    expect(changes).toEqual([{ type: 'ORDER_STATUS_CHANGED', version: order.version, payload: hostEvent }]);
+    // The log records the order row as the change left it, like NEW_ORDER's (the wire events are built in TypeScript).
+    const changedRow = {
+      id: before.id,
+      user_key: guest.user_key,
+      status: to,
+      previous_status: before.status,
+      version: Number(order.version),
+      changed_by_role: hostEvent.changed_by.role,
+      changed_by_name: hostEvent.changed_by.name,
+    };
+    expect(changes).toEqual([{ type: 'ORDER_STATUS_CHANGED', version: order.version, payload: expect.objectContaining(changedRow) }]);
+    expect(Date.parse(changes[0]!.payload.updated_at as string)).toBe(Date.parse(order.updated_at));
     const { user_key: _k, username: _u, changed_by: _by, ...guestEvent } = hostEvent;
     await expect.poll(() => published.filter((e) => e.type === 'ORDER_STATUS_CHANGED' && (e.payload as GuestOrderStatusChangedEvent).version === order.version)).toEqual([
       { channel: `/orders/${guest.user_key}`, type: 'ORDER_STATUS_CHANGED', payload: guestEvent },
