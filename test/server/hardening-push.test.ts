@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUSH_SUBSCRIPTIONS_PER_GUEST } from '../../server/push/push.service.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
-import { browserKeys, startFakePushService, type FakePushService } from '../support/push-service.ts';
+import { browserKeys, subscriptionKeys, startPushService, type PushService } from '../support/push-service.ts';
 
 /**
  * The audit's push findings, reproduced: an endpoint the allow-list (WHATWG URL) and
@@ -39,11 +39,11 @@ async function startTrap(): Promise<Trap> {
 
 let server: TestServer;
 let admin: string;
-let pushService: FakePushService;
+let pushService: PushService;
 let trap: Trap;
 
 beforeAll(async () => {
-  pushService = await startFakePushService();
+  pushService = await startPushService();
   trap = await startTrap();
   server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: pushService.caFile });
   admin = await adminToken(server);
@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 const subscribe = (guest: TestGuest, endpoint: string) =>
-  api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint, keys: browserKeys() } });
+  api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint, keys: subscriptionKeys() } });
 
 async function orderReady(guest: TestGuest): Promise<void> {
   const drink = (await api(server, 'GET', '/api/drinks')).body.drinks[0];
@@ -102,7 +102,7 @@ describe('push endpoints cannot reach internal hosts (SSRF)', () => {
     await orderReady(guest);
     expect(trap.connections).toBe(0);
     // Nothing else disturbed: the guest's real subscription was notified once.
-    expect(pushService.received.slice(before)).toEqual(['/push/mallory-phone']);
+    expect(pushService.paths().slice(before)).toEqual(['/push/mallory-phone']);
   });
 
   it('an unsafe endpoint already stored (by an older barback) gets no request when a drink is ready, and is deleted', async () => {
@@ -121,7 +121,7 @@ describe('push endpoints cannot reach internal hosts (SSRF)', () => {
     await orderReady(guest);
     expect(trap.connections).toBe(0);
     expect(await endpointsOf(guest)).toEqual([legit]);
-    expect(pushService.received.slice(before)).toEqual(['/push/olga-phone']);
+    expect(pushService.paths().slice(before)).toEqual(['/push/olga-phone']);
   });
 
   it('stores the endpoint normalised, answers with it, and unsubscribes by the spelling the browser sent', async () => {
@@ -152,7 +152,7 @@ describe('push subscriptions per guest are capped', () => {
     expect(await endpointsOf(hoarder)).toEqual(newest.map((path) => `${pushService.origin}${path}`));
     const before = pushService.received.length;
     await orderReady(hoarder);
-    expect(pushService.received.slice(before).sort()).toEqual(newest);
+    expect(pushService.paths().slice(before).sort()).toEqual(newest);
     // Nothing else disturbed: the other guest keeps both of theirs.
     expect(await endpointsOf(neighbour)).toEqual(neighbours);
   });

@@ -4,16 +4,16 @@ import { ORDER_STATUSES, recallTarget, canRecall, type OrderStatus } from '../..
 import { adminOrderSchema } from '../../shared/schemas/orders.ts';
 import { closeAll, configureFromServer, installWebSocket, subscribe } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
-import { startPushInbox, type PushInbox } from '../support/push-inbox.ts';
+import { startPushService, type PushService } from '../support/push-service.ts';
 import { TEST_ADMIN, adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let admin: string;
 let drinkId: string;
-let inbox: PushInbox;
+let inbox: PushService;
 
 beforeAll(async () => {
-  inbox = await startPushInbox();
+  inbox = await startPushService();
   server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: inbox.caFile, MAX_ACTIVE_ORDERS: '1000' });
   admin = await adminToken(server);
   drinkId = (await api(server, 'GET', '/api/drinks')).body.drinks[0].id;

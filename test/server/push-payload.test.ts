@@ -1,13 +1,8 @@
-import { createECDH, randomBytes } from 'node:crypto';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import ece from 'http_ece';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECLARATIVE_WEB_PUSH, pushMessage } from '../../shared/push-message.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createGuestDirect } from '../support/guests.ts';
-import { writeCaFile } from '../support/push-service.ts';
-import { selfSignedCert } from '../support/tls.ts';
+import { startPushService, type PushService } from '../support/push-service.ts';
 
 /**
  * The pushed JSON, decrypted as the phone would, is Declarative Web Push that Safari 18.4+
@@ -15,50 +10,26 @@ import { selfSignedCert } from '../support/tls.ts';
  */
 
 const PUBLIC_URL = 'https://bar.example.test:8443';
-const tls = selfSignedCert();
-const received: { path: string; body: Buffer }[] = [];
-let pushService: https.Server;
-let pushOrigin: string;
+let pushService: PushService;
 let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  pushService = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ path: req.url!, body: Buffer.concat(chunks) });
-      res.statusCode = 201;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
-  pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUBLIC_URL, NODE_EXTRA_CA_CERTS: writeCaFile(tls.cert) });
+  pushService = await startPushService();
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUBLIC_URL, NODE_EXTRA_CA_CERTS: pushService.caFile });
   admin = await adminToken(server);
 });
 
 afterAll(async () => {
   await server?.stop();
-  await new Promise((resolve) => pushService.close(resolve));
+  await pushService?.close();
 });
 
 async function subscribedGuest(name: string) {
   const guest = await createGuestDirect(server, name);
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16).toString('base64url');
-  const path = `/push/${randomBytes(8).toString('hex')}`;
-  const res = await api(server, 'POST', '/api/push/subscriptions', {
-    token: guest.access_token,
-    body: { endpoint: `${pushOrigin}${path}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth } },
-  });
-  expect(res.status).toBe(201);
+  const path = await pushService.subscribe(server, guest.access_token);
   /** Every push this phone received, decrypted with its own keys. */
-  const messages = () =>
-    received
-      .filter((r) => r.path === path)
-      .map((r) => JSON.parse(ece.decrypt(r.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString()) as unknown);
+  const messages = () => pushService.messages(path);
   return { guest, messages };
 }
 

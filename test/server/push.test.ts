@@ -1,70 +1,30 @@
-import { createECDH, randomBytes } from 'node:crypto';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import ece from 'http_ece';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createGuestDirect } from '../support/guests.ts';
-import { selfSignedCert } from '../support/tls.ts';
-import { writeCaFile } from '../support/push-service.ts';
+import { subscriptionKeys, startPushService, type PushService } from '../support/push-service.ts';
 
-/** A stand-in for a browser push service: records each POST and answers what the test says. */
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-const tls = selfSignedCert();
-const received: Received[] = [];
-const answers = new Map<string, number[]>(); // path → statuses to answer in turn (then 201)
-let pushService: https.Server;
-let pushOrigin: string;
+let pushService: PushService;
 let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  pushService = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ path: req.url!, headers: req.headers, body: Buffer.concat(chunks) });
-      const queue = answers.get(req.url!) ?? [];
-      res.statusCode = queue.shift() ?? 201;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
-  pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: writeCaFile(tls.cert) });
+  pushService = await startPushService();
+  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: pushService.caFile });
   admin = await adminToken(server);
 });
 
 afterAll(async () => {
   await server?.stop();
-  await new Promise((resolve) => pushService.close(resolve));
+  await pushService?.close();
 });
 
-function browserKeys() {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16);
-  return { ecdh, auth, p256dh: ecdh.getPublicKey().toString('base64url'), authB64: auth.toString('base64url') };
+/** Registers a device for the guest at the stand-in (it checks the server took it). */
+async function subscribe(guest: { access_token: string }) {
+  return { path: await pushService.subscribe(server, guest.access_token) };
 }
 
-/** Registers a device for the guest at the stand-in and checks the server took it. */
-async function subscribe(guest: { access_token: string }, path = `/push/${randomBytes(8).toString('hex')}`) {
-  const keys = browserKeys();
-  const res = await api(server, 'POST', '/api/push/subscriptions', {
-    token: guest.access_token,
-    body: { endpoint: `${pushOrigin}${path}`, expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.authB64 } },
-  });
-  expect(res.status, `subscribing ${path}`).toBe(201);
-  return { path, keys };
-}
-
-const pushesTo = (path: string) => received.filter((r) => r.path === path);
+const pushesTo = (path: string) => pushService.to(path);
 
 async function orderReady(guest: { access_token: string }) {
   const drink = (await api(server, 'GET', '/api/drinks')).body.drinks[0];
@@ -83,7 +43,7 @@ describe('Web Push when an order is ready', () => {
 
   it('sends an encrypted aes128gcm message, signed with the VAPID key, that names the order and drink', async () => {
     const guest = await createGuestDirect(server, 'Push Pat');
-    const { path, keys } = await subscribe(guest);
+    const { path } = await subscribe(guest);
 
     const { order, drink } = await orderReady(guest);
     await server.ctx.push.idle();
@@ -93,8 +53,7 @@ describe('Web Push when an order is ready', () => {
     expect(message.headers.urgency).toBe('high');
     expect(Number(message.headers.ttl)).toBeGreaterThan(0);
 
-    const plain = ece.decrypt(message.body, { version: 'aes128gcm', privateKey: keys.ecdh, authSecret: keys.authB64 });
-    expect(JSON.parse(plain.toString())).toMatchObject({ type: 'ORDER_READY', order_id: order.id, drink_name: drink.name });
+    expect(pushService.messages(path)[0]).toMatchObject({ type: 'ORDER_READY', order_id: order.id, drink_name: drink.name });
 
     // VAPID: "vapid t=<ES256 JWT>, k=<server public key>", the JWT's audience is the push service's origin.
     const match = /^vapid t=([^,]+), k=(.+)$/.exec(String(message.headers.authorization));
@@ -107,7 +66,7 @@ describe('Web Push when an order is ready', () => {
       'ES256',
     );
     expect(decodeProtectedHeader(jwt!).alg).toBe('ES256');
-    const { payload } = await jwtVerify(jwt!, publicKey, { audience: pushOrigin });
+    const { payload } = await jwtVerify(jwt!, publicKey, { audience: pushService.origin });
     expect(payload.sub).toMatch(/^(mailto:|https:)/);
     expect(decodeJwt(jwt!).exp! - Date.now() / 1000).toBeLessThanOrEqual(24 * 3600);
   });
@@ -117,7 +76,7 @@ describe('Web Push when an order is ready', () => {
     const { path } = await subscribe(guest);
     const stored = () => server.db.query('SELECT 1 FROM push_subscriptions WHERE user_key = $1', [guest.user_key]).then((r) => r.rows.length);
     expect(await stored()).toBe(1);
-    answers.set(path, [410]);
+    pushService.answer(path, 410);
     await orderReady(guest);
     await server.ctx.push.idle();
     // The push was tried once, answered 410, and not retried.
@@ -129,7 +88,7 @@ describe('Web Push when an order is ready', () => {
     const guest = await createGuestDirect(server, 'Retry Rui');
     const flaky = await subscribe(guest);
     const steady = await subscribe(guest);
-    answers.set(flaky.path, [503]);
+    pushService.answer(flaky.path, 503);
     await orderReady(guest);
     await server.ctx.push.idle();
     expect(pushesTo(flaky.path)).toHaveLength(2);
@@ -157,14 +116,10 @@ describe('Web Push when an order is ready', () => {
 });
 
 describe('push subscriptions', () => {
-  const validKeys = () => {
-    const k = browserKeys();
-    return { p256dh: k.p256dh, auth: k.authB64 };
-  };
 
   it('registers an endpoint once: 201, then 200 for the same endpoint; DELETE removes it', async () => {
     const guest = await createGuestDirect(server, 'Dee');
-    const body = { endpoint: `${pushOrigin}/push/same`, keys: validKeys() };
+    const body = { endpoint: `${pushService.origin}/push/same`, keys: subscriptionKeys() };
     expect((await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body })).status).toBe(201);
     expect((await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body })).status).toBe(200);
     expect((await api(server, 'DELETE', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint: body.endpoint } })).status).toBe(204);
@@ -185,24 +140,24 @@ describe('push subscriptions', () => {
       'not a url',
     ];
     for (const endpoint of endpoints) {
-      const res = await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint, keys: validKeys() } });
+      const res = await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint, keys: subscriptionKeys() } });
       expect(res.status, endpoint).toBe(400);
       expect(res.body.error.code).toBe('invalid_subscription');
     }
     for (const endpoint of ['https://fcm.googleapis.com/fcm/send/abc', 'https://updates.push.services.mozilla.com/wpush/v2/x', 'https://web.push.apple.com/Q1', 'https://wns2-par02p.notify.windows.com/w/?token=x']) {
-      const res = await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint, keys: validKeys() } });
+      const res = await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body: { endpoint, keys: subscriptionKeys() } });
       expect(res.status, endpoint).toBe(201);
     }
   });
 
   it('rejects malformed subscriptions and non-guest callers', async () => {
     const guest = await createGuestDirect(server, 'Val');
-    for (const body of [{}, { endpoint: `${pushOrigin}/x` }, { endpoint: `${pushOrigin}/x`, keys: { p256dh: 'short', auth: 'x' } }, [1]]) {
+    for (const body of [{}, { endpoint: `${pushService.origin}/x` }, { endpoint: `${pushService.origin}/x`, keys: { p256dh: 'short', auth: 'x' } }, [1]]) {
       const res = await api(server, 'POST', '/api/push/subscriptions', { token: guest.access_token, body });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_subscription');
     }
-    expect((await api(server, 'POST', '/api/push/subscriptions', { body: { endpoint: `${pushOrigin}/x`, keys: validKeys() } })).status).toBe(401);
-    expect((await api(server, 'POST', '/api/push/subscriptions', { token: admin, body: { endpoint: `${pushOrigin}/x`, keys: validKeys() } })).status).toBe(403);
+    expect((await api(server, 'POST', '/api/push/subscriptions', { body: { endpoint: `${pushService.origin}/x`, keys: subscriptionKeys() } })).status).toBe(401);
+    expect((await api(server, 'POST', '/api/push/subscriptions', { token: admin, body: { endpoint: `${pushService.origin}/x`, keys: subscriptionKeys() } })).status).toBe(403);
   });
 });
