@@ -81,7 +81,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     });
     await push.init();
     closers.push(() => push.close());
-    const orders = new OrderService(db, events, config.maxActiveOrders, bar);
+    const orders = new OrderService(db, events, config.maxActiveOrders, bar, menu);
     const assistant = new AssistantService({
       llm: config.llm,
       db,

@@ -84,6 +84,18 @@ const given = (value: unknown) => value !== undefined;
 export class MenuRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** Every live drink's option groups, by drink id. */
+  async optionGroupsByDrink(): Promise<Map<string, OptionGroup[]>> {
+    const { rows } = await this.db.query<{ id: string; options: OptionGroup[] }>('SELECT id, options FROM drinks WHERE deleted_at IS NULL');
+    return new Map(rows.map((row) => [row.id, row.options]));
+  }
+
+  /** One drink's option groups, or undefined for an unknown or deleted drink. */
+  async drinkOptionGroups(drinkId: string): Promise<OptionGroup[] | undefined> {
+    const { rows } = await this.db.query<{ options: OptionGroup[] }>('SELECT options FROM drinks WHERE id = $1 AND deleted_at IS NULL', [drinkId]);
+    return rows[0]?.options;
+  }
+
   async listSections(): Promise<Section[]> {
     const { rows } = await this.db.query<Section>('SELECT id, name, display_order FROM sections ORDER BY display_order, name, id');
     return rows;

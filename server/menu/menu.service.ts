@@ -38,6 +38,9 @@ export class MenuService {
   private static readonly CACHE_MS = 5_000;
   // Bumped on every change, so a read that started before a change never caches stale rows.
   private generation = 0;
+  /** Every live drink's option groups (orders check choices against them), and the load under way. */
+  private optionGroups: { byDrink: Map<string, OptionGroup[]>; until: number } | undefined;
+  private optionGroupsLoad: Promise<Map<string, OptionGroup[]>> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -94,6 +97,32 @@ export class MenuService {
     const drink = await this.repo.findDrink(id);
     if (!drink || !drink.is_active) throw notFound('drink');
     return drink;
+  }
+
+  /**
+   * A drink's option groups, or undefined for an unknown or deleted drink. Every order asks,
+   * so they are kept in memory like the public menu (cleared by any menu change, here or on
+   * another instance); a drink the memory does not know yet (created a moment ago elsewhere)
+   * is looked up directly.
+   */
+  async drinkOptionGroups(drinkId: string): Promise<OptionGroup[] | undefined> {
+    const known = this.optionGroups && this.optionGroups.until > Date.now() ? this.optionGroups.byDrink : await this.loadOptionGroups();
+    return known.get(drinkId) ?? (await this.repo.drinkOptionGroups(drinkId));
+  }
+
+  private loadOptionGroups(): Promise<Map<string, OptionGroup[]>> {
+    // One load at a time: when the memory expires under load, the waiting orders share it.
+    this.optionGroupsLoad ??= (async () => {
+      const generation = this.generation;
+      try {
+        const byDrink = await this.repo.optionGroupsByDrink();
+        if (generation === this.generation) this.optionGroups = { byDrink, until: Date.now() + MenuService.CACHE_MS };
+        return byDrink;
+      } finally {
+        this.optionGroupsLoad = undefined;
+      }
+    })();
+    return this.optionGroupsLoad;
   }
 
   listAllDrinks(): Promise<DrinkWithRecipe[]> {
@@ -176,6 +205,7 @@ export class MenuService {
   private invalidate(): void {
     this.generation += 1;
     this.publicCache.clear();
+    this.optionGroups = undefined;
   }
 
   /** Tells every open menu (and every instance's cache) that the menu changed. */

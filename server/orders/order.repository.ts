@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy } from '../../shared/schemas/orders.ts';
-import type { OptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
+import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
@@ -48,12 +48,6 @@ export class OrderRepository {
     const row = rows[0]!;
     if (row.outcome !== 'created' && row.outcome !== 'existing') return { outcome: row.outcome as 'idempotency_conflict' };
     return { outcome: row.outcome, order: hostOrder(row as OrderRow) };
-  }
-
-  /** A drink's option groups, or undefined for an unknown or deleted drink. */
-  async drinkOptionGroups(drinkId: string): Promise<OptionGroup[] | undefined> {
-    const { rows } = await this.db.query<{ options: OptionGroup[] }>('SELECT options FROM drinks WHERE id = $1 AND deleted_at IS NULL', [drinkId]);
-    return rows[0]?.options;
   }
 
   /**

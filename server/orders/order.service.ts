@@ -9,6 +9,7 @@ import type { HostOrder } from './order-presenter.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
 import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 import { barClosed, type BarService } from '../bar/bar.service.ts';
+import type { MenuService } from '../menu/menu.service.ts';
 
 export interface PlacedOrder {
   order: HostOrder;
@@ -45,6 +46,7 @@ export class OrderService {
     private readonly events: EventBus,
     private readonly maxActiveOrders: number,
     private readonly bar: BarService,
+    private readonly menu: Pick<MenuService, 'drinkOptionGroups'>,
   ) {
     this.repo = new OrderRepository(db);
   }
@@ -100,7 +102,7 @@ export class OrderService {
 
   /** The guest's choices checked against the drink's option groups, defaults filled in. */
   private async chosenOptions(body: CreateOrderBody): Promise<OrderOption[]> {
-    const groups = await this.repo.drinkOptionGroups(body.drink_id);
+    const groups = await this.menu.drinkOptionGroups(body.drink_id);
     // An unknown drink is place_order's to report (404 drink_not_found).
     if (!groups) return [];
     const resolved = resolveOrderOptions(groups, body.options ?? {});
