@@ -23,6 +23,7 @@ export type ChannelEvent = { [K in EventType]: { channel: string; type: K; paylo
  *                          (a recall is such a change, one step back).
  * - order.called         → /orders/<user_key>: ORDER_CALLED; /admin/order-updates: the same plus
  *                          user_key and username.
+ *   A walk-up (user_key null, taken at the bar) has no guest channel: only the host's hear it.
  * - bar.status_changed   → /bar: BAR_STATUS_CHANGED (the bar, its previous status, when).
  * - menu.changed         → /menu/changes: MENU_CHANGED.
  * - guest.revoked, tokens.revoked: nothing on a channel (they close sockets instead).
@@ -34,14 +35,16 @@ export function project(event: DomainEvent): ChannelEvent[] {
     case 'order.status_changed': {
       const { order, previous_status: previous } = event.data;
       return [
-        { channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) },
+        ...(order.user_key === null
+          ? []
+          : [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) } as const]),
         { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) },
       ];
     }
     case 'order.called': {
       const { order } = event.data;
       return [
-        { channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) },
+        ...(order.user_key === null ? [] : [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) } as const]),
         { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) },
       ];
     }
