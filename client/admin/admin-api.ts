@@ -11,6 +11,7 @@ import type { StaffMember, StaffPass } from '../../shared/schemas/staff.ts';
 export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus, Bar, StaffMember, StaffPass };
 
 export type NewCodeInput = ApiBody<'POST /api/admin/registration-codes'>;
+export type WalkupInput = ApiBody<'POST /api/admin/orders'>;
 
 interface RouteOptions<K extends RouteKey> extends Omit<RequestOptions, 'method' | 'body'> {
   /** Values for the path's `:name` parts. */
@@ -67,6 +68,8 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     token,
     orders: (statuses?: readonly OrderStatus[]) =>
       call('GET /api/admin/orders', statuses ? { query: `status=${statuses.join(',')}` } : {}).then((r) => r.orders),
+    /** A walk-up (someone without a phone); the same `id` again is the same order. */
+    placeWalkup: (body: WalkupInput) => call('POST /api/admin/orders', { body }).then((r) => r.order),
     setOrderStatus: (orderId: string, status: OrderStatus) =>
       call('PATCH /api/admin/orders/:id', { params: id(orderId), body: { status } }).then((r) => r.order),
     callOrder: (orderId: string) => call('POST /api/admin/orders/:id/call', { params: id(orderId) }).then((r) => r.order),
