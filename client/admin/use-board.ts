@@ -138,7 +138,7 @@ export function useBoard(api: AdminApi): Board {
       const subscribeTo = <E,>(channel: string, onEvent: (event: E) => void) =>
         live.keepSubscribed<E>({
           channel,
-          token: async () => api.token,
+          token: () => api.liveToken(),
           onEvent,
           // Orders placed between the first list and the subscription being live.
           onReady: () => {
