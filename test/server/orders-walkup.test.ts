@@ -133,6 +133,8 @@ describe('POST /api/admin/orders: taking a walk-up', () => {
       [{ drink_id: plainId, name: '   ' }, 400, 'invalid_name'],
       [{ drink_id: plainId, name: 'x'.repeat(51) }, 400, 'invalid_name'],
       [{ drink_id: plainId, name: 'J\u0007o' }, 400, 'invalid_name'],
+      [{ drink_id: plainId, name: 'J\u0000o' }, 400, 'invalid_name'],
+      [{ drink_id: plainId, name: 'J\uD800o' }, 400, 'invalid_name'],
       [{ drink_id: plainId, name: 'x'.repeat(1001) }, 400, 'validation_failed'],
       [{ drink_id: plainId, name: 'Jo', notes: 'n'.repeat(201) }, 400, 'validation_failed'],
       [{ drink_id: plainId, name: 'Jo', notes: 'a\u0000b' }, 400, 'validation_failed'],
