@@ -114,6 +114,29 @@ describe.skipIf(!browserAvailable())('walk-up orders on the board', () => {
     expect((await api(server, 'GET', '/api/admin/orders', { token: admin })).body.orders.some((o: { username: string }) => o.username === 'Late')).toBe(false);
   });
 
+  it('an answer lost on the way back: tapping "Place order" again is the same order, not a second one', async () => {
+    let lost = 0;
+    // The request reaches the server (the order is taken), its answer never reaches the tablet.
+    await host.page.route('**/api/admin/orders', async (route) => {
+      if (route.request().method() !== 'POST' || lost > 0) return route.fallback();
+      lost += 1;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    try {
+      const sheet = await takeWalkup(host.page, { drink: 'Margarita', name: 'Twice' });
+      await expect.poll(() => sheet.getByRole('alert').textContent()).toContain('could not be reached');
+      await sheet.getByRole('button', { name: 'Place order' }).click();
+      await sheet.waitFor({ state: 'hidden' });
+    } finally {
+      await host.page.unroute('**/api/admin/orders');
+    }
+    expect(lost).toBe(1);
+    const taken = (await api(server, 'GET', '/api/admin/orders', { token: admin })).body.orders.filter((o: { username: string }) => o.username === 'Twice');
+    expect(taken).toHaveLength(1);
+    await cardOf(host.page, 'Twice');
+  });
+
   it('a bartender on a 360 px phone takes one with one hand; the host’s board hears it live', async () => {
     const made = (await api(server, 'POST', '/api/admin/staff-passes', { token: admin, body: { expires_in_hours: 2 } })).body;
     const phone = await (await phoneContext(browser)).newPage();
