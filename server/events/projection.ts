@@ -34,19 +34,15 @@ export function project(event: DomainEvent): ChannelEvent[] {
       return [{ channel: ADMIN_NEW_ORDERS, type: 'NEW_ORDER', payload: newOrderEvent(event.data.order) }];
     case 'order.status_changed': {
       const { order, previous_status: previous } = event.data;
-      return [
-        ...(order.user_key === null
-          ? []
-          : [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) } as const]),
-        { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) },
-      ];
+      const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) };
+      if (order.user_key === null) return [toHost];
+      return [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) }, toHost];
     }
     case 'order.called': {
       const { order } = event.data;
-      return [
-        ...(order.user_key === null ? [] : [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) } as const]),
-        { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) },
-      ];
+      const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) };
+      if (order.user_key === null) return [toHost];
+      return [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) }, toHost];
     }
     case 'bar.status_changed': {
       const { bar, previous_status: previous, updated_at: updatedAt } = event.data;
