@@ -20,7 +20,8 @@ export interface GuestOrderStatusChangedEvent {
 
 /** `/admin/order-updates`: the guest's event plus who placed the order and who made the change. */
 export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEvent {
-  user_key: string;
+  /** Null for a walk-up (no guest account); `username` is then the walk-up's name. */
+  user_key: string | null;
   username: string;
   /** Who made the change (a barback extension): the host, a bartender, or the guest (their own cancel). */
   changed_by: { role: 'admin' | 'bartender' | 'guest'; name: string } | null;
@@ -30,7 +31,8 @@ export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEven
 export interface NewOrderEvent {
   type: 'NEW_ORDER';
   order_id: string;
-  user_key: string;
+  /** Null for a walk-up (no guest account); `username` is then the walk-up's name. */
+  user_key: string | null;
   username: string;
   drink_id: string;
   drink_name: string;
@@ -69,7 +71,8 @@ export interface GuestOrderCalledEvent {
 
 /** `/admin/order-updates`: the guest's event plus who placed the order. */
 export interface HostOrderCalledEvent extends GuestOrderCalledEvent {
-  user_key: string;
+  /** Null for a walk-up. */
+  user_key: string | null;
   username: string;
 }
 

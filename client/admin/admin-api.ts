@@ -7,10 +7,12 @@ import type { AdminGuest, RegistrationCode } from '../../shared/schemas/guests.t
 import type { HttpsStatus } from '../../shared/schemas/https.ts';
 import type { Bar, UpdateBarBody } from '../../shared/schemas/bar.ts';
 import type { StaffMember, StaffPass } from '../../shared/schemas/staff.ts';
+import type { AdminTokens } from './admin-session.ts';
 
 export type { AdminOrder, OrderStatus, DrinkWithRecipe, Section, AdminGuest, RegistrationCode, HttpsStatus, Bar, StaffMember, StaffPass };
 
 export type NewCodeInput = ApiBody<'POST /api/admin/registration-codes'>;
+export type WalkupInput = ApiBody<'POST /api/admin/orders'>;
 
 interface RouteOptions<K extends RouteKey> extends Omit<RequestOptions, 'method' | 'body'> {
   /** Values for the path's `:name` parts. */
@@ -48,25 +50,45 @@ export const publicAdminApi = {
 };
 
 /**
- * Every host call, bound to one token. A 401 `unauthorized` means the token expired or was
- * revoked (signed out elsewhere, a new password): `onUnauthorized` signs the host out
- * instead of leaving a board that silently fails. (A wrong current password is a 401 too,
- * but `invalid_credentials`: the session is fine.)
+ * Every host call, bound to one signed-in board's tokens. A 401 `unauthorized` means the token
+ * expired or was revoked: a helper's (staff pass) is renewed once and the call tried again;
+ * when that is refused too (revoked, signed out elsewhere, a new password), `onUnauthorized`
+ * signs the board out instead of leaving it silently failing. (A wrong current password is a
+ * 401 too, but `invalid_credentials`: the session is fine.)
  */
-export function createAdminApi(token: string, onUnauthorized: () => void) {
+export function createAdminApi(tokens: AdminTokens, onUnauthorized: () => void) {
+  const refused = (error: unknown) => error instanceof ApiError && error.status === 401 && error.code === 'unauthorized';
   async function call<K extends RouteKey>(key: K, options: RouteOptions<K> = {}): Promise<ApiAnswer<K>> {
+    const token = tokens.accessToken;
     try {
       return await requestApi(key, { ...options, token });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401 && error.code === 'unauthorized') onUnauthorized();
-      throw error;
+      if (!refused(error)) throw error;
+      const renewed = await tokens.renew(token);
+      if (!renewed) {
+        onUnauthorized();
+        throw error;
+      }
+      try {
+        return await requestApi(key, { ...options, token: renewed });
+      } catch (again) {
+        if (refused(again)) onUnauthorized();
+        throw again;
+      }
     }
   }
   const id = (value: string) => ({ id: value });
   return {
-    token,
+    /** The token for a live subscription, renewed first when due; undefined once the session is over. */
+    async liveToken(): Promise<string | undefined> {
+      const token = await tokens.current();
+      if (token === undefined) onUnauthorized();
+      return token;
+    },
     orders: (statuses?: readonly OrderStatus[]) =>
       call('GET /api/admin/orders', statuses ? { query: `status=${statuses.join(',')}` } : {}).then((r) => r.orders),
+    /** A walk-up (someone without a phone); the same `id` again is the same order. */
+    placeWalkup: (body: WalkupInput) => call('POST /api/admin/orders', { body }).then((r) => r.order),
     setOrderStatus: (orderId: string, status: OrderStatus) =>
       call('PATCH /api/admin/orders/:id', { params: id(orderId), body: { status } }).then((r) => r.order),
     callOrder: (orderId: string) => call('POST /api/admin/orders/:id/call', { params: id(orderId) }).then((r) => r.order),
@@ -100,7 +122,7 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     /** The QR as an object URL: an <img> cannot send the Authorization header itself. */
     async codeQrUrl(code: string): Promise<string> {
       const response = await fetch(routePath('GET /api/admin/registration-codes/:code/qr.svg', { code }), {
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
       });
       if (response.status === 401) onUnauthorized();
       if (!response.ok) throw new ApiError(response.status, 'http_error', `HTTP ${response.status}`);
@@ -117,8 +139,14 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
     assistant: () => call('GET /api/admin/assistant').then((r) => r.assistant),
     setAssistant: (enabled: boolean) => call('PUT /api/admin/assistant', { body: { enabled } }).then((r) => r.assistant),
 
-    /** Ends this token on the server (every instance), not just on this device. */
-    logout: () => call('POST /api/admin/logout'),
+    /**
+     * Ends this session on the server, not just on this device: the host's token on every
+     * instance; a helper's refresh token (their access token lapses within its lifetime).
+     */
+    logout: () => {
+      const refreshToken = tokens.refreshToken;
+      return refreshToken ? requestApi('POST /api/auth/logout', { body: { refresh_token: refreshToken } }) : call('POST /api/admin/logout');
+    },
     logoutAll: () => call('POST /api/admin/logout-all'),
     changePassword: (currentPassword: string, newPassword: string) =>
       call('PUT /api/admin/password', { body: { current_password: currentPassword, new_password: newPassword } }),
@@ -131,7 +159,7 @@ export function createAdminApi(token: string, onUnauthorized: () => void) {
       return new Promise((resolve, reject) => {
         const xhr = new XMLHttpRequest();
         xhr.open('PUT', routePath('PUT /api/admin/drinks/:id/image', id(drinkId)));
-        xhr.setRequestHeader('authorization', `Bearer ${token}`);
+        xhr.setRequestHeader('authorization', `Bearer ${tokens.accessToken}`);
         xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
         xhr.upload.onprogress = (event) => {
           if (event.lengthComputable) onProgress(event.loaded / event.total);

@@ -5,7 +5,7 @@ import { navigate, usePath, useSearch } from '../lib/router.ts';
 import { createAdminApi, type AdminOrder } from './admin-api.ts';
 import { isActiveStatus } from '../../shared/order-status.ts';
 import { AdminContext, useAdmin, type AdminContextValue } from './admin-context.ts';
-import { clearAdminSession, loadAdminSession, saveAdminSession, sessionEmail, sessionRole, type AdminSession } from './admin-session.ts';
+import { AdminTokens, clearAdminSession, loadAdminSession, saveAdminSession, sessionEmail, sessionRole, type AdminSession } from './admin-session.ts';
 import { StaffPage } from './staff-page.tsx';
 import { StaffJoinPage } from './staff-join-page.tsx';
 import { AccountPage } from './account-page.tsx';
@@ -30,6 +30,8 @@ export default function AdminApp() {
   const t = useTranslator(adminMessages);
   const url = new URL(usePath() + useSearch(), location.origin);
   const [session, setSession] = useState<AdminSession | null | undefined>(undefined);
+  // One per sign-in: a helper's renewed tokens keep the same board (its cache, its live channels).
+  const [signIns, setSignIns] = useState(0);
   // Why the sign-in page is showing (signed out, signed out everywhere, a session that ended).
   const [notice, setNotice] = useState<AdminMessageKey | undefined>(undefined);
 
@@ -40,8 +42,9 @@ export default function AdminApp() {
     );
   }, []);
 
-  const signedIn = useCallback(async (tokens: { access_token: string; expires_in: number }) => {
+  const signedIn = useCallback(async (tokens: { access_token: string; expires_in: number; refresh_token?: string }) => {
     setSession(await saveAdminSession(tokens));
+    setSignIns((count) => count + 1);
     setNotice(undefined);
     if (location.pathname.startsWith('/setup')) navigate('/admin');
   }, []);
@@ -69,18 +72,22 @@ export default function AdminApp() {
     return <StaffJoinPage t={t} pass={url.searchParams.get('pass') ?? ''} onSignedIn={signedIn} />;
   }
   if (session === null) return <SignInPage t={t} onSignedIn={signedIn} notice={notice} />;
-  return <SignedIn key={session.access_token} session={session} url={url} onEnd={endSession} />;
+  return <SignedIn key={signIns} session={session} url={url} onEnd={endSession} onRenewed={setSession} />;
 }
 
-/** One query cache per session: a new sign-in never sees the last one's orders. */
-function SignedIn(props: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void }) {
+/** One query cache and one set of tokens per sign-in: a new sign-in never sees the last one's orders. */
+function SignedIn({ onRenewed, ...props }: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void; onRenewed: (session: AdminSession) => void }) {
   const [queryClient] = useState(() => new QueryClient());
+  const [tokens] = useState(() => new AdminTokens(props.session, onRenewed));
   return (
     <QueryClientProvider client={queryClient}>
-      <Dashboard {...props} />
+      <Dashboard {...props} tokens={tokens} />
     </QueryClientProvider>
   );
 }
+
+/** Tried again after this long when a helper's renewal could not reach the server. */
+const RENEW_RETRY_MS = 10_000;
 
 const NAV: { path: string; key: AdminMessageKey }[] = [
   { path: '/admin', key: 'nav.board' },
@@ -93,7 +100,7 @@ const NAV: { path: string; key: AdminMessageKey }[] = [
   { path: '/admin/account', key: 'nav.account' },
 ];
 
-function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void }) {
+function Dashboard({ session, url, onEnd, tokens }: { session: AdminSession; url: URL; onEnd: (why?: AdminMessageKey) => void; tokens: AdminTokens }) {
   const t = useTranslator(adminMessages);
   // While this device signs itself out, the 401s its own sign-out causes (the server ends the
   // board's live subscriptions, the board asks again) must not say "you were signed out".
@@ -101,7 +108,7 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
   const sessionEnded = useCallback(() => {
     if (!leaving.current) onEnd('auth.sessionEnded');
   }, [onEnd]);
-  const api = useMemo(() => createAdminApi(session.access_token, sessionEnded), [session.access_token, sessionEnded]);
+  const api = useMemo(() => createAdminApi(tokens, sessionEnded), [tokens, sessionEnded]);
   const board = useBoard(api);
   const [signingOut, setSigningOut] = useState(false);
   const signOut = useCallback(async () => {
@@ -132,11 +139,27 @@ function Dashboard({ session, url, onEnd }: { session: AdminSession; url: URL; o
   const nav = role === 'admin' ? NAV : NAV.filter((item) => item.path === '/admin');
   const path = url.pathname.replace(/\/+$/, '') || '/admin';
 
-  // The token's own expiry: sign out on time rather than after a wave of 401s.
+  // The token's own expiry. The host's: sign out on time rather than after a wave of 401s. A
+  // helper's: renew ahead of it (its refresh token ends only when the host revokes them).
   useEffect(() => {
-    const timer = setTimeout(sessionEnded, Math.max(0, session.expires_at - Date.now()));
+    const renewAt = tokens.renewAt();
+    if (renewAt === undefined) {
+      const timer = setTimeout(sessionEnded, Math.max(0, session.expires_at - Date.now()));
+      return () => clearTimeout(timer);
+    }
+    const renew = () => {
+      tokens.renew(session.access_token).then(
+        (token) => {
+          if (!token) sessionEnded();
+        },
+        () => {
+          timer = setTimeout(renew, RENEW_RETRY_MS);
+        },
+      );
+    };
+    let timer = setTimeout(renew, Math.max(0, renewAt - Date.now()));
     return () => clearTimeout(timer);
-  }, [session.expires_at, sessionEnded]);
+  }, [session.access_token, session.expires_at, sessionEnded, tokens]);
 
   return (
     <AdminContext.Provider value={value}>

@@ -22,7 +22,7 @@ export function BarControl({ canChange }: { canChange: boolean }) {
       .then((live) =>
         live.keepSubscribed<BarStatusChangedEvent>({
           channel: BAR_CHANNEL,
-          token: async () => api.token,
+          token: () => api.liveToken(),
           onEvent: (event) => {
             if (event.type === 'BAR_STATUS_CHANGED') setBar({ status: event.status, message: event.message, closes_at: event.closes_at });
           },

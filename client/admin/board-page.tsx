@@ -8,6 +8,7 @@ import { Modal } from './ui.tsx';
 import { HttpsStatusPanel } from './https-status.tsx';
 import { BarControl } from './bar-control.tsx';
 import { RecentChanges } from './recent-changes.tsx';
+import { WalkupSheet } from './walkup-sheet.tsx';
 import type { AdminMessageKey } from './messages.ts';
 
 const GROUP_KEY = 'barback.admin.group';
@@ -49,6 +50,7 @@ export function BoardPage() {
   const [sound, setSound] = useState(soundEnabled);
   const [cancelling, setCancelling] = useState<AdminOrder | null>(null);
   const [recipeFor, setRecipeFor] = useState<AdminOrder | null>(null);
+  const [takingWalkup, setTakingWalkup] = useState(false);
 
   const columns = BOARD_COLUMNS.map((status) => ({ status, orders: columnOrders(board.shown, status) }));
   const recipe = recipeFor ? findDrink(board.drinks, recipeFor) : undefined;
@@ -57,6 +59,9 @@ export function BoardPage() {
     <section className="board" aria-labelledby="board-title">
       <div className="toolbar">
         <h1 id="board-title">{t('board.title')}</h1>
+        <button type="button" className="button primary big walkup-open" onClick={() => setTakingWalkup(true)}>
+          {t('walkup.open')}
+        </button>
         {sound ? (
           <span className="chip">{t('board.soundOn')}</span>
         ) : (
@@ -123,7 +128,7 @@ export function BoardPage() {
       <RecentChanges now={now} />
       {cancelling && (
         <Modal title={t('board.cancelTitle')} onClose={() => setCancelling(null)}>
-          <p>{t('board.cancelQuestion', { drink: cancelling.drink_name, guest: cancelling.username })}</p>
+          <p>{t(cancelling.user_key === null ? 'board.cancelQuestionWalkup' : 'board.cancelQuestion', { drink: cancelling.drink_name, guest: cancelling.username })}</p>
           <div className="row">
             <button
               type="button"
@@ -141,6 +146,7 @@ export function BoardPage() {
           </div>
         </Modal>
       )}
+      {takingWalkup && <WalkupSheet onClose={() => setTakingWalkup(false)} />}
       {recipeFor && (
         <Modal title={t('board.recipeTitle', { drink: recipeFor.drink_name })} onClose={() => setRecipeFor(null)}>
           {recipe ? <RecipeView drink={recipe} /> : <p>{t('board.noRecipe')}</p>}
@@ -189,7 +195,10 @@ function OrderCard({
           {elapsedLabel(order.created_at, now)}
         </span>
       </div>
-      <p className="guest">{order.username}</p>
+      <p className="guest">
+        {order.username}
+        {order.user_key === null && <span className="chip walkup-chip">{t('board.walkup')}</span>}
+      </p>
       {order.options.length > 0 && <p className="card-options">{optionsLabel(order)}</p>}
       {order.notes && <p className="note">“{order.notes}”</p>}
       {(order.status === 'ready' || order.changed_by) && (

@@ -13,7 +13,7 @@ export function StaffJoinPage({
 }: {
   t: Translate<AdminMessageKey>;
   pass: string;
-  onSignedIn: (tokens: { access_token: string; expires_in: number }) => Promise<void>;
+  onSignedIn: (tokens: { access_token: string; expires_in: number; refresh_token?: string }) => Promise<void>;
 }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);

@@ -5,7 +5,7 @@ import type { HostOrderCalledEvent, NewOrderEvent, HostOrderStatusChangedEvent }
 import { ACTIVE_STATUSES, RECALL_WINDOW_SECONDS, recallTarget, type OrderStatus } from '../../shared/order-status.ts';
 import type { ConnectionState } from '../lib/live-events.ts';
 import { mergeByVersion } from '../lib/versions.ts';
-import type { AdminApi, AdminOrder, DrinkWithRecipe } from './admin-api.ts';
+import type { AdminApi, AdminOrder, DrinkWithRecipe, WalkupInput } from './admin-api.ts';
 import { addRecentChange, applyCall, applyNewOrder, applySnapshot, applyStatusChange, recentChangeOf, type BoardOrders, type RecentChange } from './order-board.ts';
 import { playChime } from './order-sound.ts';
 
@@ -36,6 +36,10 @@ export interface Board {
   recall(change: RecentChange): void;
   /** "Call again" for a ready order nobody collected. */
   call(order: AdminOrder): void;
+  /** Takes a walk-up (someone without a phone); it joins the queue as soon as the server answers. */
+  takeWalkup(input: WalkupInput): Promise<AdminOrder>;
+  /** Reads the drinks again (what is available changes with the shelf). */
+  reloadDrinks(): void;
   dismissError(): void;
   refresh(): Promise<void>;
 }
@@ -134,7 +138,7 @@ export function useBoard(api: AdminApi): Board {
       const subscribeTo = <E,>(channel: string, onEvent: (event: E) => void) =>
         live.keepSubscribed<E>({
           channel,
-          token: async () => api.token,
+          token: () => api.liveToken(),
           onEvent,
           // Orders placed between the first list and the subscription being live.
           onReady: () => {
@@ -230,6 +234,16 @@ export function useBoard(api: AdminApi): Board {
     [api, queryClient],
   );
 
+  const takeWalkup = useCallback(
+    async (input: WalkupInput) => {
+      const order = await api.placeWalkup(input);
+      queryClient.setQueryData<BoardOrders>(BOARD_KEY, (board) => mergeByVersion(board ?? new Map(), [order]));
+      return order;
+    },
+    [api, queryClient],
+  );
+  const reloadDrinks = useCallback(() => void queryClient.invalidateQueries({ queryKey: DRINKS_KEY }), [queryClient]);
+
   const orders = query.data ?? EMPTY;
   const shown = useMemo(() => {
     const list: AdminOrder[] = [];
@@ -254,6 +268,8 @@ export function useBoard(api: AdminApi): Board {
     move,
     recall,
     call,
+    takeWalkup,
+    reloadDrinks,
     dismissError: () => {
       setActionFailed(false);
       setLoadErrorDismissed(query.errorUpdatedAt);

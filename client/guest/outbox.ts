@@ -3,6 +3,7 @@ import type { Order } from '../../shared/schemas/orders.ts';
 import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
 import { ApiError } from '../lib/http.ts';
+import { newId } from '../lib/ids.ts';
 import { withLock } from '../lib/locks.ts';
 import { isNewer } from '../lib/versions.ts';
 import { SessionEndedError, authedRequest } from '../lib/session.ts';
@@ -17,7 +18,7 @@ export const OUTBOX_LOCK = 'barback-outbox';
 export const OUTBOX_SYNC_TAG = 'outbox';
 
 export async function enqueueOrder(drink: { id: string; name: string }, notes: string | null, options: OrderOption[] = []): Promise<string> {
-  const id = crypto.randomUUID();
+  const id = newId();
   const now = new Date().toISOString();
   const chosen = Object.fromEntries(options.map((option) => [option.group_id, option.choice_id]));
   const item: OutboxItem = { id, drink_id: drink.id, drink_name: drink.name, notes, options: chosen, created_at: now, attempts: 0 };

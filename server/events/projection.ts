@@ -23,6 +23,7 @@ export type ChannelEvent = { [K in EventType]: { channel: string; type: K; paylo
  *                          (a recall is such a change, one step back).
  * - order.called         → /orders/<user_key>: ORDER_CALLED; /admin/order-updates: the same plus
  *                          user_key and username.
+ *   A walk-up (user_key null, taken at the bar) has no guest channel: only the host's hear it.
  * - bar.status_changed   → /bar: BAR_STATUS_CHANGED (the bar, its previous status, when).
  * - menu.changed         → /menu/changes: MENU_CHANGED.
  * - guest.revoked, tokens.revoked: nothing on a channel (they close sockets instead).
@@ -33,17 +34,15 @@ export function project(event: DomainEvent): ChannelEvent[] {
       return [{ channel: ADMIN_NEW_ORDERS, type: 'NEW_ORDER', payload: newOrderEvent(event.data.order) }];
     case 'order.status_changed': {
       const { order, previous_status: previous } = event.data;
-      return [
-        { channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) },
-        { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) },
-      ];
+      const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) };
+      if (order.user_key === null) return [toHost];
+      return [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) }, toHost];
     }
     case 'order.called': {
       const { order } = event.data;
-      return [
-        { channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) },
-        { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) },
-      ];
+      const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) };
+      if (order.user_key === null) return [toHost];
+      return [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_CALLED', payload: guestCalledEvent(order) }, toHost];
     }
     case 'bar.status_changed': {
       const { bar, previous_status: previous, updated_at: updatedAt } = event.data;

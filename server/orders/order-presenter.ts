@@ -15,14 +15,23 @@ import type {
  * the same columns by the same names); nothing else shapes an order.
  */
 
-/** One column list for order rows. `o` is orders, `d` drinks (deleted ones too), `u` app_users. */
-export const ORDER_COLUMNS = `o.id, o.user_key, u.username, o.drink_id, d.name AS drink_name, o.notes, o.status,
+/**
+ * One column list for order rows. `o` is orders, `d` drinks (deleted ones too), `u` app_users
+ * (none for a walk-up, whose name stands in for the guest's: migration 0020).
+ */
+export const ORDER_COLUMNS = `o.id, o.user_key, COALESCE(u.username, o.walkup_name) AS username, o.drink_id, d.name AS drink_name, o.notes, o.status,
        o.created_at, o.updated_at, o.completed_at, o.ready_at, o.version, o.options,
        o.calls, o.called_at, o.changed_by_role, o.changed_by_name`;
 
+/** What ORDER_COLUMNS reads through, after `FROM orders o` (or a CTE named `o`). */
+export const ORDER_JOINS = `JOIN drinks d ON d.id = o.drink_id
+  LEFT JOIN app_users u ON u.user_key = o.user_key`;
+
 export interface OrderRow {
   id: string;
-  user_key: string;
+  /** Null for a walk-up. */
+  user_key: string | null;
+  /** The guest's name, or the walk-up's. */
   username: string;
   drink_id: string;
   drink_name: string;

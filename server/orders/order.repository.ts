@@ -2,13 +2,12 @@ import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy } from '../../shared/schemas/orders.ts';
 import type { OrderOption } from '../../shared/schemas/menu-options.ts';
-import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
+import { ORDER_COLUMNS, ORDER_JOINS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
 
 // Drinks are joined even when soft-deleted: past orders keep showing the name.
 // `source` is the orders table or a CTE of changed order rows.
 const ordersFrom = (source: string) => `FROM ${source} o
-  JOIN drinks d ON d.id = o.drink_id
-  JOIN app_users u ON u.user_key = o.user_key`;
+  ${ORDER_JOINS}`;
 const ORDER_SELECT = `SELECT ${ORDER_COLUMNS} ${ordersFrom('orders')}`;
 
 /** A status change's basis: the order and what a recall needs to know about its last change. */
@@ -48,6 +47,39 @@ export class OrderRepository {
     const row = rows[0]!;
     if (row.outcome !== 'created' && row.outcome !== 'existing') return { outcome: row.outcome as 'idempotency_conflict' };
     return { outcome: row.outcome, order: hostOrder(row as OrderRow) };
+  }
+
+  /**
+   * A walk-up and its NEW_ORDER event row, in one statement (so one transaction), answered in
+   * ORDER_COLUMNS. The shelf's trigger may refuse it (BB001). undefined when the id was taken
+   * after the caller looked (a double tap's other request committed first).
+   */
+  async insertWalkup(input: { id: string; drinkId: string; name: string; notes: string | null; options: OrderOption[] }): Promise<HostOrder | undefined> {
+    const { rows } = await this.db.query<OrderRow>(
+      `WITH o AS (
+         INSERT INTO orders (id, drink_id, walkup_name, notes, status, created_at, updated_at, version, options)
+         VALUES ($1, $2, $3, $4, 'pending', date_trunc('milliseconds', now()), date_trunc('milliseconds', now()), take_order_version(), $5)
+         ON CONFLICT ON CONSTRAINT orders_pkey DO NOTHING
+         RETURNING *),
+       logged AS (
+         INSERT INTO order_events (order_id, user_key, type, version, payload)
+         SELECT o.id, NULL, 'NEW_ORDER', o.version, to_jsonb(o) FROM o)
+       SELECT ${ORDER_COLUMNS} ${ordersFrom('o')}`,
+      [input.id, input.drinkId, input.name, input.notes, JSON.stringify(input.options)],
+    );
+    return rows[0] ? hostOrder(rows[0]) : undefined;
+  }
+
+  /** Whether a drink may be ordered (the host's switch); undefined for an unknown or deleted drink. */
+  async drinkIsActive(drinkId: string): Promise<boolean | undefined> {
+    const { rows } = await this.db.query<{ is_active: boolean }>('SELECT is_active FROM drinks WHERE id = $1 AND deleted_at IS NULL', [drinkId]);
+    return rows[0]?.is_active;
+  }
+
+  /** An order by id, whoever placed it. */
+  async findById(id: string): Promise<HostOrder | undefined> {
+    const { rows } = await this.db.query<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1`, [id]);
+    return rows[0] ? hostOrder(rows[0]) : undefined;
   }
 
   /**

@@ -1,10 +1,13 @@
 import { Router } from 'express';
-import { adminOrdersQuery, createOrderBody, ordersQuery, updateOrderStatusBody } from '../../shared/schemas/orders.ts';
+import { z } from 'zod';
+import { adminOrdersQuery, createOrderBody, createWalkupOrderBody, ordersQuery, updateOrderStatusBody, walkupName } from '../../shared/schemas/orders.ts';
 import type { Deps } from '../context.ts';
 import { parse, pathId } from '../http/validate.ts';
 import { guestOrder as guestView } from './order-presenter.ts';
 
-/** Guests' orders (/api/orders) and the host's queue (/api/admin/orders). */
+const nameRule = z.object({ name: walkupName });
+
+/** Guests' orders (/api/orders) and the host's queue (/api/admin/orders), walk-ups included. */
 export function orderRoutes(ctx: Deps<'auth' | 'orders'>): Router {
   const router = Router();
   const { auth, orders } = ctx;
@@ -36,6 +39,13 @@ export function orderRoutes(ctx: Deps<'auth' | 'orders'>): Router {
   router.get('/api/admin/orders', auth.staff, async (req, res) => {
     const query = parse(adminOrdersQuery, req.query);
     res.json({ orders: await orders.listForHost(query.status) });
+  });
+
+  router.post('/api/admin/orders', auth.staff, async (req, res) => {
+    const body = parse(createWalkupOrderBody, req.body);
+    const { name } = parse(nameRule, body, 'invalid_name');
+    const placed = await orders.placeWalkup({ ...body, name });
+    res.status(placed.created ? 201 : 200).json({ order: placed.order });
   });
 
   router.patch('/api/admin/orders/:id', auth.staff, async (req, res) => {

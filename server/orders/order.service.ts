@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
-import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
+import type { ChangedBy, CreateOrderBody, CreateWalkupOrderBody } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
 import type { HostOrder } from './order-presenter.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
@@ -32,6 +32,29 @@ const busyOrder = () => new AppError(503, 'server_busy', 'This order is changing
 
 const invalidTransition = (from: OrderStatus, to: OrderStatus) =>
   new AppError(409, 'invalid_transition', `An order that is ${from} cannot become ${to}.`);
+const idempotencyConflict = () => new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
+const drinkUnavailable = () => new AppError(409, 'drink_unavailable', 'This drink is not available right now.');
+
+/** What a walk-up is, to tell a replay (the same again) from another order under its id. */
+interface Walkup {
+  id: string;
+  drinkId: string;
+  name: string;
+  notes: string | null;
+  options: OrderOption[];
+}
+
+/** The walk-up already stored under this id, if it is this one; any other order there is a conflict. */
+function replayOf(existing: HostOrder, walkup: Walkup): HostOrder {
+  const same =
+    existing.user_key === null &&
+    existing.username === walkup.name &&
+    existing.drink_id === walkup.drinkId &&
+    existing.notes === walkup.notes &&
+    sameChoices(existing.options, walkup.options);
+  if (!same) throw idempotencyConflict();
+  return existing;
+}
 
 /**
  * Orders: creation exactly once, the status machine, the sync cursor. Every change writes
@@ -87,11 +110,11 @@ export class OrderService {
       case 'existing':
         return { order: result.order, created: false };
       case 'idempotency_conflict':
-        throw new AppError(409, 'idempotency_conflict', 'This order id is already used for a different order.');
+        throw idempotencyConflict();
       case 'drink_not_found':
         throw notFound('drink');
       case 'drink_unavailable':
-        throw new AppError(409, 'drink_unavailable', 'This drink is not available right now.');
+        throw drinkUnavailable();
       case 'too_many_active_orders':
         throw new AppError(409, 'too_many_active_orders', `You can have at most ${this.maxActiveOrders} open orders.`);
       case 'guest_inactive':
@@ -100,7 +123,44 @@ export class OrderService {
     }
   }
 
-  /** The guest's choices checked against the drink's option groups, defaults filled in. */
+  /**
+   * A walk-up: the host or a bartender takes an order for someone without a phone. The rules
+   * of a guest's order that are about the order hold (options, the host's switch, the shelf,
+   * the bar closed, one order per id); those about a guest do not: there is no account and no
+   * limit of open orders (the person behind the bar decides). The same id with the same
+   * content answers that order again (a double tap, a retry), also once the bar has closed.
+   */
+  async placeWalkup(body: CreateWalkupOrderBody): Promise<PlacedOrder> {
+    const walkup: Walkup = {
+      id: body.id ?? randomUUID(),
+      drinkId: body.drink_id,
+      name: body.name,
+      notes: body.notes ?? null,
+      options: await this.chosenOptions(body),
+    };
+    const existing = body.id ? await this.repo.findById(walkup.id) : undefined;
+    if (existing) return { order: replayOf(existing, walkup), created: false };
+    if (await this.bar.isClosed()) throw barClosed();
+    const active = await this.repo.drinkIsActive(walkup.drinkId);
+    if (active === undefined) throw notFound('drink');
+    if (!active) throw drinkUnavailable();
+    let order: HostOrder | undefined;
+    try {
+      order = await this.repo.insertWalkup(walkup);
+    } catch (error) {
+      throw outOfStockRefusal(error) ?? error;
+    }
+    if (!order) {
+      // The same id committed between the look-up and the insert: the other tap's order.
+      const taken = await this.repo.findById(walkup.id);
+      if (!taken) throw idempotencyConflict();
+      return { order: replayOf(taken, walkup), created: false };
+    }
+    this.events.emit('order.placed', { order });
+    return { order, created: true };
+  }
+
+  /** The choices checked against the drink's option groups, defaults filled in. */
   private async chosenOptions(body: CreateOrderBody): Promise<OrderOption[]> {
     const groups = await this.menu.drinkOptionGroups(body.drink_id);
     // An unknown drink is place_order's to report (404 drink_not_found).

@@ -70,13 +70,14 @@ export class PushService {
       this.status = status;
     });
     // Once per change: the instance that made it sends the push, others only relay the event.
+    // A walk-up (no user_key) has no phone to ring: the bar calls the name out.
     const unlisten = [
       this.events.on('order.status_changed', ({ order }, { remote }) => {
-        if (remote || order.status !== 'ready') return;
+        if (remote || order.status !== 'ready' || order.user_key === null) return;
         this.track(this.notifyReady(order.user_key, { type: 'ORDER_READY', order_id: order.id, drink_name: order.drink_name }));
       }),
       this.events.on('order.called', ({ order }, { remote }) => {
-        if (remote) return;
+        if (remote || order.user_key === null) return;
         this.track(this.notifyGuest(order.user_key, { type: 'ORDER_CALLED', order_id: order.id, drink_name: order.drink_name, calls: order.calls }));
       }),
       // Last call rings every phone once, when it starts (not when its message changes).

@@ -8,6 +8,7 @@ import {
   adminOrdersQuery,
   adminOrdersResponse,
   createOrderBody,
+  createWalkupOrderBody,
   orderResponse,
   ordersQuery,
   ordersResponse,
@@ -115,6 +116,8 @@ export const API = {
   'POST /api/admin/password-reset': { body: adminPasswordResetBody, answers: { 200: tokenResponse } },
 
   'GET /api/admin/orders': { query: adminOrdersQuery, answers: { 200: adminOrdersResponse } },
+  /** A walk-up (host or bartender); 200 for a replay of the same id and content. */
+  'POST /api/admin/orders': { body: createWalkupOrderBody, answers: { 200: adminOrderResponse, 201: adminOrderResponse } },
   'PATCH /api/admin/orders/:id': { body: updateOrderStatusBody, answers: { 200: adminOrderResponse } },
   'POST /api/admin/orders/:id/call': { answers: { 200: adminOrderResponse } },
 

@@ -21,6 +21,18 @@ export const createOrderBody = z.strictObject({
 });
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
+/**
+ * POST /api/admin/orders: a walk-up, an order the host or a bartender takes for someone without
+ * a phone. The guest's body plus the name the bar calls out; `id` works as for guests (a double
+ * tap or a retry makes one order). The length cap only bounds the work: the real rule is
+ * walkupName (400 invalid_name).
+ */
+export const createWalkupOrderBody = createOrderBody.extend({ name: z.string().max(1000) });
+export type CreateWalkupOrderBody = z.infer<typeof createWalkupOrderBody>;
+
+/** A walk-up's name: trimmed, 1–50 code points, no control characters ("Jo", "Table 4", "7"). */
+export const walkupName = cleanText(1, 50);
+
 /** PATCH /api/admin/orders/:id */
 export const updateOrderStatusBody = z.strictObject({ status: orderStatus });
 
@@ -64,7 +76,9 @@ export const changedBySchema = z.object({ role: z.enum(['admin', 'bartender', 'g
 export type ChangedBy = z.infer<typeof changedBySchema>;
 
 export const adminOrderSchema = orderSchema.extend({
-  user_key: z.string(),
+  /** The guest who placed it; null for a walk-up (taken at the bar, no guest account). */
+  user_key: z.string().nullable(),
+  /** The guest's name, or the walk-up's. */
   username: z.string(),
   /** When the order became ready (a barback extension for the host's numbers); null before. */
   ready_at: z.string().nullable(),

@@ -116,6 +116,12 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/admin/setup', role: 'public' },
   { method: 'POST', path: '/api/admin/setup', role: 'public', fields: { token: text(60), email: text(60), password: text(60) } },
   { method: 'GET', path: '/api/admin/orders', role: 'admin', query: ['status'] },
+  {
+    method: 'POST',
+    path: '/api/admin/orders',
+    role: 'admin',
+    fields: { id: uuidish(), drink_id: uuidish(), name: text(60), notes: text(220), options: fc.oneof(fc.dictionary(fc.string({ maxLength: 20 }), text(20), { maxKeys: 3 }), anyJson) },
+  },
   { method: 'PATCH', path: '/api/admin/orders/:id', role: 'admin', fields: { status: statusValue }, destructive: true },
   { method: 'GET', path: '/api/admin/drinks', role: 'admin' },
   { method: 'POST', path: '/api/admin/drinks', role: 'admin', fields: drinkFields },

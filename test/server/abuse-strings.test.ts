@@ -164,6 +164,7 @@ describe('what PostgreSQL cannot store is refused with a 400', () => {
     const guest = (await registerAs('Refused')).body;
     const attempts: [string, string, unknown, string][] = [
       ['POST', '/api/orders', { drink_id: drinkId, notes: value }, guest.access_token],
+      ['POST', '/api/admin/orders', { drink_id: drinkId, name: 'Walk-up', notes: value }, admin],
       ['POST', '/api/admin/drinks', { section_id: sectionId, name: value, ingredients: [] }, admin],
       ['POST', '/api/admin/drinks', { section_id: sectionId, name: 'Fine', ingredients: [value] }, admin],
       ['PUT', `/api/admin/drinks/${drinkId}`, { description: value }, admin],

@@ -225,6 +225,15 @@ describe('host routes answer on their contract', () => {
 
   it('the queue', async () => {
     expect((await call(server, 'GET /api/admin/orders', { token: admin, query: 'status=pending,preparing' })).status).toBe(200);
+    // A walk-up: taken, replayed, and refused (a name too long, a guest's token).
+    const drinkId = (await call(server, 'GET /api/drinks')).data!.drinks[0]!.id;
+    const walkup = { id: crypto.randomUUID(), drink_id: drinkId, name: 'Walk-up' };
+    const taken = await call(server, 'POST /api/admin/orders', { token: admin, body: walkup });
+    expect([taken.status, taken.data?.order.user_key, taken.data?.order.username]).toEqual([201, null, 'Walk-up']);
+    expect((await call(server, 'POST /api/admin/orders', { token: admin, body: walkup })).status).toBe(200);
+    expect((await call(server, 'POST /api/admin/orders', { token: admin, body: { ...walkup, id: undefined, name: 'x'.repeat(51) } })).error?.code).toBe('invalid_name');
+    expect((await call(server, 'POST /api/admin/orders', { token: guest.access_token, body: walkup })).error?.code).toBe('forbidden');
+    await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id: walkup.id }, body: { status: 'cancelled' } });
     expect((await call(server, 'GET /api/admin/orders', { token: admin, query: 'status=lost' })).error?.code).toBe('validation_failed');
     expect((await call(server, 'PATCH /api/admin/orders/:id', { token: admin, params: { id: NOWHERE }, body: { status: 'ready' } })).error?.code).toBe(
       'order_not_found',

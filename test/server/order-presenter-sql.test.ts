@@ -58,7 +58,8 @@ describe('one column list for order rows', () => {
       "SELECT proargnames AS names FROM pg_proc WHERE proname = 'place_order'",
     );
     const outNames = rows[0]!.names.filter((name) => !name.startsWith('p_'));
-    const presenterNames = ORDER_COLUMNS.split(',').map((column) => column.trim().split(/\s+AS\s+|\./i).pop()!);
+    // Commas inside parentheses (COALESCE(a, b) AS name) do not separate columns.
+    const presenterNames = ORDER_COLUMNS.split(/,(?![^(]*\))/).map((column) => column.trim().split(/\s+AS\s+|\./i).pop()!);
     expect(outNames).toEqual(['outcome', ...presenterNames]);
   });
 });
