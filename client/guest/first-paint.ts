@@ -16,7 +16,7 @@ export interface FirstPaint {
 const NOTHING_STORED: FirstPaint = { session: null, menu: null };
 
 /** Resolves null when the store cannot be read here: the app then waits for Dexie instead. */
-function read(): Promise<FirstPaint | null> {
+export function readFirstPaint(): Promise<FirstPaint | null> {
   return new Promise((resolve) => {
     let open: IDBOpenDBRequest;
     try {
@@ -25,12 +25,14 @@ function read(): Promise<FirstPaint | null> {
       resolve(null);
       return;
     }
-    // No database yet: a phone that never joined. Create none; Dexie makes it with its schema.
+    // No database yet: a phone that never joined. Create none (the open then fails with the
+    // abort); Dexie makes it, with its schema.
+    let neverMade = false;
     open.onupgradeneeded = () => {
+      neverMade = true;
       open.transaction?.abort();
-      resolve(NOTHING_STORED);
     };
-    open.onerror = () => resolve(null);
+    open.onerror = () => resolve(neverMade ? NOTHING_STORED : null);
     open.onsuccess = () => {
       const store = open.result;
       // Never hold up a newer version of the app (or its worker) upgrading the database.
@@ -64,5 +66,5 @@ let firstRead: Promise<FirstPaint | null> | undefined;
 
 /** The one read, started by whoever asks first (main.tsx, as the page starts). */
 export function firstPaint(): Promise<FirstPaint | null> {
-  return (firstRead ??= read());
+  return (firstRead ??= readFirstPaint());
 }

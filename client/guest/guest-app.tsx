@@ -12,7 +12,7 @@ import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.
 import { createGuestQueryClient } from './queries.ts';
 import { firstPaint } from './first-paint.ts';
 import type { MenuSnapshot } from './menu.ts';
-import { Loading } from './loading.tsx';
+import { LazyScreen } from './lazy-screen.tsx';
 import { MenuPage } from './menu-page.tsx';
 // Caught as the page starts: Chrome offers its install dialog once, early.
 import './install-offer.ts';
@@ -159,9 +159,9 @@ function SignedInApp({ userKey, savedMenu }: { userKey: string; savedMenu: MenuS
       <OrderNotices />
       <main>
         {onOrders ? (
-          <Suspense fallback={<Loading />}>
+          <LazyScreen>
             <OrdersPage />
-          </Suspense>
+          </LazyScreen>
         ) : (
           <MenuPage />
         )}
@@ -180,9 +180,9 @@ function JoinNeeded({ ended }: { ended: boolean }) {
     <main className="join">
       <h1>{t('join.title')}</h1>
       <p role="alert">{t(ended ? 'join.ended' : 'join.needed')}</p>
-      <Suspense fallback={<Loading />}>
+      <LazyScreen>
         <TransferCodeForm />
-      </Suspense>
+      </LazyScreen>
     </main>
   );
 }
@@ -201,9 +201,9 @@ function GuestScreens() {
 
   if (path.startsWith('/join')) {
     return (
-      <Suspense fallback={<Loading />}>
+      <LazyScreen>
         <JoinPage />
-      </Suspense>
+      </LazyScreen>
     );
   }
   if (session === undefined) return null;

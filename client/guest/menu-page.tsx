@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { lazy, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Drink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
@@ -10,7 +10,7 @@ import { useMenu } from './queries.ts';
 import { YourUsual } from './order-again.tsx';
 import { DrinkFacts, OptionChoices, chosenOptions, defaultChoices, isAvailable } from './drink-facts.tsx';
 import { barState } from './bar-state.ts';
-import { Loading } from './loading.tsx';
+import { LazyScreen } from './lazy-screen.tsx';
 
 const SUGGEST_PATH = '/suggest';
 // The questions, the taste engine and the AI bartender load when the guest asks for them.
@@ -163,9 +163,9 @@ export function MenuPage() {
   const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
   if (path === SUGGEST_PATH) {
     return (
-      <Suspense fallback={<Loading />}>
+      <LazyScreen>
         <SuggestionsPage />
-      </Suspense>
+      </LazyScreen>
     );
   }
   if (detailId) {

@@ -101,6 +101,8 @@ const en = {
   'update.later': 'Later',
   'https.notice': 'This bar runs on plain http: ordering works, but installing the app, offline use and notifications need HTTPS.',
   'loading': 'Loading…',
+  'screen.failed': 'This screen could not be loaded. Reload the app to try again.',
+  'screen.reload': 'Reload',
   // The guest's phone as it really is (issue 18): install, transfer, order again, no Background Sync.
   'install.title': 'Get the app',
   'install.lead': 'Open barback in one tap, and hear when your drink is ready even with the app closed.',
@@ -235,6 +237,8 @@ const fr: Record<Key, string> = {
   'update.later': 'Plus tard',
   'https.notice': 'Ce bar fonctionne en http simple : commander marche, mais installer l’app, l’utiliser hors ligne et les notifications demandent HTTPS.',
   'loading': 'Chargement…',
+  'screen.failed': 'Cet écran n’a pas pu être chargé. Rechargez l’application pour réessayer.',
+  'screen.reload': 'Recharger',
   'install.title': 'Installer l’app',
   'install.lead': 'Ouvrez barback d’un geste, et soyez prévenu quand votre verre est prêt, même app fermée.',
   'install.button': 'Installer l’app',
