@@ -10,8 +10,7 @@ import { barState } from './bar-state.ts';
 import { sessionEnded } from './session-ended.ts';
 import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
 import { createGuestQueryClient } from './queries.ts';
-import { firstPaint } from './first-paint.ts';
-import type { MenuSnapshot } from './menu.ts';
+import { firstPaint, type FirstPaint } from './first-paint.ts';
 import { LazyScreen } from './lazy-screen.tsx';
 import { MenuPage } from './menu-page.tsx';
 // Caught as the page starts: Chrome offers its install dialog once, early.
@@ -138,11 +137,11 @@ function NavLink({ to, label, active }: { to: string; label: string; active: boo
   );
 }
 
-function SignedInApp({ userKey, savedMenu }: { userKey: string; savedMenu: MenuSnapshot | null }) {
+function SignedInApp({ userKey, first }: { userKey: string; first: FirstPaint | null }) {
   const t = useT();
   const path = usePath();
-  // The first paint's menu seeds the cache once; from then on the store's bridge keeps it.
-  const queryClient = useMemo(() => createGuestQueryClient(savedMenu), []);
+  // The first paint's read seeds the cache once; from then on the store's bridges keep it.
+  const queryClient = useMemo(() => createGuestQueryClient(first), []);
   // An effect: after the menu has been committed.
   useEffect(() => startLazily(async () => (await import('./runtime.ts')).startGuestRuntime(queryClient), 'guest runtime'), [queryClient, userKey]);
   const onOrders = path.startsWith('/orders');
@@ -212,7 +211,9 @@ function GuestScreens() {
     navigate('/menu', { replace: true });
     return null;
   }
-  return <SignedInApp userKey={session.user.user_key} savedMenu={first?.menu ?? null} />;
+  // Only for the guest it was read for: after leaving and joining again, the orders it holds are another guest's.
+  const forThisGuest = first?.session?.user.user_key === session.user.user_key ? first : null;
+  return <SignedInApp userKey={session.user.user_key} first={forThisGuest} />;
 }
 
 export function GuestApp() {

@@ -1,6 +1,7 @@
 import { QueryClient, useQuery } from '@tanstack/react-query';
 import type { LocalOrder } from '../lib/db.ts';
 import type { MenuSnapshot } from './menu.ts';
+import type { FirstPaint } from './first-paint.ts';
 
 /**
  * The guest's server state as the screens read it: TanStack Query's cache. IndexedDB (Dexie)
@@ -14,13 +15,14 @@ import type { MenuSnapshot } from './menu.ts';
 export const MENU_KEY = ['menu'] as const;
 export const ORDERS_KEY = ['orders'] as const;
 
-/** One cache per signed-in guest, holding the menu the first paint read (if any). */
-export function createGuestQueryClient(savedMenu: MenuSnapshot | null): QueryClient {
+/** One cache per signed-in guest, holding what the first paint read for them (if anything). */
+export function createGuestQueryClient(first: FirstPaint | null): QueryClient {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: true, refetchOnReconnect: true } },
   });
-  // Dated 0, so it counts as stale: shown at once, revalidated as soon as the menu mounts.
-  if (savedMenu) queryClient.setQueryData(MENU_KEY, savedMenu, { updatedAt: 0 });
+  // Dated 0, so they count as stale: shown at once, read again as soon as a screen mounts.
+  if (first?.menu) queryClient.setQueryData(MENU_KEY, first.menu, { updatedAt: 0 });
+  if (first) queryClient.setQueryData(ORDERS_KEY, first.orders, { updatedAt: 0 });
   return queryClient;
 }
 

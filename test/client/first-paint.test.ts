@@ -5,6 +5,8 @@ import { db } from '../../client/lib/db.ts';
 import { loadSession, saveSession } from '../../client/lib/session.ts';
 import { readFirstPaint } from '../../client/guest/first-paint.ts';
 import { readMenu } from '../../client/guest/menu-store.ts';
+import { readOrders } from '../../client/guest/order-store.ts';
+import { enqueueOrder } from '../../client/guest/outbox.ts';
 
 /**
  * The menu's first paint reads the phone's store without Dexie (client/guest/first-paint.ts):
@@ -18,7 +20,7 @@ const drink = (id: string, isActive: boolean) =>
 
 describe('the first paint read', () => {
   it('on a phone that never joined reads nothing and makes no database; Dexie then makes its own', async () => {
-    await expect(readFirstPaint()).resolves.toEqual({ session: null, menu: null });
+    await expect(readFirstPaint()).resolves.toEqual({ session: null, menu: null, orders: [] });
     expect((await indexedDB.databases()).map((database) => database.name)).not.toContain('barback');
     await db.meta.put({ key: 'probe', value: 1 });
     await expect(db.meta.get('probe')).resolves.toEqual({ key: 'probe', value: 1 });
@@ -28,16 +30,21 @@ describe('the first paint read', () => {
   it('with a session but no saved menu yet, has the session and no menu', async () => {
     await saveSession({ access_token: 'a', refresh_token: 'r', expires_in: 900 }, { user_key: 'u-1', username: 'Sam' });
     const first = await readFirstPaint();
-    expect(first).toEqual({ session: await loadSession(), menu: null });
+    expect(first).toEqual({ session: await loadSession(), menu: null, orders: [] });
     expect(first?.session?.user.username).toBe('Sam');
   });
 
-  it('reads the session and the menu Dexie saved, as the store shows them (drinks off the menu left out)', async () => {
+  it('reads the session, the menu and the orders Dexie saved, as the store shows them (drinks off the menu left out, newest order first)', async () => {
+    for (const id of ['d-1', 'd-2', 'd-3']) {
+      await enqueueOrder({ id, name: `Drink ${id}` }, null);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // distinct created_at
+    }
     await db.menu.put({ key: 'sections', etag: '"s"', data: [section], fetched_at: new Date().toISOString() });
     await db.menu.put({ key: 'drinks', etag: '"d"', data: [drink('d-1', true), drink('d-2', false)], fetched_at: new Date().toISOString() });
     const first = await readFirstPaint();
-    expect(first).toEqual({ session: await loadSession(), menu: await readMenu() });
+    expect(first).toEqual({ session: await loadSession(), menu: await readMenu(), orders: await readOrders() });
     expect(first?.menu?.drinks.map((shown) => shown.id)).toEqual(['d-1']);
+    expect(first?.orders.map((order) => order.drink_id)).toEqual(['d-3', 'd-2', 'd-1']);
     expect(first?.menu?.loaded).toBe(true);
   });
 
@@ -47,6 +54,6 @@ describe('the first paint read', () => {
     // A connection left open would block the delete (and a newer version's upgrade) forever.
     await db.delete();
     await db.open();
-    await expect(readFirstPaint()).resolves.toEqual({ session: null, menu: null });
+    await expect(readFirstPaint()).resolves.toEqual({ session: null, menu: null, orders: [] });
   });
 });
