@@ -195,6 +195,8 @@ function GuestScreens() {
   // blank page. A phone whose store could not be read without Dexie waits for Dexie.
   const [watched, setWatched] = useState<StoredSession | null | undefined>(undefined);
   useEffect(() => startLazily(async () => (await import('./runtime.ts')).watchGuestSession(setWatched), 'guest session'), []);
+  // Here, not in GuestApp: effects of this component run once the first screen (the menu) is committed.
+  useEffect(registerServiceWorker, []);
   const session = watched !== undefined ? watched : first?.session;
   const ended = useSignal(sessionEnded);
 
@@ -221,7 +223,6 @@ export function GuestApp() {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
-  useEffect(registerServiceWorker, []);
   // Nothing until the phone's store has answered (a few milliseconds): no flash of the join prompt.
   return (
     <Suspense fallback={null}>
