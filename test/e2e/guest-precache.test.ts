@@ -80,6 +80,23 @@ describe.skipIf(!browserAvailable())('what a guest phone downloads and keeps', (
     }
   });
 
+  it('a screen whose code cannot be loaded says so and offers a reload; the rest of the app stays', async () => {
+    // No worker here (it would answer from its precache): the chunk's request simply fails.
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US', serviceWorkers: 'block', hasTouch: true });
+    await context.route(/\/assets\/suggestions-[^/]*\.js$/, (route) => route.abort());
+    try {
+      const guest = await GuestPage.open(context, server.url);
+      await guest.join(await server.newJoinUrl(), 'Broken Bea');
+      await guest.page.getByRole('button', { name: 'What should I drink?' }).click();
+      await expect.poll(() => guest.page.getByRole('alert').filter({ hasText: 'This screen could not be loaded' }).count(), { timeout: 15_000 }).toBe(1);
+      await expect(guest.page.getByRole('button', { name: 'Reload' }).isVisible()).resolves.toBe(true);
+      await guest.gotoMenu();
+      expect(await guest.drinks().count()).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("the host's browser keeps the dashboard chunk once it has loaded it, and opens /admin with the server gone", async () => {
     const context = await phoneContext(browser, { width: 1024, height: 768 });
     // Any app page registers the worker (here the guest app's, before the host signs in).
