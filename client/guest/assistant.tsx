@@ -8,8 +8,7 @@ import { useLocale, useTranslator } from '../i18n/translator.ts';
 import { ApiError, requestJson, type ApiErrorCode } from '../lib/http.ts';
 import { navigate } from '../lib/router.ts';
 import { accessToken, refreshSession } from '../lib/session.ts';
-import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './drain-scheduler.ts';
+import { placeOrder } from './place-order.ts';
 
 /**
  * The AI bartender, when the host has a model: the conversation lives in this component only
@@ -81,8 +80,7 @@ function Proposal({ proposal }: { proposal: ChatProposal }) {
   async function order() {
     if (state !== 'offered') return;
     setState('ordering');
-    await enqueueOrder({ id: proposal.drink_id, name: proposal.name }, null);
-    void afterEnqueue();
+    await placeOrder({ id: proposal.drink_id, name: proposal.name }, null);
     setState('ordered');
   }
   return (

@@ -1,21 +1,46 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { loadSession } from '../lib/session.ts';
+import { Suspense, lazy, use, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { StoredSession } from '../lib/db.ts';
 import { navigate, usePath } from '../lib/router.ts';
 import { useLocale } from '../i18n/translator.ts';
 import { useT } from './i18n.ts';
-import { useLive } from './use-live.ts';
-import { startGuestRuntime } from './runtime.ts';
 import { connection } from './connection.ts';
 import { calledBanner, readyBanner, recallBanner } from './ready-announcer.ts';
 import { barState } from './bar-state.ts';
 import { sessionEnded } from './session-ended.ts';
 import { registerServiceWorker, useServiceWorkerUpdate } from './service-worker.ts';
-import { startBadgeSync } from './badge.ts';
-import { TransferCodeForm } from './transfer-code.tsx';
-import { JoinPage } from './join-page.tsx';
+import { createGuestQueryClient } from './queries.ts';
+import { firstPaint, type FirstPaint } from './first-paint.ts';
+import { LazyScreen } from './lazy-screen.tsx';
 import { MenuPage } from './menu-page.tsx';
-import { OrdersPage } from './orders-page.tsx';
+// Caught as the page starts: Chrome offers its install dialog once, early.
+import './install-offer.ts';
+
+/**
+ * What the guest's phone runs before the menu shows is this file and the menu page: the menu
+ * paints from the phone's saved copy (first-paint.ts), and everything else loads after it —
+ * the store (Dexie) and the runtime that keeps the app current (runtime.ts), the other
+ * screens on first use. The service worker precaches every chunk, so all of it opens offline.
+ */
+const OrdersPage = lazy(() => import('./orders-page.tsx').then((module) => ({ default: module.OrdersPage })));
+const JoinPage = lazy(() => import('./join-page.tsx').then((module) => ({ default: module.JoinPage })));
+const TransferCodeForm = lazy(() => import('./transfer-code.tsx').then((module) => ({ default: module.TransferCodeForm })));
+
+/** Starts something from a lazily loaded module; the stop function works before it has loaded too. */
+function startLazily(start: () => Promise<() => void>, what: string): () => void {
+  let stopped = false;
+  let stop: (() => void) | undefined;
+  start()
+    .then((started) => {
+      if (stopped) started();
+      else stop = started;
+    })
+    .catch((error: unknown) => console.error(what, error));
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
 
 function useSignal<T>(signal: { value: T; subscribe: (listener: (value: T) => void) => () => void }): T {
   return useSyncExternalStore(signal.subscribe, () => signal.value);
@@ -112,15 +137,13 @@ function NavLink({ to, label, active }: { to: string; label: string; active: boo
   );
 }
 
-function SignedInApp({ userKey }: { userKey: string }) {
+function SignedInApp({ userKey, first }: { userKey: string; first: FirstPaint | null }) {
   const t = useT();
   const path = usePath();
-  const queryClient = useMemo(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: true, refetchOnReconnect: true } } }),
-    [],
-  );
-  useEffect(() => startGuestRuntime(queryClient), [queryClient, userKey]);
-  useEffect(startBadgeSync, [userKey]);
+  // The first paint's read seeds the cache once; from then on the store's bridges keep it.
+  const queryClient = useMemo(() => createGuestQueryClient(first), []);
+  // An effect: after the menu has been committed.
+  useEffect(() => startLazily(async () => (await import('./runtime.ts')).startGuestRuntime(queryClient), 'guest runtime'), [queryClient, userKey]);
   const onOrders = path.startsWith('/orders');
   return (
     <QueryClientProvider client={queryClient}>
@@ -133,7 +156,15 @@ function SignedInApp({ userKey }: { userKey: string }) {
       <BarBanner />
       <ReadyBanner />
       <OrderNotices />
-      <main>{onOrders ? <OrdersPage /> : <MenuPage />}</main>
+      <main>
+        {onOrders ? (
+          <LazyScreen>
+            <OrdersPage />
+          </LazyScreen>
+        ) : (
+          <MenuPage />
+        )}
+      </main>
       <nav className="tabs" aria-label={t('nav.label')}>
         <NavLink to="/menu" label={t('nav.menu')} active={!onOrders} />
         <NavLink to="/orders" label={t('nav.orders')} active={onOrders} />
@@ -148,29 +179,54 @@ function JoinNeeded({ ended }: { ended: boolean }) {
     <main className="join">
       <h1>{t('join.title')}</h1>
       <p role="alert">{t(ended ? 'join.ended' : 'join.needed')}</p>
-      <TransferCodeForm />
+      <LazyScreen>
+        <TransferCodeForm />
+      </LazyScreen>
     </main>
   );
 }
 
-export function GuestApp() {
+function GuestScreens() {
   const path = usePath();
-  const locale = useLocale();
-  // null, not undefined, once read: undefined means "still loading", and a phone with no
-  // session (never joined, or the guest left) must see the join prompt, not a blank page.
-  const session = useLive(async () => (await loadSession()) ?? null, []);
-  const ended = useSignal(sessionEnded);
-  useEffect(() => {
-    document.documentElement.lang = locale;
-  }, [locale]);
+  const first = use(firstPaint());
+  // From the store's live query once it has loaded (after this first commit); until then the
+  // first paint's read. null, not undefined, once read: undefined means "still loading", and a
+  // phone with no session (never joined, or the guest left) must see the join prompt, not a
+  // blank page. A phone whose store could not be read without Dexie waits for Dexie.
+  const [watched, setWatched] = useState<StoredSession | null | undefined>(undefined);
+  useEffect(() => startLazily(async () => (await import('./runtime.ts')).watchGuestSession(setWatched), 'guest session'), []);
+  // Here, not in GuestApp: effects of this component run once the first screen (the menu) is committed.
   useEffect(registerServiceWorker, []);
+  const session = watched !== undefined ? watched : first?.session;
+  const ended = useSignal(sessionEnded);
 
-  if (path.startsWith('/join')) return <JoinPage />;
+  if (path.startsWith('/join')) {
+    return (
+      <LazyScreen>
+        <JoinPage />
+      </LazyScreen>
+    );
+  }
   if (session === undefined) return null;
   if (!session) return <JoinNeeded ended={ended} />;
   if (path === '/') {
     navigate('/menu', { replace: true });
     return null;
   }
-  return <SignedInApp userKey={session.user.user_key} />;
+  // Only for the guest it was read for: after leaving and joining again, the orders it holds are another guest's.
+  const forThisGuest = first?.session?.user.user_key === session.user.user_key ? first : null;
+  return <SignedInApp userKey={session.user.user_key} first={forThisGuest} />;
+}
+
+export function GuestApp() {
+  const locale = useLocale();
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  // Nothing until the phone's store has answered (a few milliseconds): no flash of the join prompt.
+  return (
+    <Suspense fallback={null}>
+      <GuestScreens />
+    </Suspense>
+  );
 }

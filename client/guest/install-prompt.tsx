@@ -3,6 +3,7 @@ import { useT } from './i18n.ts';
 import { useOrders } from './queries.ts';
 import { currentTraits, isIosBrowserTab } from './push-subscription.ts';
 import { TransferCodeShow } from './transfer-code.tsx';
+import { INSTALL_DISMISSED_KEY, installPrompt, installedFromHere, noteInstalled, subscribeInstallOffer, takeInstallPrompt } from './install-offer.ts';
 import './phone.css';
 
 /**
@@ -12,33 +13,6 @@ import './phone.css';
  * Add to Home Screen steps and why. Either way a transfer code carries the session across,
  * since an iPhone's Home Screen app does not share Safari's storage.
  */
-interface BeforeInstallPromptEvent extends Event {
-  prompt(): Promise<void>;
-  readonly userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
-}
-
-export const INSTALL_DISMISSED_KEY = 'barback.install.dismissed';
-
-let deferred: BeforeInstallPromptEvent | null = null;
-let installedHere = false;
-const listeners = new Set<() => void>();
-const changed = () => listeners.forEach((listener) => listener());
-const subscribe = (listener: () => void) => {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-};
-
-// Chrome fires this once, early (often before the first render): keep it for after the first order.
-window.addEventListener('beforeinstallprompt', (event) => {
-  event.preventDefault();
-  deferred = event as BeforeInstallPromptEvent;
-  changed();
-});
-window.addEventListener('appinstalled', () => {
-  deferred = null;
-  installedHere = true;
-  changed();
-});
 
 /** Running as the installed app (Home Screen / app window), where installing makes no sense. */
 export function isInstalledApp(): boolean {
@@ -86,8 +60,8 @@ function IosSteps() {
 
 export function InstallCard() {
   const t = useT();
-  const prompt = useSyncExternalStore(subscribe, () => deferred);
-  const installed = useSyncExternalStore(subscribe, () => installedHere);
+  const prompt = useSyncExternalStore(subscribeInstallOffer, installPrompt);
+  const installed = useSyncExternalStore(subscribeInstallOffer, installedFromHere);
   const orders = useOrders().data?.length;
   const [dismissed, setDismissed] = useState(() => localStorage.getItem(INSTALL_DISMISSED_KEY) === '1');
   const [open, setOpen] = useState(false);
@@ -102,15 +76,11 @@ export function InstallCard() {
 
   async function install() {
     setOpen(true);
-    if (!prompt) return;
-    deferred = null; // a prompt event can be used once
-    changed();
-    await prompt.prompt();
-    const choice = await prompt.userChoice.catch(() => ({ outcome: 'dismissed' as const }));
-    if (choice.outcome === 'accepted') {
-      installedHere = true;
-      changed();
-    }
+    const taken = takeInstallPrompt();
+    if (!taken) return;
+    await taken.prompt();
+    const choice = await taken.userChoice.catch(() => ({ outcome: 'dismissed' as const }));
+    if (choice.outcome === 'accepted') noteInstalled();
   }
   function later() {
     localStorage.setItem(INSTALL_DISMISSED_KEY, '1');

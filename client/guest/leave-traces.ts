@@ -1,5 +1,5 @@
 import { clearReadyBadge } from './badge.ts';
-import { INSTALL_DISMISSED_KEY } from './install-prompt.tsx';
+import { INSTALL_DISMISSED_KEY } from './install-offer.ts';
 
 /**
  * What leaving the bar removes from the phone besides the session and the saved orders

@@ -1,17 +1,30 @@
-import { useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { lazy, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Drink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
 import { navigate, usePath } from '../lib/router.ts';
 import { useT } from './i18n.ts';
-import { fetchDrink, matchesSearch } from './menu-store.ts';
-import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './drain-scheduler.ts';
+import { fetchDrink, matchesSearch } from './menu.ts';
+import { placeOrder } from './place-order.ts';
 import { useMenu } from './queries.ts';
 import { YourUsual } from './order-again.tsx';
-import { SUGGEST_PATH, SuggestionsPage, SuggestButton } from './suggestions.tsx';
 import { DrinkFacts, OptionChoices, chosenOptions, defaultChoices, isAvailable } from './drink-facts.tsx';
 import { barState } from './bar-state.ts';
+import { LazyScreen } from './lazy-screen.tsx';
+
+const SUGGEST_PATH = '/suggest';
+// The questions, the taste engine and the AI bartender load when the guest asks for them.
+const SuggestionsPage = lazy(() => import('./suggestions.tsx').then((module) => ({ default: module.SuggestionsPage })));
+
+/** The menu's way in: "What should I drink?". */
+function SuggestButton() {
+  const t = useT();
+  return (
+    <button type="button" className="wide suggest-open" onClick={() => navigate(SUGGEST_PATH)}>
+      {t('menu.suggest')}
+    </button>
+  );
+}
 
 /** While the bar is closed, order buttons stay visible but disabled: the menu is still worth reading. */
 function useBarClosed(): boolean {
@@ -41,8 +54,7 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
     }
     setBusy(true);
     const trimmed = note.trim();
-    await enqueueOrder({ id: drink.id, name: drink.name }, trimmed === '' ? null : trimmed, options);
-    void afterEnqueue();
+    await placeOrder({ id: drink.id, name: drink.name }, trimmed === '' ? null : trimmed, options);
     onClose();
     navigate('/orders');
   }
@@ -149,7 +161,13 @@ export function MenuPage() {
   const closed = useBarClosed();
 
   const sheet = ordering && <OrderSheet drink={ordering} onClose={() => setOrdering(null)} />;
-  if (path === SUGGEST_PATH) return <SuggestionsPage />;
+  if (path === SUGGEST_PATH) {
+    return (
+      <LazyScreen>
+        <SuggestionsPage />
+      </LazyScreen>
+    );
+  }
   if (detailId) {
     return (
       <>

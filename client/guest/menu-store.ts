@@ -1,8 +1,7 @@
-import type { ApiAnswer } from '../../shared/schemas/api.ts';
-import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
+import type { Drink, Section } from '../../shared/schemas/menu.ts';
 import { db, type MenuEntry } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
-import { allergenName } from '../../shared/allergens.ts';
+import { menuSnapshot, type MenuSnapshot } from './menu.ts';
 
 /**
  * The menu as last seen lives in Dexie, so it shows at once (and offline); each revalidation
@@ -32,40 +31,30 @@ export async function refreshMenu(): Promise<boolean> {
   return sections || drinks;
 }
 
-export interface MenuSnapshot {
-  sections: Section[];
-  drinks: Drink[];
-  /** false until a menu has ever been stored. */
-  loaded: boolean;
-}
-
 export async function readMenu(): Promise<MenuSnapshot> {
   const [sections, drinks] = await Promise.all([db.menu.get('sections'), db.menu.get('drinks')]);
-  return {
-    sections: (sections?.data ?? []) as Section[],
-    drinks: ((drinks?.data ?? []) as Drink[]).filter((drink) => drink.is_active),
-    loaded: Boolean(sections && drinks),
-  };
+  return menuSnapshot(sections, drinks);
 }
+
+/** The menu query's fetch: revalidate, then the stored copy; the images warmed behind. */
+export async function revalidateMenu(): Promise<MenuSnapshot> {
+  await refreshMenu();
+  const menu = await readMenu();
+  void warmImages(menu.drinks);
+  return menu;
+}
+
+const IMAGE_CACHE = 'barback-images';
 
 /**
- * Search by name, ingredient or allergen (in English or French: "egg" and "œuf" both find a
- * sour), and "alcohol-free" / "sans alcool"; case- and accent-insensitive.
+ * Puts every drink image in the worker's image cache now, so the menu looks complete offline
+ * even for drinks the guest never scrolled to.
  */
-export function matchesSearch(drink: Drink, query: string): boolean {
-  const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/œ/g, 'oe').toLowerCase();
-  const needle = fold(query.trim());
-  if (!needle) return true;
-  const words = [
-    drink.name,
-    ...drink.ingredients,
-    ...(drink.allergens ?? []).flatMap((id) => [allergenName(id, 'en'), allergenName(id, 'fr')]),
-    ...(drink.alcohol_free ? ['alcohol-free', 'alcohol free', 'non-alcoholic', 'sans alcool'] : []),
-  ];
-  return words.some((word) => fold(word).includes(needle));
-}
-
-export async function fetchDrink(id: string): Promise<DrinkWithRecipe> {
-  const answer = await requestJson<ApiAnswer<'GET /api/drinks/:id'>>(`/api/drinks/${encodeURIComponent(id)}`);
-  return answer.drink;
+async function warmImages(drinks: Drink[]): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  const cache = await caches.open(IMAGE_CACHE);
+  for (const drink of drinks) {
+    if (!drink.image_url || (await cache.match(drink.image_url))) continue;
+    await cache.add(drink.image_url).catch(() => undefined);
+  }
 }

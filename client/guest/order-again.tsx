@@ -2,8 +2,7 @@ import { useState } from 'react';
 import type { LocalOrder } from '../lib/db.ts';
 import { navigate } from '../lib/router.ts';
 import { useT } from './i18n.ts';
-import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './drain-scheduler.ts';
+import { placeOrder } from './place-order.ts';
 import { useOrders } from './queries.ts';
 import { usualOf } from './usual.ts';
 
@@ -11,9 +10,8 @@ import { usualOf } from './usual.ts';
  * "Order again" and "Your usual": the same drink and note in one tap, through the outbox like
  * any order (so it works offline and is sent exactly once).
  */
-async function again(order: Pick<LocalOrder, 'drink_id' | 'drink_name' | 'notes'>): Promise<void> {
-  await enqueueOrder({ id: order.drink_id, name: order.drink_name }, order.notes);
-  void afterEnqueue();
+function again(order: Pick<LocalOrder, 'drink_id' | 'drink_name' | 'notes'>): Promise<void> {
+  return placeOrder({ id: order.drink_id, name: order.drink_name }, order.notes);
 }
 
 export function OrderAgainButton({ order }: { order: LocalOrder }) {

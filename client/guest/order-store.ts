@@ -47,6 +47,11 @@ export const catchUp = singleFlight(async (): Promise<OrderChange[]> => {
   return changed;
 });
 
+/** The guest's orders on the phone, queued and failed ones included, newest first. */
+export function readOrders(): Promise<LocalOrder[]> {
+  return db.orders.orderBy('created_at').reverse().toArray();
+}
+
 export type EventOutcome = 'applied' | 'stale' | 'gap';
 
 /**

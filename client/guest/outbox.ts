@@ -2,11 +2,11 @@ import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 import { db, type LocalOrder, type OutboxItem } from '../lib/db.ts';
-import { ApiError } from '../lib/http.ts';
+import { ApiError, SessionEndedError } from '../lib/http.ts';
 import { newId } from '../lib/ids.ts';
 import { withLock } from '../lib/locks.ts';
 import { isNewer } from '../lib/versions.ts';
-import { SessionEndedError, authedRequest } from '../lib/session.ts';
+import { authedRequest } from '../lib/session.ts';
 
 /**
  * The outbox: an order is written to the phone (outbox + orders, status `queued`) before

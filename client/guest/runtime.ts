@@ -1,22 +1,28 @@
 import { onlineManager, type QueryClient } from '@tanstack/react-query';
+import type { StoredSession } from '../lib/db.ts';
+import { loadSession } from '../lib/session.ts';
 import { noteReachable, onReachabilityChange, probe, probeWhileUnreachable } from '../lib/reachability.ts';
 import { showConnection, startHeartbeat } from './connection.ts';
 import { kickDrain } from './drain-scheduler.ts';
 import { runCatchUp } from './order-sync.ts';
 import { refreshBar } from './bar-state.ts';
 import { renewPushSubscription } from './push-subscription.ts';
+import { startStoreBridges } from './store-bridge.ts';
+import { startBadgeSync } from './badge.ts';
+import { watchStore } from './use-live.ts';
 
 /**
  * What keeps the guest app honest while it is open, as wiring only: which moments (the server
  * back, the network back, the app shown again, start-up) set off which work. Each piece is
- * owned elsewhere: the indicator and heartbeat (connection.ts), the outbox drains
- * (drain-scheduler.ts), the orders' catch-up (order-sync.ts), the live channels
- * (live-subscriptions.ts), the ready announcements (ready-announcer.ts), the bar's state
- * (bar-state.ts).
+ * owned elsewhere: the store → cache bridges (store-bridge.ts), the indicator and heartbeat
+ * (connection.ts), the outbox drains (drain-scheduler.ts), the orders' catch-up
+ * (order-sync.ts), the live channels (live-subscriptions.ts), the ready announcements
+ * (ready-announcer.ts), the bar's state (bar-state.ts), the icon's badge (badge.ts).
+ * guest-app.tsx loads this module after the menu's first paint.
  */
 export function startGuestRuntime(queryClient: QueryClient): () => void {
   const abort = new AbortController();
-  const stops: (() => void)[] = [];
+  const stops: (() => void)[] = [startStoreBridges(queryClient), startBadgeSync()];
 
   // TanStack Query follows the server's reachability, not the browser's online flag.
   onlineManager.setEventListener((setOnline) => onReachabilityChange(setOnline));
@@ -68,4 +74,12 @@ export function startGuestRuntime(queryClient: QueryClient): () => void {
   stops.push(() => clearTimeout(timer));
   stops.push(() => abort.abort());
   return () => stops.forEach((stop) => stop());
+}
+
+/**
+ * The guest's session as it changes on the phone, whoever wrote it (joined, moved in by a
+ * transfer code, refused by the server, left the bar, another tab); null when not joined.
+ */
+export function watchGuestSession(onChange: (session: StoredSession | null) => void): () => void {
+  return watchStore(async () => (await loadSession()) ?? null, onChange);
 }

@@ -1,30 +1,37 @@
 import { useEffect, useState } from 'react';
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 import { navigate } from '../lib/router.ts';
 
 /**
  * Registers the worker (the CSP allows no inline registration script) and surfaces a waiting
  * update. The new version takes over only when the guest taps "Update now" — never a reload
- * in the middle of ordering.
+ * in the middle of ordering. Registration runs after the first paint (an effect), and
+ * workbox-window is loaded then, not before the menu.
  */
+let registering = false;
 let workbox: Workbox | undefined;
 const waitingListeners = new Set<(waiting: boolean) => void>();
 let waiting = false;
 
 export function registerServiceWorker(): void {
-  if (workbox || !('serviceWorker' in navigator) || !window.isSecureContext) return;
-  workbox = new Workbox('/sw.js', { scope: '/' });
-  workbox.addEventListener('waiting', () => {
-    waiting = true;
-    for (const listener of waitingListeners) listener(true);
-  });
+  if (registering || !('serviceWorker' in navigator) || !window.isSecureContext) return;
+  registering = true;
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent<{ type?: string; url?: string }>) => {
     if (event.data?.type === 'OPEN' && event.data.url) {
       const url = new URL(event.data.url);
       navigate(`${url.pathname}${url.hash}`);
     }
   });
-  void workbox.register();
+  void import('workbox-window')
+    .then(({ Workbox }) => {
+      workbox = new Workbox('/sw.js', { scope: '/' });
+      workbox.addEventListener('waiting', () => {
+        waiting = true;
+        for (const listener of waitingListeners) listener(true);
+      });
+      return workbox.register();
+    })
+    .catch((error: unknown) => console.error('service worker registration', error));
 }
 
 export function useServiceWorkerUpdate(): { waiting: boolean; apply: () => void } {

@@ -1,5 +1,5 @@
 import { Signal } from '../lib/signal.ts';
-import { SessionEndedError } from '../lib/session.ts';
+import { SessionEndedError } from '../lib/http.ts';
 
 /** The session was refused by the server: the guest must join again. */
 export const sessionEnded = new Signal<boolean>(false);

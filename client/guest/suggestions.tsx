@@ -3,27 +3,14 @@ import { NO_ANSWERS, type TasteAnswers, type TasteQuestion } from '../../shared/
 import { reasonLine, tasteMessages, type TasteKey } from '../i18n/taste.ts';
 import { useTranslator } from '../i18n/translator.ts';
 import { navigate } from '../lib/router.ts';
-import { enqueueOrder } from './outbox.ts';
-import { afterEnqueue } from './drain-scheduler.ts';
+import { placeOrder } from './place-order.ts';
 import { forgetAnswers, loadAnswers, saveAnswers, suggestFromPhone } from './taste-store.ts';
 import { useLive } from './use-live.ts';
 import { AssistantPanel } from './assistant.tsx';
 import './suggestions.css';
 
-export const SUGGEST_PATH = '/suggest';
-
 export function useTasteT() {
   return useTranslator(tasteMessages);
-}
-
-/** The menu's way in: "What should I drink?". */
-export function SuggestButton() {
-  const t = useTasteT();
-  return (
-    <button type="button" className="wide suggest-open" onClick={() => navigate(SUGGEST_PATH)}>
-      {t('suggest.open')}
-    </button>
-  );
 }
 
 interface Choice {
@@ -96,8 +83,7 @@ function Results({ answers, onRestart }: { answers: TasteAnswers; onRestart: () 
   async function order(drink: { id: string; name: string }) {
     if (ordering) return;
     setOrdering(drink.id);
-    await enqueueOrder(drink, null);
-    void afterEnqueue();
+    await placeOrder(drink, null);
     navigate('/orders');
   }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
-import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL, normaliseTransferCode } from '../../shared/schemas/transfer.ts';
+import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL, normaliseTransferCode } from '../../shared/transfer-code.ts';
 import { clearGuestData } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
 import { authedRequest, saveSession } from '../lib/session.ts';

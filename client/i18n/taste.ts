@@ -8,7 +8,6 @@ import { createTranslator } from './translator.ts';
  * by "and", then "like the … you had") and tested as sentences in both languages.
  */
 const en = {
-  'suggest.open': 'What should I drink?',
   'suggest.title': 'What should I drink?',
   'suggest.lead': 'A few taps and the bar picks three drinks from tonight’s menu.',
   'suggest.progress': 'Question {n} of {total}',
@@ -86,7 +85,6 @@ const en = {
 type Key = keyof typeof en;
 
 const fr: Record<Key, string> = {
-  'suggest.open': 'Que boire ?',
   'suggest.title': 'Que boire ?',
   'suggest.lead': 'Quelques touches, et le bar choisit trois boissons de la carte du jour.',
   'suggest.progress': 'Question {n} sur {total}',

@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { Drink, Section } from '../../shared/schemas/menu.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import type { OrderOption } from '../../shared/schemas/menu-options.ts';
+import { DB_NAME, GUEST_SESSION_KEY } from './store-keys.ts';
 
 /**
  * The phone's own store, shared by the page and the service worker (both open the same
@@ -76,7 +77,7 @@ export class BarbackDb extends Dexie {
   auth!: EntityTable<AuthEntry, 'key'>;
   meta!: EntityTable<MetaEntry, 'key'>;
 
-  constructor(name = 'barback') {
+  constructor(name = DB_NAME) {
     super(name);
     this.version(1).stores({
       menu: 'key',
@@ -101,6 +102,6 @@ export async function setMeta(key: string, value: unknown): Promise<void> {
 /** Everything the phone knows about the guest, removed on sign-out or revocation. */
 export async function clearGuestData(): Promise<void> {
   await db.transaction('rw', [db.orders, db.outbox, db.auth, db.meta], async () => {
-    await Promise.all([db.orders.clear(), db.outbox.clear(), db.auth.delete('guest.session'), db.meta.clear()]);
+    await Promise.all([db.orders.clear(), db.outbox.clear(), db.auth.delete(GUEST_SESSION_KEY), db.meta.clear()]);
   });
 }

@@ -21,6 +21,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The server no longer knows this guest (revoked, refresh token gone): they must join again.
+ * Here rather than in session.ts so the app's first screen can tell it apart without loading
+ * the phone's store.
+ */
+export class SessionEndedError extends Error {
+  constructor() {
+    super('The session ended; join again.');
+  }
+}
+
 export interface RequestOptions {
   method?: string;
   body?: unknown;

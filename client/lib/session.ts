@@ -1,7 +1,8 @@
 import type { ApiAnswer, ApiBody } from '../../shared/schemas/api.ts';
-import { ApiError, requestJson } from './http.ts';
+import { ApiError, SessionEndedError, requestJson } from './http.ts';
 import { db, type StoredSession, type StoredUser } from './db.ts';
 import { singleFlight, withLock } from './locks.ts';
+import { GUEST_SESSION_KEY } from './store-keys.ts';
 
 /**
  * The guest's tokens, in IndexedDB so the service worker can send the outbox with them.
@@ -10,7 +11,6 @@ import { singleFlight, withLock } from './locks.ts';
  * across the page, other tabs and the worker. Inside the lock the stored session is read again:
  * if someone else already rotated it, that fresh pair is used instead of refreshing twice.
  */
-export const GUEST_SESSION_KEY = 'guest.session';
 const REFRESH_LOCK = 'barback-auth-refresh';
 /** Refresh a minute early, so a token never expires on the way to the server. */
 const EARLY_MS = 60_000;
@@ -31,13 +31,6 @@ export async function saveSession(tokens: TokenAnswer, user: StoredUser): Promis
   };
   await db.auth.put({ key: GUEST_SESSION_KEY, value: session });
   return session;
-}
-
-/** The server no longer knows this guest (revoked, refresh token gone): they must join again. */
-export class SessionEndedError extends Error {
-  constructor() {
-    super('The session ended; join again.');
-  }
 }
 
 async function refreshUnderLock(staleAccessToken: string | undefined): Promise<StoredSession> {

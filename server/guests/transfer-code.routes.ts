@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { normaliseTransferCode, transferBody } from '../../shared/schemas/transfer.ts';
+import { transferBody } from '../../shared/schemas/transfer.ts';
+import { normaliseTransferCode } from '../../shared/transfer-code.ts';
 import type { Deps } from '../context.ts';
 import { clientAddress } from '../http/client-address.ts';
 import { RateLimiter, failsWith } from '../http/rate-limit.ts';

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { RegisterResponse } from '../../shared/schemas/guests.ts';
-import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL, type TransferCodeResponse } from '../../shared/schemas/transfer.ts';
+import type { TransferCodeResponse } from '../../shared/schemas/transfer.ts';
+import { TRANSFER_CODE_PATTERN, TRANSFER_CODE_TTL } from '../../shared/transfer-code.ts';
 import type { Database } from '../db/database.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { AppError } from '../http/errors.ts';

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { registerResponse } from './guests.ts';
-
-/** A transfer code: six digits, shown in the browser and typed into the installed app. */
-export const TRANSFER_CODE_PATTERN = /^[0-9]{6}$/;
-/** Seconds a transfer code lives. */
-export const TRANSFER_CODE_TTL = 600;
+import { TRANSFER_CODE_PATTERN } from '../transfer-code.ts';
 
 /** POST /api/auth/transfer-code (guest) → 201. */
 export const transferCodeResponse = z.strictObject({
@@ -25,8 +21,3 @@ export type TransferBody = z.infer<typeof transferBody>;
 /** The answer is registration's, for the guest who made the code. */
 export const transferResponse = registerResponse;
 export type TransferResponse = z.infer<typeof transferResponse>;
-
-/** Digits only: guests type "123 456" or paste "123-456". */
-export function normaliseTransferCode(input: string): string {
-  return input.replace(/[\s-]/g, '');
-}

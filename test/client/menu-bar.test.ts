@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { matchesSearch } from '../../client/guest/menu-store.ts';
+import { matchesSearch } from '../../client/guest/menu.ts';
 import { optionLines, parseOptionLines } from '../../client/admin/drink-extras.tsx';
 import { groupByDrink } from '../../client/admin/order-board.ts';
 import { normaliseOptionGroups, type OptionGroup } from '../../shared/schemas/menu-options.ts';

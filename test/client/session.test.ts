@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../client/lib/db.ts';
-import { SessionEndedError, accessToken, loadSession, refreshSession, saveSession } from '../../client/lib/session.ts';
+import { SessionEndedError } from '../../client/lib/http.ts';
+import { accessToken, loadSession, refreshSession, saveSession } from '../../client/lib/session.ts';
 import { freePort } from '../support/net.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 import { createCode, register, type Registered } from '../server/guests-support.ts';

@@ -2,11 +2,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueryClient } from '@tanstack/react-query';
 import { db, type LocalOrder } from '../../client/lib/db.ts';
-import { ORDERS_KEY, mirrorStore, readOrders } from '../../client/guest/queries.ts';
+import { ORDERS_KEY } from '../../client/guest/queries.ts';
+import { mirrorStore } from '../../client/guest/store-bridge.ts';
+import { readOrders } from '../../client/guest/order-store.ts';
 import { enqueueOrder } from '../../client/guest/outbox.ts';
 
 /**
- * The split of client/guest/queries.ts: the phone's Dexie store stays the durable copy that the
+ * The split of client/guest/queries.ts and store-bridge.ts: the phone's Dexie store stays the durable copy that the
  * service worker and other tabs write too, and one bridge mirrors it into TanStack Query's
  * cache, so a write by anyone shows on the screens that read the cache.
  */

@@ -4,12 +4,14 @@ import { browserAvailable } from './support/chromium.ts';
 import { launchBrowser, phoneContext } from './support/browser.ts';
 import { E2eServer } from './support/e2e-server.ts';
 import { GuestPage } from './support/guest-page.ts';
+import { menuDrinks } from './support/guest-fixtures.ts';
 import { HostPage } from './support/host-page.ts';
 import { TEST_ADMIN } from '../support/server.ts';
 
 /**
  * The host dashboard is its own chunk and stays away from guests: a guest's phone neither
- * downloads it nor has its service worker precache it, while the guest app itself is precached.
+ * downloads it nor has its service worker precache it, while the guest app itself is precached,
+ * the chunks it loads after the menu's first paint included.
  * The host's own browser keeps it once loaded, so the dashboard still opens offline there.
  */
 describe.skipIf(!browserAvailable())('what a guest phone downloads and keeps', () => {
@@ -46,6 +48,53 @@ describe.skipIf(!browserAvailable())('what a guest phone downloads and keeps', (
     expect(cached.filter((url) => url.startsWith('/assets/admin-'))).toEqual([]);
     expect(requested.filter((url) => url.startsWith('/assets/admin-'))).toEqual([]);
     await context.close();
+  });
+
+  it('with the server gone, a fresh page shows the menu and opens the screens whose code loads on first use', async () => {
+    const context = await phoneContext(browser);
+    const guest = await GuestPage.open(context, server.url);
+    const [drink] = await menuDrinks(server);
+    await guest.join(await server.newJoinUrl(), 'Offline Olga');
+    await guest.waitForServiceWorker();
+    const failed: string[] = [];
+    context.on('requestfailed', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/assets/')) failed.push(request.url());
+    });
+    await server.down();
+    try {
+      // A new document: none of the lazily loaded chunks is in its module map, so each comes
+      // from the worker's precache or not at all.
+      await guest.page.reload();
+      await guest.drinks().first().waitFor({ timeout: 15_000 });
+      await guest.page.getByRole('button', { name: 'What should I drink?' }).click();
+      await guest.page.getByRole('heading', { name: 'Alcohol or not?' }).waitFor({ timeout: 15_000 });
+      await guest.gotoOrders();
+      await guest.page.getByRole('heading', { name: 'My orders' }).waitFor({ timeout: 15_000 });
+      await guest.gotoMenu();
+      const id = await guest.order(drink!.name);
+      await guest.page.locator(`[data-order-id="${id}"][data-status="queued"]`).waitFor();
+      expect(failed).toEqual([]);
+    } finally {
+      await server.up();
+      await context.close();
+    }
+  });
+
+  it('a screen whose code cannot be loaded says so and offers a reload; the rest of the app stays', async () => {
+    // No worker here (it would answer from its precache): the chunk's request simply fails.
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US', serviceWorkers: 'block', hasTouch: true });
+    await context.route(/\/assets\/suggestions-[^/]*\.js$/, (route) => route.abort());
+    try {
+      const guest = await GuestPage.open(context, server.url);
+      await guest.join(await server.newJoinUrl(), 'Broken Bea');
+      await guest.page.getByRole('button', { name: 'What should I drink?' }).click();
+      await expect.poll(() => guest.page.getByRole('alert').filter({ hasText: 'This screen could not be loaded' }).count(), { timeout: 15_000 }).toBe(1);
+      await expect(guest.page.getByRole('button', { name: 'Reload' }).isVisible()).resolves.toBe(true);
+      await guest.gotoMenu();
+      expect(await guest.drinks().count()).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it("the host's browser keeps the dashboard chunk once it has loaded it, and opens /admin with the server gone", async () => {
