@@ -71,8 +71,9 @@ export class OrderService {
       // and a replay with other options is refused there (idempotency_conflict).
       result = await this.repo.place(input);
     } catch (error) {
-      // An ingredient of this drink is out of stock (the shelf's trigger refused the insert).
-      throw outOfStockRefusal(error) ?? error;
+      // An ingredient this drink needs with these options is out of stock (the shelf's trigger
+      // refused the insert, migrations 0013 and 0021).
+      throw outOfStockRefusal(error, options.length > 0) ?? error;
     }
     switch (result.outcome) {
       case 'created':

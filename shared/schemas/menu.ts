@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanText } from './common.ts';
 import { abvInput, allergensInput, glassInput } from './menu-facts.ts';
-import { optionGroupSchema, optionGroupsInput } from './menu-options.ts';
+import { listedOptionGroupSchema, optionGroupSchema, optionGroupsInput, type ListedOptionGroup, type OptionGroup } from './menu-options.ts';
 
 const recipeSchema = z.strictObject({
   ingredients: z.array(z.strictObject({ name: cleanText(1, 100), amount: cleanText(0, 50) })).max(30),
@@ -21,7 +21,10 @@ export const drinkSchema = z.strictObject({
   image_url: z.string().nullable(),
   is_active: z.boolean(),
   updated_at: z.string(),
-  /** False while the host switched it off or an ingredient it needs is out of stock. */
+  /**
+   * False while the host switched it off or no choice of it can be made: an ingredient it needs
+   * is out of stock (a drink whose alcohol-free choice can still be made stays available).
+   */
   available: z.boolean(),
   /** The missing ingredient's name while it is out of stock, else null. */
   unavailable_reason: z.string().nullable(),
@@ -32,6 +35,72 @@ export const drinkSchema = z.strictObject({
   glass: z.string().nullable(),
 });
 export type Drink = z.infer<typeof drinkSchema>;
+
+/**
+ * A drink in the guests' menu list (GET /api/drinks), the answer every phone downloads: the
+ * fields issue 19 added are left out at their usual value (available, no reason, no options,
+ * not alcohol-free, no allergens, no ABV), and the glass, which only feeds the drawing whose URL
+ * is already there, is left out (GET /api/drinks/:id has it). The fields before issue 19 are
+ * always there. listedDrink() makes it and menuDrink() reads it back.
+ */
+export const listedDrinkSchema = drinkSchema.omit({ glass: true }).extend({
+  available: z.literal(false).optional(),
+  unavailable_reason: z.string().optional(),
+  options: z.array(listedOptionGroupSchema).optional(),
+  alcohol_free: z.literal(true).optional(),
+  allergens: z.array(z.string()).optional(),
+  abv: z.number().optional(),
+});
+export type ListedDrink = z.infer<typeof listedDrinkSchema>;
+
+/** A listed drink with its gaps filled: what the guest app works with. */
+export type MenuDrink = Omit<Drink, 'glass' | 'options'> & { options: ListedOptionGroup[] };
+
+export function listedDrink(drink: Drink): ListedDrink {
+  return {
+    id: drink.id,
+    section_id: drink.section_id,
+    name: drink.name,
+    description: drink.description,
+    ingredients: drink.ingredients,
+    image_url: drink.image_url,
+    is_active: drink.is_active,
+    updated_at: drink.updated_at,
+    ...(drink.available ? {} : { available: false as const }),
+    ...(drink.unavailable_reason === null ? {} : { unavailable_reason: drink.unavailable_reason }),
+    ...(drink.options.length > 0 ? { options: drink.options.map(listedGroup) } : {}),
+    ...(drink.alcohol_free ? { alcohol_free: true as const } : {}),
+    ...(drink.allergens.length > 0 ? { allergens: drink.allergens } : {}),
+    ...(drink.abv === null ? {} : { abv: drink.abv }),
+  };
+}
+
+function listedGroup(group: OptionGroup): ListedOptionGroup {
+  return {
+    id: group.id,
+    name: group.name,
+    ...(group.required ? { required: true as const } : {}),
+    ...(group.default === null ? {} : { default: group.default }),
+    choices: group.choices.map(({ adds: _adds, removes: _removes, ...choice }) => choice),
+  };
+}
+
+/**
+ * A stored listed drink as the app uses it. Copies stored before issue 19 lack the same fields
+ * and read the same way; a missing `alcohol_free` reads as false, so no drink is ever taken for
+ * alcohol-free without the server saying so.
+ */
+export function menuDrink(drink: ListedDrink): MenuDrink {
+  return {
+    ...drink,
+    available: drink.available ?? true,
+    unavailable_reason: drink.unavailable_reason ?? null,
+    options: drink.options ?? [],
+    alcohol_free: drink.alcohol_free ?? false,
+    allergens: drink.allergens ?? [],
+    abv: drink.abv ?? null,
+  };
+}
 
 /** A recipe as the server answers it (the request rule above also trims and bounds it). */
 const recipeView = z.strictObject({
