@@ -110,3 +110,23 @@ export function stockAnswer(groups: StockGroup[], shortages: Shortage[] | null):
   }
   return { available: reason === null, reason, outChoices };
 }
+
+/** The few facts about a drink partlyOut() needs, from any view of it. */
+interface ChoicesView {
+  is_active: boolean;
+  available: boolean;
+  options: { choices: { name: string; available?: false; unavailable_reason?: string }[] }[];
+}
+
+/**
+ * While a drink can be made but not every way (the gin is out, the alcohol-free choice is not):
+ * the first group with a choice out, the choices left in it, and the missing ingredient.
+ */
+export function partlyOut(drink: ChoicesView): { left: string[]; ingredient: string } | undefined {
+  if (!drink.is_active || !drink.available) return undefined;
+  for (const group of drink.options) {
+    const out = group.choices.find((choice) => choice.available === false);
+    if (out) return { left: group.choices.filter((choice) => choice.available !== false).map((choice) => choice.name), ingredient: out.unavailable_reason ?? '' };
+  }
+  return undefined;
+}

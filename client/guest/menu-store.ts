@@ -1,5 +1,5 @@
 import type { ApiAnswer } from '../../shared/schemas/api.ts';
-import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
+import { menuDrink, type DrinkWithRecipe, type ListedDrink, type MenuDrink, type Section } from '../../shared/schemas/menu.ts';
 import { db, type MenuEntry } from '../lib/db.ts';
 import { ApiError, requestJson } from '../lib/http.ts';
 import { allergenName } from '../../shared/allergens.ts';
@@ -8,7 +8,7 @@ import { allergenName } from '../../shared/allergens.ts';
  * The menu as last seen lives in Dexie, so it shows at once (and offline); each revalidation
  * asks with `If-None-Match`, and a 304 costs the server almost nothing.
  */
-async function revalidate<T extends Drink | Section>(key: 'sections' | 'drinks', path: string): Promise<boolean> {
+async function revalidate<T extends ListedDrink | Section>(key: 'sections' | 'drinks', path: string): Promise<boolean> {
   const cached = (await db.menu.get(key)) as MenuEntry<T> | undefined;
   const headers: Record<string, string> = cached?.etag ? { 'if-none-match': cached.etag } : {};
   let etag: string | null = null;
@@ -27,23 +27,28 @@ async function revalidate<T extends Drink | Section>(key: 'sections' | 'drinks',
 export async function refreshMenu(): Promise<boolean> {
   const [sections, drinks] = await Promise.all([
     revalidate<Section>('sections', '/api/sections'),
-    revalidate<Drink>('drinks', '/api/drinks'),
+    revalidate<ListedDrink>('drinks', '/api/drinks'),
   ]);
   return sections || drinks;
 }
 
 export interface MenuSnapshot {
   sections: Section[];
-  drinks: Drink[];
+  drinks: MenuDrink[];
   /** false until a menu has ever been stored. */
   loaded: boolean;
+}
+
+/** The drinks as stored (the list's compact form, or an older copy's), gaps filled. */
+export function storedDrinks(data: unknown[] | undefined): MenuDrink[] {
+  return ((data ?? []) as ListedDrink[]).map(menuDrink);
 }
 
 export async function readMenu(): Promise<MenuSnapshot> {
   const [sections, drinks] = await Promise.all([db.menu.get('sections'), db.menu.get('drinks')]);
   return {
     sections: (sections?.data ?? []) as Section[],
-    drinks: ((drinks?.data ?? []) as Drink[]).filter((drink) => drink.is_active),
+    drinks: storedDrinks(drinks?.data).filter((drink) => drink.is_active),
     loaded: Boolean(sections && drinks),
   };
 }
@@ -52,14 +57,14 @@ export async function readMenu(): Promise<MenuSnapshot> {
  * Search by name, ingredient or allergen (in English or French: "egg" and "œuf" both find a
  * sour), and "alcohol-free" / "sans alcool"; case- and accent-insensitive.
  */
-export function matchesSearch(drink: Drink, query: string): boolean {
+export function matchesSearch(drink: MenuDrink, query: string): boolean {
   const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/œ/g, 'oe').toLowerCase();
   const needle = fold(query.trim());
   if (!needle) return true;
   const words = [
     drink.name,
     ...drink.ingredients,
-    ...(drink.allergens ?? []).flatMap((id) => [allergenName(id, 'en'), allergenName(id, 'fr')]),
+    ...drink.allergens.flatMap((id) => [allergenName(id, 'en'), allergenName(id, 'fr')]),
     ...(drink.alcohol_free ? ['alcohol-free', 'alcohol free', 'non-alcoholic', 'sans alcool'] : []),
   ];
   return words.some((word) => fold(word).includes(needle));

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useQuery, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
-import type { Drink } from '../../shared/schemas/menu.ts';
+import type { MenuDrink } from '../../shared/schemas/menu.ts';
 import { db, type LocalOrder } from '../lib/db.ts';
 import { readMenu, refreshMenu, type MenuSnapshot } from './menu-store.ts';
 import { watchStore } from './use-live.ts';
@@ -64,7 +64,7 @@ const IMAGE_CACHE = 'barback-images';
  * Puts every drink image in the worker's image cache now, so the menu looks complete offline
  * even for drinks the guest never scrolled to.
  */
-async function warmImages(drinks: Drink[]): Promise<void> {
+async function warmImages(drinks: MenuDrink[]): Promise<void> {
   if (typeof caches === 'undefined') return;
   const cache = await caches.open(IMAGE_CACHE);
   for (const drink of drinks) {
