@@ -220,7 +220,9 @@ describe('the menu and the orders follow one rule', () => {
         options: [
           { id: 'style', name: 'Style', default: 'classic', choices: [{ id: 'classic', name: 'Classic' }, { id: 'zero', name: 'Zero', removes: ['lab RUM'], adds: ['Lab zero rum'] }] },
           { id: 'mixer', name: 'Mixer', required: true, choices: [{ id: 'cola', name: 'Cola', adds: ['Lab cola'] }, { id: 'ginger', name: 'Ginger', adds: ['Lab ginger beer'], removes: ['Lab lime'] }] },
-          { id: 'size', name: 'Size', choices: [{ id: 'single', name: 'Single' }, { id: 'double', name: 'Double', adds: ['Lab rum'] }] },
+          // Optional, no default: leaving it out is a combination of its own (with the cola and
+          // the zero rum out, the only one left).
+          { id: 'extra', name: 'Extra', choices: [{ id: 'topped', name: 'Topped', adds: ['Lab cola'] }, { id: 'float', name: 'Float', adds: ['Lab zero rum'] }] },
         ],
       },
     });
@@ -230,7 +232,7 @@ describe('the menu and the orders follow one rule', () => {
     const combos: Record<string, string>[] = [];
     for (const style of ['classic', 'zero']) {
       for (const mixer of ['cola', 'ginger']) {
-        for (const size of [undefined, 'single', 'double']) combos.push({ style, mixer, ...(size ? { size } : {}) });
+        for (const extra of [undefined, 'topped', 'float']) combos.push({ style, mixer, ...(extra ? { extra } : {}) });
       }
     }
     for (let state = 0; state < 1 << shelf.length; state += 1) {
