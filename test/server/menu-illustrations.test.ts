@@ -105,6 +105,27 @@ describe('the default menu in French (MENU_LANGUAGE=fr)', () => {
       expect(drinks.map((drink) => drink.name)).toContain('Moscow Mule');
       // The same drawings as in English: the French words name the same colours and garnishes.
       expect(negroni.image_url).toMatch(/-rocks-.*-orange_peel-i\.svg$/);
+
+      // The alcohol-free Style in French, on the French ingredient names: with the gin out, only
+      // « Sans alcool » can be made.
+      const host = await adminToken(french);
+      const gt = ((await api(french, 'GET', '/api/admin/drinks', { token: host })).body.drinks as { id: string; name: string; options: unknown }[]).find((drink) => drink.name === 'Gin & Tonic')!;
+      expect(gt.options).toEqual([
+        {
+          id: 'style',
+          name: 'Style',
+          required: false,
+          default: 'classic',
+          choices: [{ id: 'classic', name: 'Classique' }, { id: 'alcohol-free', name: 'Sans alcool', adds: ['Gin sans alcool'], removes: ['Gin'] }],
+        },
+      ]);
+      expect((await api(french, 'PUT', '/api/admin/ingredients/Gin', { token: host, body: { in_stock: false } })).status).toBe(200);
+      const listed = ((await api(french, 'GET', '/api/drinks')).body.drinks as { id: string; available?: boolean; options?: { choices: unknown[] }[] }[]).find((drink) => drink.id === gt.id)!;
+      expect(listed.available).toBeUndefined();
+      expect(listed.options![0]!.choices).toEqual([
+        { id: 'classic', name: 'Classique', available: false, unavailable_reason: 'Gin' },
+        { id: 'alcohol-free', name: 'Sans alcool' },
+      ]);
     } finally {
       await french.stop();
     }
