@@ -10,6 +10,8 @@ import { navigate } from '../lib/router.ts';
 import { accessToken, refreshSession } from '../lib/session.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './drain-scheduler.ts';
+import { startingOptions } from './drink-facts.tsx';
+import { useMenu } from './queries.ts';
 
 /**
  * The AI bartender, when the host has a model: the conversation lives in this component only
@@ -77,11 +79,13 @@ async function readEvents(response: Response, onEvent: (event: StreamEvent) => v
 
 function Proposal({ proposal }: { proposal: ChatProposal }) {
   const t = useTranslator(tasteMessages);
+  const { data: menu } = useMenu();
   const [state, setState] = useState<'offered' | 'ordering' | 'ordered'>('offered');
   async function order() {
     if (state !== 'offered') return;
     setState('ordering');
-    await enqueueOrder({ id: proposal.drink_id, name: proposal.name }, null);
+    const drink = menu?.drinks.find((candidate) => candidate.id === proposal.drink_id);
+    await enqueueOrder({ id: proposal.drink_id, name: proposal.name }, null, drink ? startingOptions(drink) : []);
     void afterEnqueue();
     setState('ordered');
   }

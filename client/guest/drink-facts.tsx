@@ -115,6 +115,16 @@ export function defaultChoices(groups: ListedOptionGroup[]): Record<string, stri
   return start;
 }
 
+/**
+ * What a one-tap order (a suggestion, the bartender's proposal) is placed with: the sheet's
+ * starting choices, so while the gin is out it is the alcohol-free one, not the default the bar
+ * would refuse. A required group without a default is left to the server to ask about.
+ */
+export function startingOptions(drink: Pick<MenuDrink, 'options'>): OrderOption[] {
+  const options = chosenOptions(drink.options, defaultChoices(drink.options));
+  return 'missing' in options ? [] : options;
+}
+
 /** The choices as an order carries them (names included, so a queued order shows them offline); or the first required group left open. */
 export function chosenOptions(groups: ListedOptionGroup[], chosen: Record<string, string>): OrderOption[] | { missing: string } {
   const options: OrderOption[] = [];

@@ -5,6 +5,8 @@ import { useTranslator } from '../i18n/translator.ts';
 import { navigate } from '../lib/router.ts';
 import { enqueueOrder } from './outbox.ts';
 import { afterEnqueue } from './drain-scheduler.ts';
+import { startingOptions } from './drink-facts.tsx';
+import type { MenuDrink } from '../../shared/schemas/menu.ts';
 import { forgetAnswers, loadAnswers, saveAnswers, suggestFromPhone } from './taste-store.ts';
 import { useLive } from './use-live.ts';
 import { AssistantPanel } from './assistant.tsx';
@@ -93,10 +95,10 @@ function Results({ answers, onRestart }: { answers: TasteAnswers; onRestart: () 
   const view = useLive(() => suggestFromPhone(answers), [answers]);
   const [ordering, setOrdering] = useState<string | null>(null);
 
-  async function order(drink: { id: string; name: string }) {
+  async function order(drink: MenuDrink) {
     if (ordering) return;
     setOrdering(drink.id);
-    await enqueueOrder(drink, null);
+    await enqueueOrder(drink, null, startingOptions(drink));
     void afterEnqueue();
     navigate('/orders');
   }

@@ -7,7 +7,7 @@ import { normaliseOptionGroups, type OptionGroup } from '../../shared/schemas/me
 import { illustrationSpec, parseIllustrationFile, illustrationPath } from '../../shared/illustration/spec.ts';
 import { looksAlcoholFree } from '../../shared/allergens.ts';
 import { listedDrink, menuDrink, type Drink, type MenuDrink } from '../../shared/schemas/menu.ts';
-import { defaultChoices } from '../../client/guest/drink-facts.tsx';
+import { defaultChoices, startingOptions } from '../../client/guest/drink-facts.tsx';
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
 
 const full = (fields: Partial<Drink>): Drink => ({
@@ -81,6 +81,13 @@ describe('the guests\' list: issue 19\'s fields only where they say something', 
       ],
     }).options;
     expect(defaultChoices(groups)).toEqual({ style: 'zero', ice: 'normal' });
+    // A one-tap order (a suggestion, the bartender's proposal) starts there too; a required group
+    // with nothing chosen is left to the server to ask about.
+    expect(startingOptions({ options: groups.slice(0, 2) })).toEqual([
+      { group_id: 'style', group: 'Style', choice_id: 'zero', choice: 'Zero' },
+      { group_id: 'ice', group: 'Ice', choice_id: 'normal', choice: 'Normal' },
+    ]);
+    expect(startingOptions({ options: groups })).toEqual([]);
   });
 });
 
