@@ -9,6 +9,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { LoadGenerator, type LoadResult } from './load-generator.ts';
 import {
   CONNECTIONS,
@@ -40,6 +41,18 @@ async function checkSameAnswer(url: string, body: Buffer, etag: string): Promise
     problems.push(`revalidation ${revalidated.status}, nosniff ${revalidated.headers.get('x-content-type-options')}`);
   }
   if (problems.length > 0) throw new Error(`menu bench: ${url} does not answer what the contract requires: ${problems.join('; ')}`);
+}
+
+/**
+ * The size of the menu answer, per drink: the JSON bytes the server sends (barback does not
+ * compress), and for the record the same bytes gzipped, as a compressing reverse proxy would send
+ * them. Issue 19's target: within 10 % of 380 bytes per drink (10,651 bytes for the 28 default
+ * drinks before issue 19; docs/PERFORMANCE.md).
+ */
+export function menuBytes(body: Buffer): { bytes: number; drinks: number; perDrink: number; gzipPerDrink: number } {
+  const drinks = (JSON.parse(body.toString('utf8')) as { drinks: unknown[] }).drinks.length;
+  const perDrink = (n: number) => Math.round((n / Math.max(1, drinks)) * 10) / 10;
+  return { bytes: body.length, drinks, perDrink: perDrink(body.length), gzipPerDrink: perDrink(gzipSync(body, { level: 9 }).length) };
 }
 
 export async function run(): Promise<{ markdown: string }> {
@@ -89,8 +102,9 @@ export async function run(): Promise<{ markdown: string }> {
     // A 304 counts as autocannon's non-2xx: every answer of a revalidation round should be one.
     const full = (r: LoadResult) => r.ok;
     const notModified = (r: LoadResult) => r.non2xx;
+    const size = menuBytes(body);
     const markdown = [
-      `GET /api/drinks (${body.length} bytes of JSON); autocannon, ${CONNECTIONS} connections, in its own process; ` +
+      `GET /api/drinks (${body.length} bytes of JSON, ${size.drinks} drinks: ${size.perDrink} bytes per drink, ${size.gzipPerDrink} gzipped); autocannon, ${CONNECTIONS} connections, in its own process; ` +
         `${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per target, median (min–max over rounds). ` +
         'Baselines serve the same bytes with the same contract headers (nosniff, ETag, 304), prepared once, each in its own process.',
       '',

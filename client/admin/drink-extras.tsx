@@ -2,7 +2,7 @@ import { ALLERGENS, allergenName } from '../../shared/allergens.ts';
 import { GLASSES, type Glass } from '../../shared/illustration/glasses.ts';
 import { illustrationUrl } from '../../shared/illustration/spec.ts';
 import type { Recipe } from '../../shared/schemas/menu.ts';
-import type { OptionGroup, OptionGroupInput } from '../../shared/schemas/menu-options.ts';
+import type { OptionChoice, OptionGroup, OptionGroupInput } from '../../shared/schemas/menu-options.ts';
 import { useLocale } from '../i18n/translator.ts';
 import type { AdminMessageKey } from './messages.ts';
 import { useAdmin } from './admin-context.ts';
@@ -97,11 +97,53 @@ export function DietaryFields({
   );
 }
 
-/** Option groups as text: one group per line, "Ice: None, Normal*, Extra"; "Size!:" is required. */
+/**
+ * Option groups as text: one group per line, "Ice: None, Normal*, Extra"; "Size!:" is required;
+ * what a choice changes in brackets, "Alcohol-free (-Gin, +Alcohol-free gin)".
+ */
 export function optionLines(groups: OptionGroup[]): string {
+  const changes = (choice: OptionChoice) => {
+    const parts = [...(choice.removes ?? []).map((name) => `-${name}`), ...(choice.adds ?? []).map((name) => `+${name}`)];
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  };
   return groups
-    .map((group) => `${group.name}${group.required ? '!' : ''}: ${group.choices.map((choice) => `${choice.name}${choice.id === group.default ? '*' : ''}`).join(', ')}`)
+    .map((group) => `${group.name}${group.required ? '!' : ''}: ${group.choices.map((choice) => `${choice.name}${choice.id === group.default ? '*' : ''}${changes(choice)}`).join(', ')}`)
     .join('\n');
+}
+
+/** Splits at commas outside brackets: "A, B (-x, +y)" → ["A", "B (-x, +y)"]. */
+function splitChoices(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of text) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth = Math.max(0, depth - 1);
+    if (char === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += char;
+  }
+  parts.push(current);
+  return parts.map((part) => part.trim()).filter(Boolean);
+}
+
+/** "Alcohol-free* (-Gin, +Alcohol-free gin)" → its name, whether it is the default, and its changes; a name without a sign is added. */
+function parseChoice(text: string): { name: string; isDefault: boolean; adds: string[]; removes: string[] } {
+  const open = text.indexOf('(');
+  const head = (open >= 0 ? text.slice(0, open) : text).trim();
+  const inside = open >= 0 ? text.slice(open + 1).replace(/\)\s*\*?\s*$/, '') : '';
+  const isDefault = head.endsWith('*') || /\)\s*\*\s*$/.test(text);
+  const adds: string[] = [];
+  const removes: string[] = [];
+  for (const change of inside.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const sign = change[0];
+    const name = change.replace(/^[-−+]\s*/, '');
+    if (!name) continue;
+    if (sign === '-' || sign === '−') removes.push(name);
+    else adds.push(name);
+  }
+  return { name: head.replace(/\*$/, '').trim(), isDefault, adds, removes };
 }
 
 /** The lines back into groups; a group or choice whose name is unchanged keeps its id (orders refer to ids). */
@@ -117,18 +159,17 @@ export function parseOptionLines(text: string, previous: OptionGroup[]): OptionG
       if (required) name = name.slice(0, -1).trim();
       const before = previous.find((group) => group.name.toLowerCase() === name.toLowerCase());
       let fallback: string | null = null;
-      const choices = line
-        .slice(colon + 1)
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)
-        .map((part) => {
-          const isDefault = part.endsWith('*');
-          const choiceName = isDefault ? part.slice(0, -1).trim() : part;
-          if (isDefault) fallback = choiceName;
-          const known = before?.choices.find((choice) => choice.name.toLowerCase() === choiceName.toLowerCase());
-          return known ? { id: known.id, name: choiceName } : { name: choiceName };
-        });
+      const choices = splitChoices(line.slice(colon + 1)).map((part) => {
+        const choice = parseChoice(part);
+        if (choice.isDefault) fallback = choice.name;
+        const known = before?.choices.find((candidate) => candidate.name.toLowerCase() === choice.name.toLowerCase());
+        return {
+          ...(known ? { id: known.id } : {}),
+          name: choice.name,
+          ...(choice.adds.length > 0 ? { adds: choice.adds } : {}),
+          ...(choice.removes.length > 0 ? { removes: choice.removes } : {}),
+        };
+      });
       return { ...(before ? { id: before.id } : {}), name, required, default: fallback, choices };
     });
 }

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { CreateDrinkBody, Recipe } from '../../shared/schemas/menu.ts';
 import type { DrinkWithRecipe, Section } from './admin-api.ts';
 import { useAdmin } from './admin-context.ts';
+import { partlyOut } from '../../shared/option-stock.ts';
 import { ErrorAlert, Modal, errorCode, useResource } from './ui.tsx';
 import type { Glass } from '../../shared/illustration/glasses.ts';
 import { DietaryFields, GlassPicker, optionLines, parseOptionLines, type AlcoholFreeChoice } from './drink-extras.tsx';
@@ -162,6 +163,7 @@ function SectionBlock({
             <span className="grow">
               <strong>{drink.name}</strong>
               {drink.unavailable_reason && <span className="out-of"> {t('menu.outOf', { ingredient: drink.unavailable_reason.toLowerCase() })}</span>}
+              <PartlyOut drink={drink} />
               {drink.description && <span className="muted"> {drink.description}</span>}
             </span>
             <label className="toggle">
@@ -188,6 +190,14 @@ function SectionBlock({
       </ul>
     </section>
   );
+}
+
+/** "Out of gin: Alcohol-free only" while a drink can still be made another way. */
+function PartlyOut({ drink }: { drink: DrinkWithRecipe }) {
+  const { t } = useAdmin();
+  const partly = partlyOut(drink);
+  if (!partly) return null;
+  return <span className="out-of"> {t('menu.partlyOut', { ingredient: partly.ingredient.toLowerCase(), choices: partly.left.join(', ') })}</span>;
 }
 
 const emptyRecipe: Recipe = { ingredients: [], steps: [] };
@@ -240,6 +250,7 @@ function DrinkEditor({
   const [options, setOptions] = useState(optionLines(drink?.options ?? []));
   const [error, setError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const formId = useId();
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -324,8 +335,11 @@ function DrinkEditor({
         <DietaryFields alcoholFree={alcoholFree} onAlcoholFree={setAlcoholFree} allergens={allergens} onAllergens={setAllergens} abv={abv} onAbv={setAbv} />
         <label>
           {t('menu.options')}
-          <textarea rows={3} value={options} onChange={(e) => setOptions(e.target.value)} placeholder="Ice: None, Normal*, Extra" />
+          <textarea rows={3} value={options} onChange={(e) => setOptions(e.target.value)} placeholder="Ice: None, Normal*, Extra" aria-describedby={`${formId}-changes`} />
         </label>
+        <p id={`${formId}-changes`} className="muted">
+          {t('menu.optionsChanges')}
+        </p>
         <ErrorAlert error={error} />
         <div className="row">
           <button type="submit" className="button primary">

@@ -9,6 +9,8 @@ import { ApiError, requestJson, type ApiErrorCode } from '../lib/http.ts';
 import { navigate } from '../lib/router.ts';
 import { accessToken, refreshSession } from '../lib/session.ts';
 import { placeOrder } from './place-order.ts';
+import { startingOptions } from './drink-facts.tsx';
+import { useMenu } from './queries.ts';
 
 /**
  * The AI bartender, when the host has a model: the conversation lives in this component only
@@ -76,11 +78,14 @@ async function readEvents(response: Response, onEvent: (event: StreamEvent) => v
 
 function Proposal({ proposal }: { proposal: ChatProposal }) {
   const t = useTranslator(tasteMessages);
+  const { data: menu } = useMenu();
   const [state, setState] = useState<'offered' | 'ordering' | 'ordered'>('offered');
   async function order() {
     if (state !== 'offered') return;
     setState('ordering');
-    await placeOrder({ id: proposal.drink_id, name: proposal.name }, null);
+    // The sheet's starting choices: the alcohol-free one while the spirit is out.
+    const drink = menu?.drinks.find((candidate) => candidate.id === proposal.drink_id);
+    await placeOrder({ id: proposal.drink_id, name: proposal.name }, null, drink ? startingOptions(drink) : []);
     setState('ordered');
   }
   return (

@@ -1,6 +1,6 @@
 import { lazy, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { Drink } from '../../shared/schemas/menu.ts';
+import { listedDrink, menuDrink, type MenuDrink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
 import { navigate, usePath } from '../lib/router.ts';
 import { useT } from './i18n.ts';
@@ -31,11 +31,11 @@ function useBarClosed(): boolean {
   return useSyncExternalStore(barState.subscribe, () => barState.value?.status === 'closed');
 }
 
-function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
+function OrderSheet({ drink, onClose }: { drink: MenuDrink; onClose: () => void }) {
   const t = useT();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const groups = drink.options ?? [];
+  const groups = drink.options;
   const [chosen, setChosen] = useState(() => defaultChoices(groups));
   const [missing, setMissing] = useState<string | null>(null);
   const titleId = useId();
@@ -81,7 +81,7 @@ function OrderSheet({ drink, onClose }: { drink: Drink; onClose: () => void }) {
   );
 }
 
-function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) => void }) {
+function DrinkCard({ drink, onOrder }: { drink: MenuDrink; onOrder: (drink: MenuDrink) => void }) {
   const t = useT();
   const available = isAvailable(drink);
   const closed = useBarClosed();
@@ -106,23 +106,25 @@ function DrinkCard({ drink, onOrder }: { drink: Drink; onOrder: (drink: Drink) =
   );
 }
 
-function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: Drink[]; onOrder: (drink: Drink) => void }) {
+function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: MenuDrink[]; onOrder: (drink: MenuDrink) => void }) {
   const t = useT();
   const closed = useBarClosed();
   const known = drinks.find((drink) => drink.id === id);
   const detail = useQuery({ queryKey: ['drink', id], queryFn: () => fetchDrink(id), retry: false });
   const drink = detail.data ?? known;
+  // The facts as the menu has them (live); a drink not in the stored menu, as its detail says.
+  const facts = known ?? (detail.data ? menuDrink(listedDrink(detail.data)) : undefined);
   const gone = detail.error instanceof ApiError && detail.error.status === 404;
   return (
     <section className="detail">
       <a href="/menu" className="ghost-link" onClick={(e) => { e.preventDefault(); navigate('/menu'); }}>← {t('menu.back')}</a>
-      {!drink || gone ? (
+      {!drink || !facts || gone ? (
         <p role={gone ? 'alert' : undefined}>{gone ? t('drink.notFound') : t('loading')}</p>
       ) : (
-        <article data-drink-id={drink.id} data-available={String(isAvailable(known ?? drink))}>
+        <article data-drink-id={drink.id} data-available={String(isAvailable(facts))}>
           <h1>{drink.name}</h1>
           {drink.image_url && <img className="hero" src={drink.image_url} alt="" width={320} height={320} />}
-          <DrinkFacts drink={known ?? drink} />
+          <DrinkFacts drink={facts} />
           {drink.description && <p>{drink.description}</p>}
           <h2>{t('drink.ingredients')}</h2>
           <ul>
@@ -156,7 +158,7 @@ export function MenuPage() {
   const { data: menu, isError } = useMenu();
   const [query, setQuery] = useState('');
   const [alcoholFree, setAlcoholFree] = useState(false);
-  const [ordering, setOrdering] = useState<Drink | null>(null);
+  const [ordering, setOrdering] = useState<MenuDrink | null>(null);
   const detailId = path.startsWith('/menu/') ? decodeURIComponent(path.slice('/menu/'.length)) : null;
   const closed = useBarClosed();
 

@@ -1,5 +1,5 @@
 import type { ApiAnswer } from '../../shared/schemas/api.ts';
-import type { Drink, DrinkWithRecipe, Section } from '../../shared/schemas/menu.ts';
+import { menuDrink, type DrinkWithRecipe, type MenuDrink, type Section } from '../../shared/schemas/menu.ts';
 import type { MenuEntry } from '../lib/db.ts';
 import { requestJson } from '../lib/http.ts';
 import { allergenName } from '../../shared/allergens.ts';
@@ -10,16 +10,21 @@ import { allergenName } from '../../shared/allergens.ts';
  */
 export interface MenuSnapshot {
   sections: Section[];
-  drinks: Drink[];
+  drinks: MenuDrink[];
   /** false until a menu has ever been stored. */
   loaded: boolean;
 }
 
 /** The stored sections and drinks as the menu shows them: only the drinks on the menu. */
+/** The drinks as stored (this list, or a copy stored before issue 19), gaps filled. */
+export function storedDrinks(data: unknown[] | undefined): MenuDrink[] {
+  return ((data ?? []) as Parameters<typeof menuDrink>[0][]).map(menuDrink);
+}
+
 export function menuSnapshot(sections: MenuEntry<unknown> | undefined, drinks: MenuEntry<unknown> | undefined): MenuSnapshot {
   return {
     sections: (sections?.data ?? []) as Section[],
-    drinks: ((drinks?.data ?? []) as Drink[]).filter((drink) => drink.is_active),
+    drinks: storedDrinks(drinks?.data).filter((drink) => drink.is_active),
     loaded: Boolean(sections && drinks),
   };
 }
@@ -28,7 +33,7 @@ export function menuSnapshot(sections: MenuEntry<unknown> | undefined, drinks: M
  * Search by name, ingredient or allergen (in English or French: "egg" and "œuf" both find a
  * sour), and "alcohol-free" / "sans alcool"; case- and accent-insensitive.
  */
-export function matchesSearch(drink: Drink, query: string): boolean {
+export function matchesSearch(drink: MenuDrink, query: string): boolean {
   const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/œ/g, 'oe').toLowerCase();
   const needle = fold(query.trim());
   if (!needle) return true;

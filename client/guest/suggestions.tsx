@@ -4,6 +4,8 @@ import { reasonLine, tasteMessages, type TasteKey } from '../i18n/taste.ts';
 import { useTranslator } from '../i18n/translator.ts';
 import { navigate } from '../lib/router.ts';
 import { placeOrder } from './place-order.ts';
+import { startingOptions } from './drink-facts.tsx';
+import type { MenuDrink } from '../../shared/schemas/menu.ts';
 import { forgetAnswers, loadAnswers, saveAnswers, suggestFromPhone } from './taste-store.ts';
 import { useLive } from './use-live.ts';
 import { AssistantPanel } from './assistant.tsx';
@@ -80,10 +82,10 @@ function Results({ answers, onRestart }: { answers: TasteAnswers; onRestart: () 
   const view = useLive(() => suggestFromPhone(answers), [answers]);
   const [ordering, setOrdering] = useState<string | null>(null);
 
-  async function order(drink: { id: string; name: string }) {
+  async function order(drink: MenuDrink) {
     if (ordering) return;
     setOrdering(drink.id);
-    await placeOrder(drink, null);
+    await placeOrder(drink, null, startingOptions(drink));
     navigate('/orders');
   }
 

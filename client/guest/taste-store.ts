@@ -1,7 +1,8 @@
-import type { Drink } from '../../shared/schemas/menu.ts';
+import type { MenuDrink } from '../../shared/schemas/menu.ts';
 import { tasteAnswersSchema, type TasteAnswers } from '../../shared/taste/answers.ts';
 import { suggestDrinks, type Suggestion } from '../../shared/taste/engine.ts';
 import { db, getMeta, setMeta } from '../lib/db.ts';
+import { storedDrinks } from './menu.ts';
 
 /**
  * The guest's taste answers live only on the phone, in the meta table that "Leave the bar"
@@ -25,13 +26,14 @@ export async function forgetAnswers(): Promise<void> {
 export interface SuggestionView {
   /** False until a menu was ever saved on this phone. */
   menuLoaded: boolean;
-  suggestions: (Suggestion & { drink: Drink })[];
+  suggestions: (Suggestion & { drink: MenuDrink })[];
 }
 
 /** Three drinks from the saved menu and the orders on this phone: no server needed. */
 export async function suggestFromPhone(answers: TasteAnswers): Promise<SuggestionView> {
   const [drinksEntry, orders] = await Promise.all([db.menu.get('drinks'), db.orders.toArray()]);
-  const drinks = (drinksEntry?.data ?? []) as Drink[];
+  // Gaps filled: a drink the list leaves alcohol_free out of is not alcohol-free, not unknown.
+  const drinks = storedDrinks(drinksEntry?.data);
   const byId = new Map(drinks.map((drink) => [drink.id, drink]));
   const suggestions = suggestDrinks({ drinks, answers, history: orders });
   return {

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { Drink, Section } from '../../shared/schemas/menu.ts';
+import type { ListedDrink, Section } from '../../shared/schemas/menu.ts';
 import type { Order } from '../../shared/schemas/orders.ts';
 import type { OrderOption } from '../../shared/schemas/menu-options.ts';
 import { DB_NAME, GUEST_SESSION_KEY } from './store-keys.ts';
@@ -71,7 +71,8 @@ export interface MetaEntry {
 }
 
 export class BarbackDb extends Dexie {
-  menu!: EntityTable<MenuEntry<Drink | Section>, 'key'>;
+  /** The answers as they came (drinks in the list's compact form; menu-store fills the gaps). */
+  menu!: EntityTable<MenuEntry<ListedDrink | Section>, 'key'>;
   orders!: EntityTable<LocalOrder, 'id'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
   auth!: EntityTable<AuthEntry, 'key'>;

@@ -1,4 +1,5 @@
 import type { Recipe } from '../../shared/schemas/menu.ts';
+import type { AlcoholFreeVersion, StyleNames } from './default-menu.ts';
 
 /**
  * The default menu in French, by the English drink name. Drink names are proper names and
@@ -15,6 +16,15 @@ export const FRENCH_SECTIONS: Record<string, string> = {
   Festive: 'Festifs',
   'Long & Fizzy': 'Longs et pétillants',
   'Non-alcoholic': 'Sans alcool',
+};
+
+export const FRENCH_STYLE: StyleNames = { group: 'Style', classic: 'Classique', alcoholFree: 'Sans alcool' };
+
+/** The alcohol-free choices (default-menu.ts), with the French ingredient names. */
+export const FRENCH_ALCOHOL_FREE: Record<string, AlcoholFreeVersion> = {
+  'Gin & Tonic': { removes: ['Gin'], adds: ['Gin sans alcool'] },
+  'Moscow Mule': { removes: ['Vodka'] },
+  Paloma: { removes: ['Tequila blanco'] },
 };
 
 export const FRENCH_DRINKS: Record<string, FrenchDrink> = {
@@ -366,6 +376,7 @@ export const FRENCH_DRINKS: Record<string, FrenchDrink> = {
         'Ajouter la vodka et le jus de citron vert.',
         'Compléter de ginger beer et remuer doucement.',
         'Décorer d’un quartier de citron vert et d’un brin de menthe.',
+        'Sans alcool : sans la vodka, avec un peu plus de ginger beer.',
       ],
       garnish: 'Quartier de citron vert et brin de menthe',
       glassware: 'Tasse en cuivre ou verre highball',
@@ -387,6 +398,7 @@ export const FRENCH_DRINKS: Record<string, FrenchDrink> = {
         'Ajouter la tequila, le jus de citron vert et une pincée de sel.',
         'Compléter de soda au pamplemousse et remuer doucement.',
         'Décorer d’un quartier de pamplemousse.',
+        'Sans alcool : sans la tequila, avec un peu plus de soda au pamplemousse.',
       ],
       garnish: 'Quartier de pamplemousse',
       glassware: 'Verre highball',
@@ -406,6 +418,7 @@ export const FRENCH_DRINKS: Record<string, FrenchDrink> = {
         'Verser le gin.',
         'Compléter de tonic bien frais, en le faisant couler le long d’une cuillère pour garder les bulles.',
         'Presser le quartier de citron vert au-dessus du verre et l’y déposer.',
+        'Sans alcool : verser du gin sans alcool à la place du gin.',
       ],
       garnish: 'Quartier de citron vert',
       glassware: 'Verre ballon ou highball',

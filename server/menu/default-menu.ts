@@ -1,7 +1,8 @@
 import type { Allergen } from '../../shared/allergens.ts';
 import type { Glass } from '../../shared/illustration/glasses.ts';
 import type { Recipe } from '../../shared/schemas/menu.ts';
-import { FRENCH_DRINKS, FRENCH_SECTIONS } from './default-menu.fr.ts';
+import type { OptionGroup } from '../../shared/schemas/menu-options.ts';
+import { FRENCH_ALCOHOL_FREE, FRENCH_DRINKS, FRENCH_SECTIONS, FRENCH_STYLE } from './default-menu.fr.ts';
 
 /**
  * The menu a fresh installation starts with. Hosts are expected to edit,
@@ -25,12 +26,26 @@ export interface DefaultSection {
   drinks: DefaultDrink[];
 }
 
-/** A default drink as seeded: the text in the host's language and its facts. */
+/** A default drink as seeded: the text in the host's language, its facts and its options. */
 export interface SeededDrink extends DefaultDrink {
   glass: Glass;
   alcohol_free: boolean;
   allergens: Allergen[];
   abv: number | null;
+  options: OptionGroup[];
+}
+
+/** What a drink's alcohol-free choice does without, and what it uses instead, in the menu's language. */
+export interface AlcoholFreeVersion {
+  removes: string[];
+  adds?: string[];
+}
+
+/** The names of the Style group and its two choices. */
+export interface StyleNames {
+  group: string;
+  classic: string;
+  alcoholFree: string;
 }
 
 export const MENU_LANGUAGES = ['en', 'fr'] as const;
@@ -46,10 +61,38 @@ export function defaultMenu(language: MenuLanguage): { name: string; drinks: See
       const text = language === 'fr' ? FRENCH_DRINKS[drink.name] : undefined;
       if (language === 'fr' && !text) throw new Error(`no French text for the default drink ${drink.name}`);
       const [glass, abv, allergens] = facts;
-      return { ...drink, ...text, glass, abv, allergens, alcohol_free: abv === 0 };
+      const alcoholFree = language === 'fr' ? FRENCH_ALCOHOL_FREE[drink.name] : ALCOHOL_FREE[drink.name];
+      const options = alcoholFree ? [styleGroup(language === 'fr' ? FRENCH_STYLE : STYLE, alcoholFree)] : [];
+      return { ...drink, ...text, glass, abv, allergens, alcohol_free: abv === 0, options };
     }),
   }));
 }
+
+/**
+ * A "Style" group, the classic by default: ids are the same in every language, so the
+ * alcohol-free choice stays available (and orderable) while its spirit is out.
+ */
+function styleGroup(names: StyleNames, version: AlcoholFreeVersion): OptionGroup {
+  return {
+    id: 'style',
+    name: names.group,
+    required: false,
+    default: 'classic',
+    choices: [
+      { id: 'classic', name: names.classic },
+      { id: 'alcohol-free', name: names.alcoholFree, ...(version.adds ? { adds: version.adds } : {}), removes: version.removes },
+    ],
+  };
+}
+
+const STYLE: StyleNames = { group: 'Style', classic: 'Classic', alcoholFree: 'Alcohol-free' };
+
+/** The default drinks a bar also makes alcohol-free, by name (the French names in default-menu.fr.ts). */
+const ALCOHOL_FREE: Record<string, AlcoholFreeVersion> = {
+  'Gin & Tonic': { removes: ['Gin'], adds: ['Alcohol-free gin'] },
+  'Moscow Mule': { removes: ['Vodka'] },
+  Paloma: { removes: ['Tequila blanco'] },
+};
 
 /** Glass, approximate ABV (%) and allergens of each default drink, by name. */
 const DEFAULT_FACTS: Record<string, [Glass, number, Allergen[]]> = {
@@ -463,6 +506,7 @@ export const DEFAULT_MENU: DefaultSection[] = [
             'Add the vodka and lime juice.',
             'Top with ginger beer and stir gently.',
             'Garnish with a lime wedge and a mint sprig.',
+            'Alcohol-free: leave out the vodka and add a little more ginger beer.',
           ],
           garnish: 'Lime wedge and mint sprig',
           glassware: 'Copper mug or highball glass',
@@ -485,6 +529,7 @@ export const DEFAULT_MENU: DefaultSection[] = [
             'Add the tequila, lime juice and a pinch of salt.',
             'Top with grapefruit soda and stir gently.',
             'Garnish with a grapefruit wedge.',
+            'Alcohol-free: leave out the tequila and add a little more grapefruit soda.',
           ],
           garnish: 'Grapefruit wedge',
           glassware: 'Highball glass',
@@ -505,6 +550,7 @@ export const DEFAULT_MENU: DefaultSection[] = [
             'Pour in the gin.',
             'Top with chilled tonic, pouring gently down a bar spoon to keep the bubbles.',
             'Squeeze the lime wedge over the drink and drop it in.',
+            'Alcohol-free: pour alcohol-free gin instead of the gin.',
           ],
           garnish: 'Lime wedge',
           glassware: 'Balloon glass or highball',

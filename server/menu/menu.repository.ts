@@ -4,6 +4,7 @@ import type { OptionGroup } from '../../shared/schemas/menu-options.ts';
 import { looksAlcoholFree } from '../../shared/allergens.ts';
 import { glassFromText } from '../../shared/illustration/glasses.ts';
 import { illustrationUrl } from '../../shared/illustration/spec.ts';
+import { stockAnswer, type Shortage } from '../../shared/option-stock.ts';
 
 interface DrinkRow {
   id: string;
@@ -21,15 +22,15 @@ interface DrinkRow {
   /** numeric arrives as a string. */
   abv: string | null;
   options: OptionGroup[];
-  /** The first out-of-stock ingredient (the shelf, migration 0013), or null. */
-  missing: string | null;
+  /** What is out of stock that it may need (the shelf, drink_shortages() in migration 0021), or null. */
+  shortages: Shortage[] | null;
 }
 
 const COLUMNS = ['id', 'section_id', 'name', 'description', 'ingredients', 'recipe', 'image_hash', 'is_active', 'updated_at', 'glass', 'alcohol_free', 'allergens', 'abv', 'options'];
 /** The drink's columns (with a table alias, or none) and its stock. */
 function drinkColumns(alias = ''): string {
   const prefix = alias ? `${alias}.` : '';
-  return `${COLUMNS.map((column) => prefix + column).join(', ')}, missing_ingredient(${prefix}ingredients) AS missing`;
+  return `${COLUMNS.map((column) => prefix + column).join(', ')}, drink_shortages(${prefix}ingredients, ${prefix}options) AS shortages`;
 }
 const DRINK_COLUMNS = drinkColumns();
 
@@ -37,7 +38,20 @@ const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp
 export const IMAGE_WIDTHS = [200, 400, 800] as const;
 const DEFAULT_IMAGE_WIDTH = 400;
 
+/** The choices no combination can be made with are marked, with the ingredient they lack. */
+function withStock(groups: OptionGroup[], outChoices: Map<string, string>): OptionGroup[] {
+  if (outChoices.size === 0) return groups;
+  return groups.map((group) => ({
+    ...group,
+    choices: group.choices.map((choice) => {
+      const lacking = outChoices.get(`${group.id}=${choice.id}`);
+      return lacking === undefined ? choice : { ...choice, available: false as const, unavailable_reason: lacking };
+    }),
+  }));
+}
+
 function toDrink(row: DrinkRow): Drink {
+  const stock = stockAnswer(row.options, row.shortages);
   return {
     id: row.id,
     section_id: row.section_id ?? '',
@@ -50,9 +64,9 @@ function toDrink(row: DrinkRow): Drink {
       : illustrationUrl({ glass: row.glass, ingredients: row.ingredients, recipe: row.recipe }),
     is_active: row.is_active,
     updated_at: row.updated_at.toISOString(),
-    available: row.is_active && row.missing === null,
-    unavailable_reason: row.missing,
-    options: row.options,
+    available: row.is_active && stock.available,
+    unavailable_reason: stock.reason,
+    options: withStock(row.options, stock.outChoices),
     alcohol_free: row.alcohol_free ?? looksAlcoholFree([...row.ingredients, ...row.recipe.ingredients.map((part) => part.name)]),
     allergens: row.allergens,
     abv: row.abv === null ? null : Number(row.abv),

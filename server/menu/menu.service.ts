@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import type {
-  CreateDrinkBody,
-  CreateSectionBody,
-  Drink,
-  DrinkWithRecipe,
-  Section,
-  UpdateDrinkBody,
-  UpdateSectionBody,
+import {
+  listedDrink,
+  type CreateDrinkBody,
+  type CreateSectionBody,
+  type DrinkWithRecipe,
+  type Section,
+  type UpdateDrinkBody,
+  type UpdateSectionBody,
 } from '../../shared/schemas/menu.ts';
 import { MenuRepository } from './menu.repository.ts';
 import { processImage } from './images.ts';
@@ -61,7 +61,7 @@ export class MenuService {
       for (const [index, section] of defaultMenu(language).entries()) {
         const created = await repo.insertSection(section.name, index);
         for (const drink of section.drinks) {
-          await repo.insertDrink({ section_id: created.id, is_active: true, options: [], ...drink });
+          await repo.insertDrink({ section_id: created.id, is_active: true, ...drink });
         }
       }
       await tx.query(`INSERT INTO server_secrets (name, value) VALUES ('menu_seeded', 'true')`);
@@ -89,7 +89,7 @@ export class MenuService {
 
   async publicDrinks(sectionId: string | undefined): Promise<CachedBody> {
     return this.fromCache(`drinks:${sectionId ?? ''}`, async () => ({
-      drinks: (await this.repo.listDrinks({ includeInactive: false, sectionId })).map(stripRecipe),
+      drinks: (await this.repo.listDrinks({ includeInactive: false, sectionId })).map(listedDrink),
     }));
   }
 
@@ -233,9 +233,4 @@ function optionGroups(input: OptionGroupInput[]): OptionGroup[] {
   const groups = normaliseOptionGroups(input);
   if ('problem' in groups) throw new AppError(400, 'validation_failed', groups.problem);
   return groups;
-}
-
-function stripRecipe(drink: DrinkWithRecipe): Drink {
-  const { recipe: _recipe, ...rest } = drink;
-  return rest;
 }

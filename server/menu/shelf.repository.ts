@@ -10,8 +10,9 @@ interface IngredientRow {
 
 /**
  * The shelf's SQL. Ingredients are not a table of their own: the list is the drinks' ingredient
- * lists grouped by ingredient_key() (migration 0013), so it is always exactly what the menu
- * uses; `shelf` only remembers what the host marked.
+ * lists and what their choices add (listed_ingredients(), migration 0021), grouped by
+ * ingredient_key() (migration 0013), so it is always exactly what the menu uses; `shelf` only
+ * remembers what the host marked.
  */
 export class ShelfRepository {
   constructor(private readonly db: Queryable) {}
@@ -21,7 +22,7 @@ export class ShelfRepository {
     const { rows } = await this.db.query<IngredientRow>(
       `WITH used AS (
          SELECT ingredient_key(i.name) AS key, i.name, d.id, d.name AS drink_name
-           FROM drinks d CROSS JOIN jsonb_array_elements_text(d.ingredients) AS i(name)
+           FROM drinks d CROSS JOIN listed_ingredients(d.ingredients, d.options) AS i(name)
           WHERE d.deleted_at IS NULL),
        grouped AS (
          SELECT key, mode() WITHIN GROUP (ORDER BY name) AS name,
@@ -48,7 +49,7 @@ export class ShelfRepository {
     const { rows } = await this.db.query<{ key: string; name: string }>(
       `WITH spelling AS (
          SELECT mode() WITHIN GROUP (ORDER BY i.name) AS name
-           FROM drinks d CROSS JOIN jsonb_array_elements_text(d.ingredients) AS i(name)
+           FROM drinks d CROSS JOIN listed_ingredients(d.ingredients, d.options) AS i(name)
           WHERE d.deleted_at IS NULL AND ingredient_key(i.name) = ingredient_key($1))
        INSERT INTO shelf (key, name, in_stock)
        SELECT ingredient_key($1), coalesce((SELECT name FROM shelf WHERE key = ingredient_key($1)), spelling.name), $2

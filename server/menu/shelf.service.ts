@@ -5,8 +5,8 @@ import type { MenuService } from './menu.service.ts';
 import { ShelfRepository } from './shelf.repository.ts';
 
 /**
- * What is on the shelf. A drink's availability is worked out when the menu is read (see
- * missing_ingredient in migration 0013), so marking an ingredient here only changes the shelf
+ * What is on the shelf. A drink's availability, and each choice's, is worked out when the menu is
+ * read (drink_shortages() in migration 0021), so marking an ingredient here only changes the shelf
  * and tells open menus, like any other menu change, that they should look again.
  */
 export class ShelfService {
@@ -37,10 +37,12 @@ const OUT_OF_STOCK = 'BB001';
 
 /**
  * The 409 for an order refused because an ingredient ran out, from the database's refusal; any
- * other error is not this one. `details.reason` names the ingredient for the guest's app.
+ * other error is not this one. `details.reason` names the ingredient for the guest's app. With
+ * options chosen, another choice may still be possible, so the message says so.
  */
-export function outOfStockRefusal(error: unknown): AppError | undefined {
+export function outOfStockRefusal(error: unknown, withChoices = false): AppError | undefined {
   if (typeof error !== 'object' || error === null || (error as { code?: unknown }).code !== OUT_OF_STOCK) return undefined;
   const ingredient = String((error as { message?: unknown }).message ?? '');
-  return new AppError(409, 'drink_unavailable', `This drink is not available right now: out of ${ingredient.toLowerCase()}.`, { reason: ingredient });
+  const what = withChoices ? 'This drink is not available with these choices' : 'This drink is not available';
+  return new AppError(409, 'drink_unavailable', `${what} right now: out of ${ingredient.toLowerCase()}.`, { reason: ingredient });
 }

@@ -100,8 +100,9 @@ export class OrderService {
       // and a replay with other options is refused there (idempotency_conflict).
       result = await this.repo.place(input);
     } catch (error) {
-      // An ingredient of this drink is out of stock (the shelf's trigger refused the insert).
-      throw outOfStockRefusal(error) ?? error;
+      // An ingredient this drink needs with these options is out of stock (the shelf's trigger
+      // refused the insert, migrations 0013 and 0021).
+      throw outOfStockRefusal(error, options.length > 0) ?? error;
     }
     switch (result.outcome) {
       case 'created':
@@ -148,7 +149,7 @@ export class OrderService {
     try {
       order = await this.repo.insertWalkup(walkup);
     } catch (error) {
-      throw outOfStockRefusal(error) ?? error;
+      throw outOfStockRefusal(error, walkup.options.length > 0) ?? error;
     }
     if (!order) {
       // The same id committed between the look-up and the insert: the other tap's order.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { adminLoginBody, adminPasswordChangeBody, adminPasswordResetBody, adminSetupBody, tokenResponse } from './admin.ts';
 import { httpsStatus } from './https.ts';
 import { ingredientResponse, ingredientsResponse, setIngredientBody } from './menu-facts.ts';
-import { drinkSchema, drinkWithRecipeSchema, drinksQuery, createDrinkBody, createSectionBody, sectionSchema, updateDrinkBody, updateSectionBody } from './menu.ts';
+import { listedDrinkSchema, drinkWithRecipeSchema, drinksQuery, createDrinkBody, createSectionBody, sectionSchema, updateDrinkBody, updateSectionBody } from './menu.ts';
 import {
   adminOrderResponse,
   adminOrdersQuery,
@@ -53,7 +53,7 @@ const configResponse = z.strictObject({
 const assistantResponse = z.strictObject({ assistant: assistantStatusSchema });
 const jwksResponse = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string() })) });
 const sectionsResponse = z.strictObject({ sections: z.array(sectionSchema) });
-const drinksResponse = z.strictObject({ drinks: z.array(drinkSchema) });
+const drinksResponse = z.strictObject({ drinks: z.array(listedDrinkSchema) });
 const drinkResponse = z.strictObject({ drink: drinkWithRecipeSchema });
 const adminDrinksResponse = z.strictObject({ drinks: z.array(drinkWithRecipeSchema) });
 const sectionResponse = z.strictObject({ section: sectionSchema });

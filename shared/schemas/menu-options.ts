@@ -8,7 +8,21 @@ import { cleanText } from './common.ts';
  */
 const optionId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits or dashes');
 
-export const optionChoiceSchema = z.strictObject({ id: z.string(), name: z.string() });
+/**
+ * A choice as stored and shown to the host. `adds`: ingredients it needs beyond the drink's own
+ * list ("Alcohol-free gin"); `removes`: the drink's own it does without ("Gin"). Either is left
+ * out when empty. While an ingredient it needs is out of stock, every view adds
+ * `"available": false` and the ingredient as `unavailable_reason` (shared/option-stock.ts).
+ */
+export const optionChoiceSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  adds: z.array(z.string()).optional(),
+  removes: z.array(z.string()).optional(),
+  available: z.literal(false).optional(),
+  unavailable_reason: z.string().optional(),
+});
+export type OptionChoice = z.infer<typeof optionChoiceSchema>;
 export const optionGroupSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
@@ -18,13 +32,27 @@ export const optionGroupSchema = z.strictObject({
 });
 export type OptionGroup = z.infer<typeof optionGroupSchema>;
 
+/**
+ * A group as the guests' menu list (GET /api/drinks) carries it: `required` only when true,
+ * `default` only when set, choices without `adds`/`removes` (the bar's business, like the recipe).
+ */
+export const listedOptionGroupSchema = optionGroupSchema.extend({
+  choices: z.array(optionChoiceSchema.omit({ adds: true, removes: true })),
+});
+export type ListedOptionGroup = z.infer<typeof listedOptionGroupSchema>;
+
+const ingredientNames = z.array(cleanText(1, 100)).max(10);
+
 /** What the host sends: ids optional; `default` names a choice by id or by name. */
 export const optionGroupInput = z.strictObject({
   id: optionId.optional(),
   name: cleanText(1, 40),
   required: z.boolean().optional(),
   default: cleanText(0, 40).nullable().optional(),
-  choices: z.array(z.strictObject({ id: optionId.optional(), name: cleanText(1, 40) })).min(1).max(8),
+  choices: z
+    .array(z.strictObject({ id: optionId.optional(), name: cleanText(1, 40), adds: ingredientNames.optional(), removes: ingredientNames.optional() }))
+    .min(1)
+    .max(8),
 });
 export const optionGroupsInput = z.array(optionGroupInput).max(6);
 export type OptionGroupInput = z.infer<typeof optionGroupInput>;
@@ -48,7 +76,20 @@ function unique(base: string, taken: Set<string>): string {
   return id;
 }
 
-/** The groups as stored: ids filled in and unique, the default resolved to a choice id; or the problem. */
+/**
+ * Loose sameness for the host's own lists (a name typed twice in one choice); the shelf and the
+ * orders compare with the database's ingredient_key() (migration 0013).
+ */
+function sameIngredient(a: string, b: string): boolean {
+  const fold = (name: string) => name.replace(/\s+/g, ' ').toLowerCase();
+  return fold(a) === fold(b);
+}
+
+function distinctNames(names: string[]): string[] {
+  return names.filter((name, index) => names.findIndex((other) => sameIngredient(name, other)) === index);
+}
+
+/** The groups as stored: ids filled in and unique, the default resolved to a choice id, empty changes left out; or the problem. */
 export function normaliseOptionGroups(input: OptionGroupInput[]): OptionGroup[] | { problem: string } {
   const groupIds = new Set<string>();
   const groups: OptionGroup[] = [];
@@ -56,10 +97,19 @@ export function normaliseOptionGroups(input: OptionGroupInput[]): OptionGroup[] 
     if (group.id && groupIds.has(group.id)) return { problem: `Two option groups share the id "${group.id}".` };
     const id = unique(group.id ?? slug(group.name), groupIds);
     const choiceIds = new Set<string>();
-    const choices = [];
+    const choices: OptionChoice[] = [];
     for (const choice of group.choices) {
       if (choice.id && choiceIds.has(choice.id)) return { problem: `Two choices of "${group.name}" share the id "${choice.id}".` };
-      choices.push({ id: unique(choice.id ?? slug(choice.name), choiceIds), name: choice.name });
+      const adds = distinctNames(choice.adds ?? []);
+      const removes = distinctNames(choice.removes ?? []);
+      const both = adds.find((name) => removes.some((other) => sameIngredient(name, other)));
+      if (both) return { problem: `"${choice.name}" of "${group.name}" cannot both add and remove ${both}.` };
+      choices.push({
+        id: unique(choice.id ?? slug(choice.name), choiceIds),
+        name: choice.name,
+        ...(adds.length > 0 ? { adds } : {}),
+        ...(removes.length > 0 ? { removes } : {}),
+      });
     }
     let fallback: string | null = null;
     if (group.default) {

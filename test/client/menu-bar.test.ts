@@ -6,10 +6,11 @@ import { groupByDrink } from '../../client/admin/order-board.ts';
 import { normaliseOptionGroups, type OptionGroup } from '../../shared/schemas/menu-options.ts';
 import { illustrationSpec, parseIllustrationFile, illustrationPath } from '../../shared/illustration/spec.ts';
 import { looksAlcoholFree } from '../../shared/allergens.ts';
-import type { Drink } from '../../shared/schemas/menu.ts';
+import { listedDrink, menuDrink, type Drink, type MenuDrink } from '../../shared/schemas/menu.ts';
+import { defaultChoices, startingOptions } from '../../client/guest/drink-facts.tsx';
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
 
-const drink = (fields: Partial<Drink>): Drink => ({
+const full = (fields: Partial<Drink>): Drink => ({
   id: 'd1',
   section_id: 's1',
   name: 'Whiskey Sour',
@@ -27,6 +28,7 @@ const drink = (fields: Partial<Drink>): Drink => ({
   glass: 'rocks',
   ...fields,
 });
+const drink = (fields: Partial<Drink>): MenuDrink => menuDrink(listedDrink(full(fields)));
 
 describe('menu search', () => {
   it('finds a drink by an allergen in English or French, and alcohol-free drinks by those words', () => {
@@ -36,6 +38,56 @@ describe('menu search', () => {
     expect(matchesSearch(drink({}), 'milk')).toBe(false);
     expect(matchesSearch(drink({ alcohol_free: true, allergens: [] }), 'sans alcool')).toBe(true);
     expect(matchesSearch(drink({}), 'alcohol-free')).toBe(false);
+  });
+});
+
+describe('the guests\' list: issue 19\'s fields only where they say something', () => {
+  it('a drink at every usual value lists only the fields before issue 19, and reads back as it was (less the glass)', () => {
+    const plain = full({ allergens: [], abv: null });
+    const listed = listedDrink(plain);
+    expect(Object.keys(listed).sort()).toEqual(['description', 'id', 'image_url', 'ingredients', 'is_active', 'name', 'section_id', 'updated_at']);
+    const { glass: _glass, ...rest } = plain;
+    expect(menuDrink(listed)).toEqual(rest);
+  });
+
+  it('everything away from its usual value is kept; a group loses only what is usual and what a choice changes', () => {
+    const out = full({
+      available: false,
+      unavailable_reason: 'Gin',
+      alcohol_free: true,
+      abv: 0,
+      options: [
+        { id: 'size', name: 'Size', required: true, default: null, choices: [{ id: 'one', name: 'One' }] },
+        { id: 'style', name: 'Style', required: false, default: 'classic', choices: [{ id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' }, { id: 'zero', name: 'Zero', removes: ['Gin'], adds: ['Zero gin'] }] },
+      ],
+    });
+    const listed = listedDrink(out);
+    expect(listed).toMatchObject({ available: false, unavailable_reason: 'Gin', alcohol_free: true, abv: 0, allergens: ['egg'] });
+    expect(listed.options).toEqual([
+      { id: 'size', name: 'Size', required: true, choices: [{ id: 'one', name: 'One' }] },
+      { id: 'style', name: 'Style', default: 'classic', choices: [{ id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' }, { id: 'zero', name: 'Zero' }] },
+    ]);
+    // A copy stored before issue 19: nothing is taken for alcohol-free, everything is available.
+    const old = menuDrink({ id: 'd', section_id: 's', name: 'Old', description: '', ingredients: [], image_url: null, is_active: true, updated_at: '' });
+    expect(old).toMatchObject({ available: true, unavailable_reason: null, options: [], alcohol_free: false, allergens: [], abv: null });
+  });
+
+  it('the order sheet starts from the default, or from the first choice that can be made while the default cannot', () => {
+    const groups = drink({
+      options: [
+        { id: 'style', name: 'Style', required: false, default: 'classic', choices: [{ id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' }, { id: 'zero', name: 'Zero' }] },
+        { id: 'ice', name: 'Ice', required: false, default: 'normal', choices: [{ id: 'none', name: 'None' }, { id: 'normal', name: 'Normal' }] },
+        { id: 'size', name: 'Size', required: true, default: null, choices: [{ id: 'single', name: 'Single' }] },
+      ],
+    }).options;
+    expect(defaultChoices(groups)).toEqual({ style: 'zero', ice: 'normal' });
+    // A one-tap order (a suggestion, the bartender's proposal) starts there too; a required group
+    // with nothing chosen is left to the server to ask about.
+    expect(startingOptions({ options: groups.slice(0, 2) })).toEqual([
+      { group_id: 'style', group: 'Style', choice_id: 'zero', choice: 'Zero' },
+      { group_id: 'ice', group: 'Ice', choice_id: 'normal', choice: 'Normal' },
+    ]);
+    expect(startingOptions({ options: groups })).toEqual([]);
   });
 });
 
@@ -50,6 +102,27 @@ describe('options as the host types them', () => {
     expect(optionLines(groups)).toBe('Ice: None, Normal*, Extra\nSize!: Single, Double');
     const renamedGroup = groups.map((group) => (group.id === 'ice' ? { ...group, id: 'ice-1' } : group));
     expect(parseOptionLines('Ice: None*, Normal', renamedGroup)[0]).toMatchObject({ id: 'ice-1', default: 'None' });
+  });
+
+  it('what a choice changes goes in brackets: -removes, +adds (a bare name adds); it survives a round trip', () => {
+    const parsed = parseOptionLines('Style: Classic*, Alcohol-free (-Gin, +Alcohol-free gin), Tall (Soda water)', []);
+    expect(parsed).toEqual([
+      {
+        name: 'Style',
+        required: false,
+        default: 'Classic',
+        choices: [{ name: 'Classic' }, { name: 'Alcohol-free', adds: ['Alcohol-free gin'], removes: ['Gin'] }, { name: 'Tall', adds: ['Soda water'] }],
+      },
+    ]);
+    const groups = normaliseOptionGroups(parsed) as OptionGroup[];
+    expect(optionLines(groups)).toBe('Style: Classic*, Alcohol-free (-Gin, +Alcohol-free gin), Tall (+Soda water)');
+    expect(parseOptionLines(optionLines(groups), groups)[0]!.choices).toEqual([
+      { id: 'classic', name: 'Classic' },
+      { id: 'alcohol-free', name: 'Alcohol-free', adds: ['Alcohol-free gin'], removes: ['Gin'] },
+      { id: 'tall', name: 'Tall', adds: ['Soda water'] },
+    ]);
+    // The default star may follow the brackets too.
+    expect(parseOptionLines('Style: Classic, Zero (-Gin)*', [])[0]).toMatchObject({ default: 'Zero', choices: [{ name: 'Classic' }, { name: 'Zero', removes: ['Gin'] }] });
   });
 });
 

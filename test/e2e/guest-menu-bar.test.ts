@@ -6,14 +6,8 @@ import { launchBrowser, phoneContext } from './support/browser.ts';
 import { E2eServer } from './support/e2e-server.ts';
 import { GuestPage } from './support/guest-page.ts';
 import { AXE_SOURCE, SCREENSHOTS, menuDrinks, until } from './support/guest-fixtures.ts';
+import { menuDrink, type ListedDrink, type MenuDrink } from '../../shared/schemas/menu.ts';
 
-interface MenuDrink {
-  id: string;
-  name: string;
-  image_url: string;
-  alcohol_free: boolean;
-  allergens: string[];
-}
 
 /** The guest's menu: a drawn picture for every drink (offline too), the Alcohol-free filter, allergens. */
 describe.skipIf(!browserAvailable())('guest menu: pictures, alcohol-free, allergens', () => {
@@ -25,7 +19,8 @@ describe.skipIf(!browserAvailable())('guest menu: pictures, alcohol-free, allerg
 
   beforeAll(async () => {
     server = await E2eServer.start();
-    drinks = (await menuDrinks(server)) as unknown as MenuDrink[];
+    // The list leaves alcohol_free and allergens out where there is nothing to say.
+    drinks = (await menuDrinks(server)).map((drink) => menuDrink(drink as ListedDrink));
     browser = await launchBrowser();
     context = await phoneContext(browser);
     guest = await GuestPage.open(context, server.url);
@@ -45,7 +40,7 @@ describe.skipIf(!browserAvailable())('guest menu: pictures, alcohol-free, allerg
     await until(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the drawing shown');
     // Every drawing is put in the worker's cache on the first visit, like photos.
     await until(
-      () => guest.page.evaluate(async (urls) => (await Promise.all(urls.map(async (url) => Boolean(await (await caches.open('barback-images')).match(url))))).every(Boolean), drinks.map((drink) => drink.image_url)),
+      () => guest.page.evaluate(async (urls) => (await Promise.all(urls.map(async (url) => Boolean(await (await caches.open('barback-images')).match(url))))).every(Boolean), drinks.map((drink) => drink.image_url!)),
       'every drawing cached',
     );
     if (process.env.SCREENSHOTS === '1') await guest.page.screenshot({ path: path.join(SCREENSHOTS, 'guest-menu-drawings.png') });

@@ -127,4 +127,59 @@ describe.skipIf(!browserAvailable())('host and guest: options, the shelf and the
     }
     expect(await guest.drink('Mojito').textContent()).not.toContain('Out of');
   });
+
+  it('the gin runs out: within 2 s the open guest menu keeps the Gin & Tonic orderable, only alcohol-free, with the reason; that order reaches the board with its choice', async () => {
+    const gt = drinks.find((drink) => drink.name === 'Gin & Tonic')!;
+    const negroni = drinks.find((drink) => drink.name === 'Negroni')!;
+    await guest.gotoMenu();
+    /** The Gin's switch on the host's shelf (the Drinks screen, its Shelf opened). */
+    const ginSwitch = async () => {
+      await host.open('Drinks');
+      if ((await host.page.locator('details.shelf').getAttribute('open')) === null) await host.page.getByRole('heading', { name: /^Shelf/ }).click();
+      return host.page.locator('[data-ingredient="Gin"]').getByRole('switch', { name: 'In stock' });
+    };
+    const gin = await ginSwitch();
+    expect(await gin.isChecked()).toBe(true);
+
+    await gin.uncheck();
+    const started = Date.now();
+    const card = guest.page.locator(`[data-drink-id="${gt.id}"]`);
+    await card.locator('[data-partly-out]').waitFor({ timeout: 2_000 });
+    await guest.page.locator(`[data-drink-id="${negroni.id}"][data-available="false"]`).waitFor({ timeout: 2_000 - Math.min(1_900, Date.now() - started) });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // Not "unavailable": still orderable, the one way left said on the card.
+    expect(await card.getAttribute('data-available')).toBe('true');
+    expect(await card.textContent()).toContain('Alcohol-free only tonight: out of gin');
+    expect(await card.getByRole('button', { name: 'Order Gin & Tonic' }).isEnabled()).toBe(true);
+
+    await card.getByRole('button', { name: 'Order Gin & Tonic' }).click();
+    const sheet = guest.page.getByRole('dialog');
+    const style = sheet.getByRole('radiogroup', { name: 'Style' });
+    // The classic (the host's default) cannot be made: greyed, not selectable, with the reason.
+    const classic = style.getByRole('radio', { name: 'Classic' });
+    expect(await classic.isDisabled()).toBe(true);
+    expect(await classic.isChecked()).toBe(false);
+    expect(await classic.evaluate((radio) => document.getElementById(radio.getAttribute('aria-describedby') ?? '')?.textContent)).toBe('Classic: out of gin');
+    const zero = style.getByRole('radio', { name: 'Alcohol-free' });
+    expect(await zero.isChecked()).toBe(true);
+    expect(await zero.isEnabled()).toBe(true);
+    expect(await guest.axeViolations(AXE_SOURCE)).toEqual([]);
+    await shot(guest.page, 'guest-order-alcohol-free-only');
+
+    const before = await guest.orderIds();
+    await sheet.getByRole('button', { name: 'Place order' }).click();
+    await guest.page.waitForFunction((count) => document.querySelectorAll('[data-order-id]').length > count, before.length);
+    const id = (await guest.orderIds()).find((candidate) => !before.includes(candidate))!;
+    await guest.waitForStatus(id, 'pending');
+    expect(await guest.order$(id).textContent()).toContain('Style: Alcohol-free');
+
+    await host.open('Orders');
+    await host.card(id).waitFor({ timeout: 10_000 });
+    expect(await host.card(id).textContent()).toContain('Style: Alcohol-free');
+
+    await (await ginSwitch()).check();
+    await guest.gotoMenu();
+    await guest.page.locator(`[data-drink-id="${negroni.id}"][data-available="true"]`).waitFor({ timeout: 2_000 });
+    await expect.poll(() => card.locator('[data-partly-out]').count()).toBe(0);
+  });
 });

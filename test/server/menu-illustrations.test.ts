@@ -25,9 +25,14 @@ interface PublicDrink {
 
 describe('a picture for every drink', () => {
   it('every default drink has a glass and points at a drawing that is a real SVG, cached for ever', async () => {
-    const { drinks } = (await api(server, 'GET', '/api/drinks')).body as { drinks: PublicDrink[] };
+    // The glass is in the detail and host views (the guests' list has it in the drawing's URL).
+    const { drinks } = (await api(server, 'GET', '/api/admin/drinks', { token: admin })).body as { drinks: PublicDrink[] };
     expect(drinks).toHaveLength(28);
+    const listed = (await api(server, 'GET', '/api/drinks')).body.drinks as { id: string; image_url: string; glass?: string }[];
     for (const drink of drinks) {
+      const entry = listed.find((candidate) => candidate.id === drink.id)!;
+      expect(entry.image_url).toBe(drink.image_url);
+      expect(entry.glass).toBeUndefined();
       expect(GLASSES, drink.name).toContain(drink.glass);
       expect(drink.image_url, drink.name).toMatch(new RegExp(`^/images/drawn/1-${drink.glass}-[0-9a-f]{6}-[0-9a-f]{6}-[a-z_]+-[a-z]+\\.svg$`));
     }
@@ -100,6 +105,27 @@ describe('the default menu in French (MENU_LANGUAGE=fr)', () => {
       expect(drinks.map((drink) => drink.name)).toContain('Moscow Mule');
       // The same drawings as in English: the French words name the same colours and garnishes.
       expect(negroni.image_url).toMatch(/-rocks-.*-orange_peel-i\.svg$/);
+
+      // The alcohol-free Style in French, on the French ingredient names: with the gin out, only
+      // « Sans alcool » can be made.
+      const host = await adminToken(french);
+      const gt = ((await api(french, 'GET', '/api/admin/drinks', { token: host })).body.drinks as { id: string; name: string; options: unknown }[]).find((drink) => drink.name === 'Gin & Tonic')!;
+      expect(gt.options).toEqual([
+        {
+          id: 'style',
+          name: 'Style',
+          required: false,
+          default: 'classic',
+          choices: [{ id: 'classic', name: 'Classique' }, { id: 'alcohol-free', name: 'Sans alcool', adds: ['Gin sans alcool'], removes: ['Gin'] }],
+        },
+      ]);
+      expect((await api(french, 'PUT', '/api/admin/ingredients/Gin', { token: host, body: { in_stock: false } })).status).toBe(200);
+      const listed = ((await api(french, 'GET', '/api/drinks')).body.drinks as { id: string; available?: boolean; options?: { choices: unknown[] }[] }[]).find((drink) => drink.id === gt.id)!;
+      expect(listed.available).toBeUndefined();
+      expect(listed.options![0]!.choices).toEqual([
+        { id: 'classic', name: 'Classique', available: false, unavailable_reason: 'Gin' },
+        { id: 'alcohol-free', name: 'Sans alcool' },
+      ]);
     } finally {
       await french.stop();
     }
