@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy } from '../../shared/schemas/orders.ts';
-import type { HostOrderStatusChangedEvent } from '../../shared/events.ts';
+import type { OrderChangeRecord } from '../../shared/events.ts';
 import type { OptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
 import { ORDER_COLUMNS, hostOrder, type HostOrder, type OrderRow } from './order-presenter.ts';
 
@@ -65,6 +65,7 @@ export class OrderRepository {
    * start of the transaction and would date the change before its own row lock and version.
    * `expected` is the status the caller saw under its row lock: the UPDATE is conditional on
    * it, so a change can never apply twice. A step back (recall) clears completed_at.
+   * preparing_at and prepared_by feed the line's estimate (queue.repository.ts).
    */
   async setStatus(id: string, expected: OrderStatus, status: OrderStatus, version: string, by: ChangedBy): Promise<HostOrder> {
     const { rows } = await this.db.query<OrderRow>(
@@ -72,6 +73,10 @@ export class OrderRepository {
          UPDATE orders SET status = $3, version = $4, updated_at = t.at, previous_status = orders.status,
                 completed_at = CASE WHEN $3 = 'served' THEN t.at WHEN $3 IN ('pending', 'preparing', 'ready') THEN NULL ELSE completed_at END,
                 ready_at = CASE WHEN $3 = 'ready' THEN t.at ELSE ready_at END,
+                -- Preparation starts when an order first enters 'preparing' (a recall from ready
+                -- keeps it: the same drink, still being made); a recall to 'pending' forgets it.
+                preparing_at = CASE WHEN $3 = 'pending' THEN NULL WHEN $3 = 'preparing' THEN coalesce(preparing_at, t.at) ELSE preparing_at END,
+                prepared_by = CASE WHEN $3 = 'pending' THEN NULL WHEN $3 = 'preparing' AND preparing_at IS NULL THEN $5 || ':' || $6 ELSE prepared_by END,
                 changed_by_role = $5, changed_by_name = $6
            FROM (SELECT clock_timestamp() AS at) t
           WHERE id = $1 AND status = $2
@@ -110,7 +115,7 @@ export class OrderRepository {
   }
 
   /** The event row, written in the change's transaction: it exists if and only if the change does. */
-  async insertEvent(event: HostOrderStatusChangedEvent): Promise<void> {
+  async insertEvent(event: OrderChangeRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO order_events (order_id, user_key, type, version, payload) VALUES ($1, $2, $3, $4, $5)`,
       [event.order_id, event.user_key, event.type, event.version, JSON.stringify(event)],

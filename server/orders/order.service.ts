@@ -3,9 +3,11 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
-import type { ChangedBy, CreateOrderBody } from '../../shared/schemas/orders.ts';
+import type { ChangedBy, CreateOrderBody, Order } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
-import { hostStatusChangedEvent, type HostOrder } from './order-presenter.ts';
+import { guestOrder, orderChangeRecord, type HostOrder } from './order-presenter.ts';
+import type { QueueService } from './queue.service.ts';
+import { NOT_IN_LINE } from '../../shared/queue.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
 import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 import { barClosed, type BarService } from '../bar/bar.service.ts';
@@ -41,6 +43,7 @@ export class OrderService {
     private readonly events: EventBus,
     private readonly maxActiveOrders: number,
     private readonly bar: BarService,
+    private readonly queue: QueueService,
   ) {
     this.repo = new OrderRepository(db);
   }
@@ -126,10 +129,14 @@ export class OrderService {
       // Taken last: the version's lock is held until commit, and readers' cursors wait below it.
       const version = await repo.takeVersion();
       const order = await repo.setStatus(id, current.status, to, version, by);
-      await repo.insertEvent(hostStatusChangedEvent(order, current.status));
+      await repo.insertEvent(orderChangeRecord(order, current.status));
       return { order, previous: current.status };
     });
-    if (outcome.previous) this.events.emit('order.status_changed', { order: outcome.order, previous_status: outcome.previous });
+    if (outcome.previous) {
+      // Read after the commit, so the guest's event carries the place the change left it in.
+      const place = (await this.queue.places([outcome.order])).get(outcome.order.id) ?? NOT_IN_LINE;
+      this.events.emit('order.status_changed', { order: outcome.order, previous_status: outcome.previous, place });
+    }
     return outcome.order;
   }
 
@@ -163,6 +170,16 @@ export class OrderService {
     const order = await this.repo.findForGuest(id, userKey);
     if (!order) throw notFound('order');
     return order;
+  }
+
+  /** The guest's views of these orders (order-presenter.ts), with their places in line read now. */
+  async guestViews(orders: readonly HostOrder[]): Promise<Order[]> {
+    const places = await this.queue.places(orders);
+    return orders.map((order) => guestOrder(order, places.get(order.id) ?? NOT_IN_LINE));
+  }
+
+  async guestView(order: HostOrder): Promise<Order> {
+    return (await this.guestViews([order]))[0]!;
   }
 
   listForHost(statuses: OrderStatus[] | undefined): Promise<HostOrder[]> {
