@@ -8,6 +8,7 @@
  * each order takes when it is placed) of the orders in line, as a bitmap, and two numbers for
  * the wait.
  */
+import { isInLine } from './order-status.ts';
 
 /** A snapshot of the line, as QUEUE_CHANGED and GET /api/queue carry it. */
 export interface QueueSnapshot {
@@ -97,4 +98,23 @@ export function placeIn(snapshot: QueueSnapshot, ticket: number): QueuePlace | n
 /** Whether snapshot `a` is at least as recent as `b` (versions are decimal integers). */
 export function snapshotAtLeast(a: Pick<QueueSnapshot, 'version'>, b: Pick<QueueSnapshot, 'version'> | null): boolean {
   return b === null || BigInt(a.version) >= BigInt(b.version);
+}
+
+/** What a phone knows of one of its orders: the last view the server gave of it. */
+export interface KnownOrder extends Partial<QueuePlace> {
+  status: string;
+  /** null for an order the server has not accepted yet. */
+  version: string | null;
+}
+
+/**
+ * The place a phone shows for its order: from the snapshot once the snapshot has seen the
+ * order's last change (its version is at least the order's), else the order's own view (a
+ * POST answer or a status event newer than the last snapshot).
+ */
+export function currentPlace(order: KnownOrder, snapshot: QueueSnapshot | null): QueuePlace {
+  if (!isInLine(order.status) || order.version === null) return NOT_IN_LINE;
+  const ticket = order.queue_ticket ?? null;
+  if (snapshot && ticket !== null && BigInt(snapshot.version) >= BigInt(order.version)) return placeIn(snapshot, ticket) ?? NOT_IN_LINE;
+  return { queue_ticket: ticket, queue_position: order.queue_position ?? null, eta_seconds: order.eta_seconds ?? null };
 }
