@@ -55,7 +55,8 @@ async function clearLine(): Promise<void> {
 
 describe('the wait', () => {
   it('is null until tonight has a preparation time, then ⌈position ÷ bartenders⌉ × the expected time: per drink with 3 samples, else tonight’s median', async () => {
-    const [x, y] = drinks as [{ id: string }, { id: string }];
+    const x = drinks[0]!;
+    const y = drinks[1]!;
     const guest = await createGuestDirect(server, 'Ada');
     const first = await place(guest, x.id);
     expect(first).toMatchObject({ queue_position: 1, eta_seconds: null });
