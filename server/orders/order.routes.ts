@@ -34,7 +34,7 @@ export function orderRoutes(ctx: Deps<'auth' | 'orders' | 'queue'>): Router {
 
   // The line for a phone (re)joining it; then QUEUE_CHANGED on /queue keeps it current.
   router.get('/api/queue', auth.authenticated, async (_req, res) => {
-    res.json({ queue: (await queue.current()).snapshot });
+    res.json({ queue: (await queue.current()).snapshot() });
   });
 
   router.get('/api/admin/orders', auth.staff, async (req, res) => {

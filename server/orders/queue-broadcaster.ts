@@ -62,7 +62,7 @@ export class QueueBroadcaster {
     this.running = true;
     this.lastRead = Date.now();
     try {
-      const { snapshot } = await this.queue.current();
+      const snapshot = (await this.queue.current()).snapshot();
       const key = JSON.stringify({ ...snapshot, version: undefined });
       if (key !== this.lastContent) {
         this.lastContent = key;
