@@ -24,9 +24,10 @@ ALTER TABLE orders
   ALTER COLUMN queue_ticket SET NOT NULL;
 ALTER SEQUENCE order_queue_ticket_seq OWNED BY orders.queue_ticket;
 
--- The line itself (QUEUE_STATUSES in shared/order-status.ts; a test checks they agree): read
--- in ticket order for every snapshot, with the drink for the time estimate.
-CREATE INDEX orders_queue ON orders (queue_ticket) INCLUDE (id, drink_id) WHERE status IN ('pending', 'preparing');
--- Tonight's preparation times and who is making drinks.
-CREATE INDEX orders_prepared ON orders (ready_at) INCLUDE (drink_id, preparing_at) WHERE preparing_at IS NOT NULL;
-CREATE INDEX orders_preparing_since ON orders (preparing_at) INCLUDE (prepared_by) WHERE preparing_at IS NOT NULL;
+-- The line itself (QUEUE_STATUSES in shared/order-status.ts; a test checks they agree), read
+-- whole when an instance (re)builds its copy (server/orders/queue.service.ts); between, it
+-- reads orders by version (their unique index).
+CREATE INDEX orders_queue ON orders (queue_ticket) WHERE status IN ('pending', 'preparing');
+-- Tonight's preparation times, and who started an order lately.
+CREATE INDEX orders_prepared ON orders (ready_at) WHERE preparing_at IS NOT NULL;
+CREATE INDEX orders_preparing_since ON orders (preparing_at) WHERE preparing_at IS NOT NULL;
