@@ -75,6 +75,26 @@ describe.skipIf(!browserAvailable())('the guest’s place in line', () => {
     await guest.page.context().close();
   }, 60_000);
 
+  it('after a drop, the phone asks for the line again: a move it missed shows once it is back, without a reload', async () => {
+    const ahead = await orderAhead('Dan');
+    const guest = await GuestPage.open(await phoneContext(browser), server.url);
+    await guest.join(await server.newJoinUrl(), 'Eve');
+    await guest.waitForConnection('live');
+    const mine = await guest.order(drink.name);
+    await expect.poll(() => place(guest.page, mine).getAttribute('data-queue-position'), { timeout: 10_000 }).toBe('2');
+
+    // The bar's server drops off the LAN; the order ahead is made meanwhile (no event reaches
+    // the phone, and nothing about its own order changed for a catch-up to bring).
+    await server.down();
+    await guest.waitForConnection('offline');
+    expect((await server.adminWhileDown('PATCH', `/api/admin/orders/${ahead}`, { status: 'ready' })).status).toBe(200);
+    await server.up();
+    await guest.waitForConnection('live', 30_000);
+    await expect.poll(() => place(guest.page, mine).getAttribute('data-queue-position'), { timeout: 15_000 }).toBe('1');
+    await server.admin('PATCH', `/api/admin/orders/${mine}`, { status: 'cancelled' });
+    await guest.page.context().close();
+  }, 90_000);
+
   it('speaks French: "2e dans la file · environ 4 min"', async () => {
     const ahead = await orderAhead('Chloé');
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR', serviceWorkers: 'allow', hasTouch: true });
