@@ -382,7 +382,8 @@ async function lineSection(run: {
 
 /** Matches each ready with the first snapshot that no longer holds its order, at every phone. */
 function analyseLine(paced: PacedResult, receipts: Receipts, head: { id: string; ticket: number }[], cpu: number, following: boolean): LineRound {
-  const sent = new Map(paced.timings.map(([key, at]) => [key, at]));
+  // Only changes the server accepted: a failed ready leaves its order in line.
+  const sent = new Map(paced.timings.filter(([, , , code]) => code >= 200 && code < 300).map(([key, at]) => [key, at]));
   const status: number[] = [];
   for (const [key, at] of receipts.guest) {
     const write = sent.get(key);
