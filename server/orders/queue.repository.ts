@@ -49,9 +49,12 @@ export class QueueRepository {
     return rows;
   }
 
-  /** Orders changed since `version` (the unique index on version): what a reader applies to its copy. */
-  async changedSince(version: string): Promise<QueueOrderRow[]> {
-    const { rows } = await this.db.query<QueueOrderRow>(`SELECT ${COLUMNS} FROM orders WHERE version > $1::bigint`, [version]);
-    return rows;
+  /**
+   * The sync cursor, then the orders changed since `version` (the unique index on version):
+   * what a reader applies to its copy, in one round trip (queue_changes(), migration 0019).
+   */
+  async changedSince(version: string): Promise<{ cursor: string; rows: QueueOrderRow[] }> {
+    const { rows } = await this.db.query<QueueOrderRow & { cursor: string }>('SELECT * FROM queue_changes($1::bigint)', [version]);
+    return { cursor: rows[0]!.cursor, rows: rows.slice(1) };
   }
 }

@@ -117,10 +117,15 @@ export class QueueService {
   }
 
   private async read(): Promise<QueueView> {
-    const cursor = await this.repo.safeCursor();
-    const reload = this.version === null || Date.now() - this.loadedAt >= RELOAD_MS;
-    const rows = reload ? await this.repo.load() : await this.repo.changedSince(this.version!);
-    if (reload) this.clear();
+    let cursor: string;
+    let rows: QueueOrderRow[];
+    if (this.version === null || Date.now() - this.loadedAt >= RELOAD_MS) {
+      cursor = await this.repo.safeCursor();
+      rows = await this.repo.load();
+      this.clear();
+    } else {
+      ({ cursor, rows } = await this.repo.changedSince(this.version));
+    }
     for (const row of rows) this.apply(row);
     // Rows past the cursor may have been applied too: reading them again next time is harmless.
     this.version = cursor;

@@ -31,3 +31,19 @@ CREATE INDEX orders_queue ON orders (queue_ticket) WHERE status IN ('pending', '
 -- Tonight's preparation times, and who started an order lately.
 CREATE INDEX orders_prepared ON orders (ready_at) WHERE preparing_at IS NOT NULL;
 CREATE INDEX orders_preparing_since ON orders (preparing_at) WHERE preparing_at IS NOT NULL;
+
+-- One round trip for an instance's copy of the line: the sync cursor first (every change up to
+-- it is committed), then, in a later statement (so a later snapshot), the orders changed since
+-- `p_since`. The first row carries the cursor alone.
+CREATE FUNCTION queue_changes(
+  p_since bigint,
+  OUT cursor bigint, OUT id text, OUT queue_ticket bigint, OUT drink_id text, OUT status text,
+  OUT preparing_at timestamptz, OUT ready_at timestamptz, OUT prepared_by text
+) RETURNS SETOF record LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  cursor := safe_order_cursor();
+  RETURN NEXT;
+  RETURN QUERY
+    SELECT queue_changes.cursor, o.id::text, o.queue_ticket, o.drink_id::text, o.status, o.preparing_at, o.ready_at, o.prepared_by
+      FROM orders o WHERE o.version > p_since;
+END $$;
