@@ -5,6 +5,12 @@ import type { QueueService } from './queue.service.ts';
 
 /** At most one snapshot per this many milliseconds per instance; bursts in between share it. */
 export const QUEUE_SNAPSHOT_INTERVAL_MS = 100;
+/**
+ * A snapshot that changed nothing is skipped, but phones trust a snapshot only for orders whose
+ * last change it has seen (its version): so a skipped newer version still goes out, once, this
+ * long after, unless a real change carried it first.
+ */
+const VERSION_CATCH_UP_MS = 1_000;
 
 /**
  * Publishes the line (queue.changed → QUEUE_CHANGED on /queue) after orders move, from this
@@ -20,6 +26,8 @@ export class QueueBroadcaster {
   private lastRead = 0;
   /** The last published snapshot without its version, to skip one that changes nothing. */
   private lastContent: string | undefined;
+  private catchUp: NodeJS.Timeout | undefined;
+  private force = false;
   private readonly unlisten: () => void;
 
   constructor(
@@ -64,9 +72,18 @@ export class QueueBroadcaster {
     try {
       const snapshot = (await this.queue.current()).snapshot();
       const key = JSON.stringify({ ...snapshot, version: undefined });
-      if (key !== this.lastContent) {
+      if (key !== this.lastContent || this.force) {
         this.lastContent = key;
+        this.force = false;
+        clearTimeout(this.catchUp);
+        this.catchUp = undefined;
         this.events.emitLocal('queue.changed', { queue: snapshot });
+      } else {
+        this.catchUp ??= setTimeout(() => {
+          this.catchUp = undefined;
+          this.force = true;
+          this.changed();
+        }, VERSION_CATCH_UP_MS);
       }
     } catch (error) {
       // Phones keep their last places; the next change tries again.
@@ -80,6 +97,8 @@ export class QueueBroadcaster {
   close(): void {
     this.unlisten();
     clearTimeout(this.timer);
+    clearTimeout(this.catchUp);
     this.timer = undefined;
+    this.catchUp = undefined;
   }
 }

@@ -149,6 +149,31 @@ describe('places in line', () => {
   }, 30_000);
 });
 
+describe('snapshots', () => {
+  it('one that changes nothing is skipped, but its newer version still reaches the phones within seconds', async () => {
+    await clearLine();
+    const guest = await createGuestDirect(server, 'Flo');
+    const phone = await connectPhone(server.url, guest.access_token, 2);
+    const heard: QueueSnapshot[] = [];
+    await phone.subscribe(QUEUE_CHANNEL, (event) => heard.push(event as unknown as QueueSnapshot));
+    try {
+      const order = await place(guest);
+      await expect.poll(() => heard.length, { timeout: 5_000 }).toBe(1);
+      // Preparing moves nobody: nothing new to say at once, only a newer version, a moment later.
+      await move(order.id, 'preparing');
+      const moved = await view(guest, order.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toHaveLength(1);
+      await expect.poll(() => heard.length, { timeout: 5_000 }).toBe(2);
+      expect(BigInt(heard[1]!.version)).toBeGreaterThanOrEqual(BigInt(moved.version));
+      expect({ ...heard[1], version: '' }).toEqual({ ...heard[0], version: '' });
+    } finally {
+      phone.close();
+    }
+    await clearLine();
+  }, 30_000);
+});
+
 /** A phone as the app is: its orders as the server last told it, and the newest snapshot of the line. */
 class PhoneView {
   readonly orders = new Map<string, Order>();
