@@ -17,10 +17,19 @@
  * the host's tap costs the guest end to end) and from its answer (≤ 0 when the event beats the
  * answer); the hosts' event from the PATCH being sent; events delivered of those expected;
  * and RSS per 1,000 idle connections at the largest size.
+ *
+ * Then the line (issue 17): 2,000 guests each hold an open order in line; the bar makes the
+ * orders at the head at 200 changes/s (pending → preparing → ready → served; each made guest
+ * orders again, at the back). Each ready moves every guest behind it up one place: the
+ * position update a guest sees is the first QUEUE_CHANGED snapshot without that order's ticket,
+ * timed at every phone following the line, from the PATCH being sent. Rounds with the phones
+ * following /queue alternate with rounds without (the same load, positions unseen), for the
+ * guests' own status events and barback's CPU next to each other.
  */
 import { randomUUID } from 'node:crypto';
 import { LoadGenerator, type PacedRequest, type PacedResult } from './load-generator.ts';
 import { SocketFleet, type Receipts } from './socket-fleet.ts';
+import { positionIn, type QueueSnapshot } from '../shared/queue.ts';
 import {
   POOL_SIZES,
   QUICK,
@@ -29,6 +38,7 @@ import {
   adminLogin,
   apiCall,
   bestOf,
+  cpuSeconds,
   createDatabase,
   createGuests,
   interleave,
@@ -49,6 +59,7 @@ const SIZES = (process.env.BENCH_EVENTS_SIZES ?? (QUICK ? '100,300' : '1000,5000
 const HOSTS = 5;
 const RATE = 200;
 const STEPS = ['preparing', 'ready', 'served'];
+const LINE_GUESTS = Number(process.env.BENCH_LINE_GUESTS ?? (QUICK ? 200 : 2_000));
 
 interface Latency {
   p50: number;
@@ -250,6 +261,7 @@ export async function run(): Promise<{ markdown: string }> {
         ].join('\n'),
       );
     }
+    sections.push(await lineSection({ url: barback.url, pid: barback.pid, guests: guests.slice(0, LINE_GUESTS), adminToken, drinkId, fleet, generator }));
   } finally {
     await fleet.stop();
     await generator.stop();
@@ -271,4 +283,136 @@ export async function run(): Promise<{ markdown: string }> {
     '',
   ].join('\n');
   return { markdown };
+}
+
+interface LineRound {
+  changes: number;
+  failures: number;
+  /** The guests' own ORDER_STATUS_CHANGED, from the PATCH being sent. */
+  status: Latency;
+  /** Position updates: per ready, its first snapshot without the order, at every following phone. */
+  position: Latency;
+  /** Readies whose update never arrived (of those with phones following). */
+  missing: number;
+  /** Distinct QUEUE_CHANGED snapshots each following phone got in the round. */
+  snapshots: number;
+  /** barback's CPU, in cores, over the round and its tail. */
+  cpu: number;
+}
+
+async function lineSection(run: {
+  url: string;
+  pid: number;
+  guests: { token: string; userKey: string }[];
+  adminToken: string;
+  drinkId: string;
+  fleet: SocketFleet;
+  generator: LoadGenerator;
+}): Promise<string> {
+  const { url, guests, fleet, generator } = run;
+  process.stdout.write(`the line: ${guests.length.toLocaleString('en')} guests each holding an open order…\n`);
+  // Every guest holds one open order, in line, first placed first made.
+  const line: { id: string; ticket: number; guest: number }[] = [];
+  const placeFor = async (guest: number) => {
+    const placed = (await apiCall(url, 'POST', '/api/orders', { token: guests[guest]!.token, body: { id: randomUUID(), drink_id: run.drinkId } })) as {
+      order: { id: string; queue_ticket: number };
+    };
+    line.push({ id: placed.order.id, ticket: placed.order.queue_ticket, guest });
+  };
+  const placeAll = async (indexes: number[]) => {
+    for (let start = 0; start < indexes.length; start += 50) await Promise.all(indexes.slice(start, start + 50).map(placeFor));
+  };
+  await placeAll(guests.map((_, i) => i));
+
+  const round = (following: boolean) => async (seconds: number): Promise<LineRound> => {
+    if (following) await fleet.connectAppSync(url, guests.map((guest) => ({ token: guest.token, channel: '/queue', role: 'line' as const })));
+    await sleep(500);
+    const count = Math.min(line.length, Math.ceil((RATE * seconds) / STEPS.length));
+    const head = line.splice(0, count);
+    await fleet.record('barback');
+    const cpuBefore = cpuSeconds(run.pid);
+    const started = performance.now();
+    const paced = await generator.paced({
+      rate: RATE,
+      headers: { authorization: `Bearer ${run.adminToken}` },
+      requests: changes(count, (order, status) => ({
+        method: 'PATCH',
+        url: `${url}/api/admin/orders/${head[order]!.id}`,
+        body: JSON.stringify({ status }),
+        key: `${head[order]!.id} ${status}`,
+      })),
+    });
+    await sleep(1_000);
+    const cpu = (cpuSeconds(run.pid) - cpuBefore) / ((performance.now() - started) / 1000);
+    const receipts = await fleet.collect();
+    if (following) await fleet.dropLine();
+    // The guests served order again, at the back of the line.
+    await placeAll(head.map((order) => order.guest));
+    return analyseLine(paced, receipts, head, cpu, following);
+  };
+  const results = await interleave(
+    [
+      { name: 'with positions', measure: round(true) },
+      { name: 'without positions', measure: round(false) },
+    ],
+    (r: LineRound) =>
+      `status event p99 ${r.status.p99.toFixed(1)} ms, position update p99 ${r.position.p99.toFixed(1)} ms (${r.missing} missing), ` +
+      `${r.snapshots} snapshots per phone, CPU ${r.cpu.toFixed(2)} cores, ${r.failures} failed`,
+  );
+  const on = results['with positions']!;
+  const off = results['without positions']!;
+  const cell = (rounds: LineRound[], pick: (r: LineRound) => number, digits = 1) => showSpread(spread(rounds.map(pick)), digits);
+  return [
+    `**The line: ${guests.length.toLocaleString('en')} guests holding open orders**, ${RATE} changes/s on the orders at the head (each ready moves every ` +
+      `guest behind it up one place); ms, median (min–max over rounds). "With positions": every guest also follows \`/queue\` (a second socket ` +
+      `per phone in the fleet; the app uses one); "without": the same load, nobody following the line.`,
+    '',
+    '| measure | with positions | without positions | target |',
+    '|---|---|---|---|',
+    `| guest status event p99, from PATCH sent | ${cell(on, (r) => r.status.p99)} | ${cell(off, (r) => r.status.p99)} | — |`,
+    `| position update p99, from PATCH sent (every phone in line) | ${cell(on, (r) => r.position.p99)} | — | ≤ 2× the status event p99 |`,
+    `| position update p50 | ${cell(on, (r) => r.position.p50)} | — | — |`,
+    `| position p99 ÷ status event p99, round by round | ${showRatio(roundRatios(on.map((r) => r.position.p99), on.map((r) => r.status.p99)))} | — | ≤ 2× |`,
+    `| QUEUE_CHANGED snapshots per phone per round | ${cell(on, (r) => r.snapshots, 0)} | 0 | far below one per change |`,
+    `| readies whose position update never arrived (all rounds) | ${on.reduce((n, r) => n + r.missing, 0)} | — | 0 |`,
+    `| barback CPU, cores | ${cell(on, (r) => r.cpu, 2)} | ${cell(off, (r) => r.cpu, 2)} | — |`,
+    `| failed writes (all rounds) | ${on.reduce((n, r) => n + r.failures, 0)} | ${off.reduce((n, r) => n + r.failures, 0)} | 0 |`,
+  ].join('\n');
+}
+
+/** Matches each ready with the first snapshot that no longer holds its order, at every phone. */
+function analyseLine(paced: PacedResult, receipts: Receipts, head: { id: string; ticket: number }[], cpu: number, following: boolean): LineRound {
+  // Only changes the server accepted: a failed ready leaves its order in line.
+  const sent = new Map(paced.timings.filter(([, , , code]) => code >= 200 && code < 300).map(([key, at]) => [key, at]));
+  const status: number[] = [];
+  for (const [key, at] of receipts.guest) {
+    const write = sent.get(key);
+    if (write !== undefined) status.push(at - write);
+  }
+  const snapshots = receipts.line
+    .map(([event, at]) => ({ snapshot: JSON.parse(event) as QueueSnapshot, at, first: Math.min(...at) }))
+    .sort((a, b) => a.first - b.first);
+  const position: number[] = [];
+  let missing = 0;
+  if (following) {
+    for (const order of head) {
+      const readySent = sent.get(`${order.id} ready`);
+      if (readySent === undefined) continue;
+      const update = snapshots.find(({ snapshot }) => positionIn(snapshot, order.ticket) === null);
+      if (!update) {
+        missing++;
+        continue;
+      }
+      for (const at of update.at) position.push(at - readySent);
+    }
+  }
+  return {
+    changes: paced.timings.length,
+    failures: paced.timings.filter(([, , , code]) => code < 200 || code >= 300).length,
+    status: latency(status),
+    position: latency(position),
+    missing,
+    snapshots: snapshots.length,
+    cpu,
+  };
 }

@@ -11,12 +11,15 @@ import { loopbackAddress, subscribeAppSync } from './appsync-client.ts';
 import { epochMs, HelperProcess, serveHelper } from './support.ts';
 
 export type Target = 'barback' | 'bare';
-export type Role = 'guest' | 'host';
+/** `line`: a guest's socket following the line (/queue); its QUEUE_CHANGED snapshots are timed. */
+export type Role = 'guest' | 'host' | 'line';
 
 export interface Receipts {
   /** `<order id> <status>` and when a guest socket got it (epoch ms, sub-ms). */
   guest: [key: string, at: number][];
   host: [key: string, at: number][];
+  /** Each distinct QUEUE_CHANGED (the same string reaches every `line` socket) and when each socket got it. */
+  line: [event: string, at: number[]][];
   /** The fleet's own event-loop delay p99 (ms) while recording: a lagging fleet inflates every latency. */
   loopDelayP99: number;
 }
@@ -25,6 +28,7 @@ type Command =
   | { op: 'appsync'; url: string; clients: { token: string; channel: string; role: Role }[] }
   | { op: 'bare'; url: string; clients: { key: string; role: Role }[] }
   | { op: 'record'; target: Target }
+  | { op: 'drop-line' }
   | { op: 'collect' };
 
 /** The bench's handle on the fleet process. */
@@ -54,6 +58,11 @@ export class SocketFleet {
     return this.helper.request({ op: 'record', target } satisfies Command);
   }
 
+  /** Closes every `line` socket (the run without positions follows). */
+  dropLine(): Promise<void> {
+    return this.helper.request({ op: 'drop-line' } satisfies Command);
+  }
+
   collect(): Promise<Receipts> {
     return this.helper.request({ op: 'collect' } satisfies Command);
   }
@@ -65,15 +74,25 @@ export class SocketFleet {
 
 function serveFleet(): void {
   const sockets: WebSocket[] = [];
+  let lineSockets: WebSocket[] = [];
   let nextAddress = 0;
   let recording: Target | undefined;
-  let receipts: Receipts = { guest: [], host: [], loopDelayP99: 0 };
+  let receipts: Receipts = { guest: [], host: [], line: [], loopDelayP99: 0 };
+  let snapshots = new Map<string, number[]>();
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
   /** One event (a JSON string) reached a socket of `target`. */
   const received = (target: Target, role: Role, event: string) => {
     if (recording !== target) return;
     const at = epochMs();
+    if (role === 'line') {
+      // One parse-free lookup per snapshot per socket: thousands of sockets get each one.
+      if (!event.startsWith('{"type":"QUEUE_CHANGED"')) return;
+      const arrivals = snapshots.get(event);
+      if (arrivals) arrivals.push(at);
+      else snapshots.set(event, [at]);
+      return;
+    }
     const e = JSON.parse(event) as { type: string; order_id: string; status: string };
     if (e.type !== 'ORDER_STATUS_CHANGED') return;
     receipts[role].push([`${e.order_id} ${e.status}`, at]);
@@ -101,6 +120,7 @@ function serveFleet(): void {
             onEvent: (event) => received('barback', role, event),
           });
           await subscribed;
+          if (role === 'line') lineSockets.push(socket);
           return socket;
         });
       case 'bare':
@@ -119,16 +139,25 @@ function serveFleet(): void {
         });
       case 'record':
         recording = command.target;
-        receipts = { guest: [], host: [], loopDelayP99: 0 };
+        receipts = { guest: [], host: [], line: [], loopDelayP99: 0 };
+        snapshots = new Map();
         loopDelay.reset();
         loopDelay.enable();
         return undefined;
       case 'collect': {
         recording = undefined;
         loopDelay.disable();
-        const collected = { ...receipts, loopDelayP99: loopDelay.percentile(99) / 1e6 };
-        receipts = { guest: [], host: [], loopDelayP99: 0 };
+        const collected = { ...receipts, line: [...snapshots], loopDelayP99: loopDelay.percentile(99) / 1e6 };
+        receipts = { guest: [], host: [], line: [], loopDelayP99: 0 };
+        snapshots = new Map();
         return collected;
+      }
+      case 'drop-line': {
+        const closing = new Set(lineSockets);
+        for (const socket of lineSockets) socket.terminate();
+        lineSockets = [];
+        sockets.splice(0, sockets.length, ...sockets.filter((socket) => !closing.has(socket)));
+        return undefined;
       }
     }
   });

@@ -14,6 +14,9 @@ import { HostAccountService } from './admin/host-account.service.ts';
 import { MenuService } from './menu/menu.service.ts';
 import { ShelfService } from './menu/shelf.service.ts';
 import { OrderService } from './orders/order.service.ts';
+import { QueueService } from './orders/queue.service.ts';
+import { QueueBroadcaster } from './orders/queue-broadcaster.ts';
+import { QUEUE_CHANNEL } from '../shared/channels.ts';
 import { GuestAuthService } from './guests/guest-auth.service.ts';
 import { GuestAdminService } from './guests/guest-admin.service.ts';
 import { RegistrationCodeService } from './guests/registration-code.service.ts';
@@ -81,7 +84,8 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     });
     await push.init();
     closers.push(() => push.close());
-    const orders = new OrderService(db, events, config.maxActiveOrders, bar, menu);
+    const queue = new QueueService(db);
+    const orders = new OrderService(db, events, config.maxActiveOrders, bar, menu, queue);
     const assistant = new AssistantService({
       llm: config.llm,
       db,
@@ -92,6 +96,9 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
     await assistant.init();
     const live = new LiveEvents({ config, logger, events, auth, revocations });
     closers.push(() => live.close());
+    // The line, published to this instance's phones after orders move here or elsewhere.
+    const queueBroadcaster = new QueueBroadcaster(queue, events, () => live.listens(QUEUE_CHANNEL), logger);
+    closers.push(() => queueBroadcaster.close());
 
     // Revocations, from this instance or another: the one place they take effect here.
     // Guests: refuse their access tokens at once and close their live connections.
@@ -124,6 +131,7 @@ export async function compose(config: Config, db: Database, logger: Logger): Pro
       bar,
       staff: new StaffService(db, tokens, revocations, config.adminTokenTtl, config.refreshReuseGrace),
       orders,
+      queue,
       guestAuth: new GuestAuthService(db, tokens, config.guestTokenTtl, config.refreshReuseGrace),
       guestAdmin: new GuestAdminService(db, events),
       registrationCodes: new RegistrationCodeService(db),

@@ -13,6 +13,7 @@ import type { HostAccountService } from './admin/host-account.service.ts';
 import type { MenuService } from './menu/menu.service.ts';
 import type { ShelfService } from './menu/shelf.service.ts';
 import type { OrderService } from './orders/order.service.ts';
+import type { QueueService } from './orders/queue.service.ts';
 import type { GuestAuthService } from './guests/guest-auth.service.ts';
 import type { GuestAdminService } from './guests/guest-admin.service.ts';
 import type { RegistrationCodeService } from './guests/registration-code.service.ts';
@@ -48,6 +49,8 @@ export interface AppContext {
   /** The host's shelf: ingredients marked out of stock make their drinks unavailable. */
   shelf: ShelfService;
   orders: OrderService;
+  /** The line: places in line and the wait (the views and GET /api/queue). */
+  queue: QueueService;
   guestAuth: GuestAuthService;
   guestAdmin: GuestAdminService;
   registrationCodes: RegistrationCodeService;

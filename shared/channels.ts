@@ -11,3 +11,6 @@ export const MENU_CHANNEL = '/menu/changes';
 
 /** Whether the bar is open, at last call or closed (BAR_STATUS_CHANGED). Any signed-in user. */
 export const BAR_CHANNEL = '/bar';
+
+/** The line (QUEUE_CHANGED): anonymous snapshots every phone with an order in line follows. Any signed-in user. */
+export const QUEUE_CHANNEL = '/queue';

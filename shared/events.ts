@@ -1,5 +1,6 @@
 import type { OrderStatus } from './order-status.ts';
 import type { OrderOption } from './schemas/menu-options.ts';
+import type { QueuePlace, QueueSnapshot } from './queue.ts';
 
 /**
  * The live events clients receive, by wire type. The server builds them in one place
@@ -7,8 +8,8 @@ import type { OrderOption } from './schemas/menu-options.ts';
  * (server/events/projection.ts).
  */
 
-/** `/orders/<user_key>`: a change to one of that guest's orders. */
-export interface GuestOrderStatusChangedEvent {
+/** A change to an order, as the order's log keeps it (order_events) and both events start from. */
+export interface OrderStatusChange {
   type: 'ORDER_STATUS_CHANGED';
   order_id: string;
   drink_name: string;
@@ -18,13 +19,27 @@ export interface GuestOrderStatusChangedEvent {
   version: string;
 }
 
-/** `/admin/order-updates`: the guest's event plus who placed the order and who made the change. */
-export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEvent {
+/**
+ * `/orders/<user_key>`: a change to one of that guest's orders, with its place in line after
+ * it (`queue_ticket`, `queue_position`, `eta_seconds`; nulls when not in line).
+ */
+export interface GuestOrderStatusChangedEvent extends OrderStatusChange, QueuePlace {}
+
+/** Who placed an order and who made its last change, as the host hears it. */
+export interface OrderChangeParties {
   /** Null for a walk-up (no guest account); `username` is then the walk-up's name. */
   user_key: string | null;
   username: string;
   /** Who made the change (a barback extension): the host, a bartender, or the guest (their own cancel). */
   changed_by: { role: 'admin' | 'bartender' | 'guest'; name: string } | null;
+}
+
+/** `/admin/order-updates`: the guest's event plus who placed the order and who made the change. */
+export interface HostOrderStatusChangedEvent extends GuestOrderStatusChangedEvent, OrderChangeParties {}
+
+/** `/queue`: the line after orders moved (shared/queue.ts); names no order, guest or drink. */
+export interface QueueChangedEvent extends QueueSnapshot {
+  type: 'QUEUE_CHANGED';
 }
 
 /** `/admin/new-orders`: an order was placed. */
@@ -82,6 +97,7 @@ export interface EventMap {
   MENU_CHANGED: MenuChangedEvent;
   BAR_STATUS_CHANGED: BarStatusChangedEvent;
   ORDER_CALLED: GuestOrderCalledEvent | HostOrderCalledEvent;
+  QUEUE_CHANGED: QueueChangedEvent;
 }
 
 export type EventType = keyof EventMap;

@@ -8,6 +8,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Statuses in which an order still counts against a guest's active-order limit. */
 export const ACTIVE_STATUSES: readonly OrderStatus[] = ['pending', 'preparing', 'ready'];
 
+/** Statuses in which an order is in line (shared/queue.ts): placed or being made, not yet ready. */
+export const QUEUE_STATUSES: readonly OrderStatus[] = ['pending', 'preparing'];
+
 const FORWARD: readonly OrderStatus[] = ['pending', 'preparing', 'ready', 'served'];
 const CANCELLABLE_BY_HOST: readonly OrderStatus[] = ['pending', 'preparing'];
 
@@ -71,6 +74,10 @@ export function nextStatus(from: OrderStatus): OrderStatus | null {
   const index = FORWARD.indexOf(from);
   if (index < 0 || index === FORWARD.length - 1) return null;
   return FORWARD[index + 1] ?? null;
+}
+
+export function isInLine(status: string): boolean {
+  return (QUEUE_STATUSES as readonly string[]).includes(status);
 }
 
 export function isTerminal(status: OrderStatus): boolean {

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { BarStatusChangedEvent, GuestOrderCalledEvent, MenuChangedEvent, GuestOrderStatusChangedEvent } from '../../shared/events.ts';
-import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import type { BarStatusChangedEvent, GuestOrderCalledEvent, MenuChangedEvent, GuestOrderStatusChangedEvent, QueueChangedEvent } from '../../shared/events.ts';
+import { BAR_CHANNEL, MENU_CHANNEL, QUEUE_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import { accessToken, loadSession } from '../lib/session.ts';
 import { keepSubscribed, onConnectionState } from '../lib/live-events.ts';
 import { noteLiveState } from './connection.ts';
@@ -10,6 +10,9 @@ import { runCatchUp } from './order-sync.ts';
 import { announceCall, announceReady, announceRecall } from './ready-announcer.ts';
 import { barState, refreshBar } from './bar-state.ts';
 import { MENU_KEY } from './queries.ts';
+import { readOrders } from './order-store.ts';
+import { hasOrderInLine, noteQueue, queueState, refreshQueue } from './queue-state.ts';
+import { watchStore } from './use-live.ts';
 import { noteSessionError } from './session-ended.ts';
 
 /**
@@ -27,8 +30,49 @@ async function onOrderEvent(event: GuestOrderStatusChangedEvent | GuestOrderCall
 }
 
 /**
- * The guest's three live channels (their orders, the menu, the bar's state). The runtime loads this module (and
- * Amplify with it) only after the first paint: the menu shows without it.
+ * Follows the line (/queue) only while the phone has an order in it: a guest with nothing
+ * ordered costs the server no message per change. Each (re)subscription asks for the line at
+ * once, since snapshots missed meanwhile are not replayed.
+ */
+let following: AbortController | undefined;
+
+function followLine(token: () => Promise<string | undefined>, signal: AbortSignal): void {
+  const stop = watchStore(readOrders, (orders) => {
+    const inLine = hasOrderInLine(orders);
+    if (inLine && !following) {
+      following = new AbortController();
+      void keepSubscribed<QueueChangedEvent>({
+        channel: QUEUE_CHANNEL,
+        token,
+        onReady: () => void refreshQueue(),
+        onEvent: (event) => {
+          if (event.type !== 'QUEUE_CHANGED') return;
+          const { type: _type, ...snapshot } = event;
+          noteQueue(snapshot);
+        },
+        signal: following.signal,
+      });
+    } else if (!inLine && following) {
+      following.abort();
+      following = undefined;
+      queueState.set(null);
+    }
+  });
+  signal.addEventListener(
+    'abort',
+    () => {
+      stop();
+      following?.abort();
+      following = undefined;
+    },
+    { once: true },
+  );
+}
+
+/**
+ * The guest's live channels (their orders, the menu, the bar's state, and the line while they
+ * have an order in it). The runtime loads this module (and Amplify with it) only after the
+ * first paint: the menu shows without it.
  */
 export async function startLiveSubscriptions(queryClient: QueryClient, signal: AbortSignal): Promise<void> {
   const session = await loadSession();
@@ -40,6 +84,7 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     void kickDrain();
     void queryClient.invalidateQueries({ queryKey: MENU_KEY });
     void refreshBar();
+    if (following) void refreshQueue();
   });
   signal.addEventListener('abort', stopState, { once: true });
 
@@ -65,6 +110,7 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     },
     signal,
   });
+  followLine(token, signal);
   void keepSubscribed<BarStatusChangedEvent>({
     channel: BAR_CHANNEL,
     token,

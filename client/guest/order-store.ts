@@ -70,6 +70,10 @@ export async function applyStatusEvent(event: GuestOrderStatusChangedEvent): Pro
       updated_at: event.updated_at,
       version: event.version,
       completed_at: event.status === 'served' ? event.updated_at : existing.completed_at,
+      // The place after the change; the ticket stays known once told (it never changes).
+      queue_ticket: event.queue_ticket ?? existing.queue_ticket ?? null,
+      queue_position: event.queue_position,
+      eta_seconds: event.eta_seconds,
     };
     await db.orders.put(next);
     return 'applied';

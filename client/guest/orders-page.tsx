@@ -12,6 +12,8 @@ import { OrderAgainButton } from './order-again.tsx';
 import { QueuedHint } from './queued-hint.tsx';
 import { optionsText } from './drink-facts.tsx';
 import { hasPushSubscription, pushAvailability, subscribeToPush, unsubscribeFromPush } from './push-subscription.ts';
+import { useQueueSnapshot } from './queue-state.ts';
+import { currentPlace } from '../../shared/queue.ts';
 
 const FAILURE_KEYS: Record<string, GuestKey> = {
   drink_unavailable: 'failure.drink_unavailable',
@@ -125,6 +127,44 @@ function LeaveBar() {
   );
 }
 
+const ORDINAL_KEYS: Record<Intl.LDMLPluralRule, GuestKey> = {
+  zero: 'queue.other',
+  one: 'queue.one',
+  two: 'queue.two',
+  few: 'queue.few',
+  many: 'queue.other',
+  other: 'queue.other',
+};
+const englishOrdinals = new Intl.PluralRules('en', { type: 'ordinal' });
+
+/**
+ * "2nd in line · about 4 min": the order's place, from the newest snapshot of the line that
+ * has seen the order's last change, else from the order's own view. Nothing when not in line.
+ */
+function PlaceInLine({ order }: { order: LocalOrder }) {
+  const t = useT();
+  const snapshot = useQueueSnapshot();
+  const { queue_position: position, eta_seconds: eta } = currentPlace(order, snapshot);
+  if (position === null) return null;
+  // Only English needs the ordinal's ending chosen; French writes "2e" for every rank but the first.
+  const place = position === 1 ? t('queue.next') : t(ORDINAL_KEYS[englishOrdinals.select(position)], { n: position });
+  // Each half stays whole; a narrow screen breaks the line at the dot.
+  return (
+    <p className="order-place" data-queue-position={position} aria-live="polite">
+      <span>
+        {place}
+        {eta !== null && ' ·'}
+      </span>
+      {eta !== null && (
+        <>
+          {' '}
+          <span>{t('queue.wait', { minutes: Math.max(1, Math.round(eta / 60)) })}</span>
+        </>
+      )}
+    </p>
+  );
+}
+
 function OrderItem({ order }: { order: LocalOrder }) {
   const t = useT();
   const [busy, setBusy] = useState(false);
@@ -148,6 +188,7 @@ function OrderItem({ order }: { order: LocalOrder }) {
         <time dateTime={order.created_at} className="muted">{time}</time>
       </div>
       <p className="order-status">{t(`status.${order.status}`)}</p>
+      <PlaceInLine order={order} />
       {order.status === 'queued' && <QueuedHint />}
       {order.options && order.options.length > 0 && <p className="order-options">{optionsText(order.options)}</p>}
       {order.notes && <p className="muted">{t('orders.note', { note: order.notes })}</p>}

@@ -21,8 +21,12 @@ export interface MenuEntry<T> {
 /** `queued`: saved on the phone, not yet accepted; `failed`: refused by the server. */
 export type LocalStatus = Order['status'] | 'queued' | 'failed';
 
-export interface LocalOrder extends Omit<Order, 'status' | 'version' | 'options'> {
+export interface LocalOrder extends Omit<Order, 'status' | 'version' | 'options' | 'queue_ticket' | 'queue_position' | 'eta_seconds'> {
   status: LocalStatus;
+  /** The place in line as the server last told it (absent on the phone's own orders, and on older ones). */
+  queue_ticket?: number | null;
+  queue_position?: number | null;
+  eta_seconds?: number | null;
   /** null until the server has the order. */
   version: string | null;
   /** Absent on orders stored before options existed. */

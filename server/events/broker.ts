@@ -53,6 +53,15 @@ export class Broker {
     return count;
   }
 
+  /** Whether any subscription hears `path` (exactly, or through a wildcard above it). */
+  listens(path: string): boolean {
+    if (this.exact.has(path)) return true;
+    for (let slash = path.indexOf('/', 1); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      if (this.wildcards.has(path.slice(0, slash))) return true;
+    }
+    return false;
+  }
+
   /** Sends each event (a JSON string) as its own `data` message to every matching subscription. */
   deliver(path: string, events: string[]): void {
     const targets: Set<Subscription>[] = [];

@@ -1,4 +1,4 @@
-import { BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { BAR_CHANNEL, MENU_CHANNEL, QUEUE_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { AccessClaims } from '../auth/tokens.ts';
 
 const SEGMENT = /^[A-Za-z0-9-]{1,50}$/;
@@ -30,16 +30,18 @@ export function parseChannel(raw: unknown, allowWildcard: boolean): Channel | nu
 
 /**
  * Who may listen where. A guest's channel carries their orders (names, drinks, times), so
- * a guest hears only their own channel and the menu; `/admin/*` carries every guest's
+ * a guest hears only their own channel, the menu, the bar's state and the (anonymous) line; `/admin/*` carries every guest's
  * orders and is for the host alone. Wildcards are the host's: a guest's `/orders/*` would
  * be every guest's orders.
  */
 export function maySubscribe(claims: AccessClaims, channel: Channel): boolean {
   if (claims.role === 'admin') return true;
-  // A bartender works the board: the host channels (new orders, updates) and the bar's state.
-  if (claims.role === 'bartender') return channel.path === '/admin' || channel.path.startsWith('/admin/') || channel.path === BAR_CHANNEL;
+  // The line is anonymous (tickets, no names or drinks): anyone signed in may follow it.
+  const everyone = channel.path === BAR_CHANNEL || channel.path === QUEUE_CHANNEL;
+  // A bartender works the board: the host channels (new orders, updates), the bar's state and the line.
+  if (claims.role === 'bartender') return channel.path === '/admin' || channel.path.startsWith('/admin/') || everyone;
   if (channel.wildcard) return false;
-  return channel.path === guestOrdersChannel(claims.user_key) || channel.path === MENU_CHANNEL || channel.path === BAR_CHANNEL;
+  return channel.path === guestOrdersChannel(claims.user_key) || channel.path === MENU_CHANNEL || everyone;
 }
 
 /** Guests and bartenders publish nowhere: every event a guest sees must come from the server or the host. */

@@ -1,6 +1,7 @@
 import type { OrderStatus } from '../../shared/order-status.ts';
 import type { HostOrder } from '../orders/order-presenter.ts';
 import type { Bar, BarStatus } from '../../shared/schemas/bar.ts';
+import type { QueuePlace, QueueSnapshot } from '../../shared/queue.ts';
 
 /**
  * What happened in the domain, as services announce it. Who hears what is decided elsewhere:
@@ -10,12 +11,20 @@ import type { Bar, BarStatus } from '../../shared/schemas/bar.ts';
 export interface DomainEventMap {
   /** A guest placed an order (the host's full view of it). */
   'order.placed': { order: HostOrder };
-  /** An order moved along the status machine; `order` is the host's full view after the change. */
-  'order.status_changed': { order: HostOrder; previous_status: OrderStatus };
+  /**
+   * An order moved along the status machine; `order` is the host's full view after the change,
+   * `place` its place in line read after the commit (nulls when not in line).
+   */
+  'order.status_changed': { order: HostOrder; previous_status: OrderStatus; place: QueuePlace };
   /** The host called a ready order again ("Call again"); `order` is the host's view with the new count. */
   'order.called': { order: HostOrder };
   /** The bar opened, called last orders or closed (or its message or closing time changed). */
   'bar.status_changed': { bar: Bar; previous_status: BarStatus; updated_at: string };
+  /**
+   * The line as this instance read it after orders moved (emitLocal: every instance reads the
+   * database for its own subscribers, so snapshots never cross instances).
+   */
+  'queue.changed': { queue: QueueSnapshot };
   /** Sections, drinks or images changed. */
   'menu.changed': { at: string };
   /** A guest was thrown out: their tokens and sockets die on every instance. */
@@ -50,6 +59,8 @@ export type ClientEventsListener = (published: ClientEvents) => void;
  */
 export interface EventBus {
   emit<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void;
+  /** Delivers to this instance's listeners only: state each instance derives for itself. */
+  emitLocal<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void;
   on<K extends DomainEventName>(name: K, handler: DomainEventHandler<K>): () => void;
   /** Every domain event (the projection to channels listens here). */
   onAny(listener: DomainEventListener): () => void;
@@ -65,6 +76,10 @@ export class LocalEventBus implements EventBus {
   private readonly clientListeners = new Set<ClientEventsListener>();
 
   emit<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void {
+    this.emitLocal(name, data);
+  }
+
+  emitLocal<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void {
     const event = { name, data } as DomainEvent;
     queueMicrotask(() => this.deliver(event, false));
   }

@@ -18,9 +18,10 @@ export class LiveEvents {
   readonly realtime: RealtimeServer;
   private readonly upstream: UpstreamPublisher | null;
   private readonly stops: (() => void)[] = [];
+  private readonly broker: Broker;
 
   constructor(deps: { config: Config; logger: Logger; events: EventBus; auth: AuthGuards; revocations: TokenRevocations }) {
-    const broker = new Broker();
+    const broker = (this.broker = new Broker());
     this.realtime = new RealtimeServer(deps, broker);
     const { eventsUpstreamUrl, eventsUpstreamApiKey } = deps.config;
     this.upstream =
@@ -29,6 +30,11 @@ export class LiveEvents {
       this.stops.push(onChannelEvents(deps.events, (event) => broker.deliver(event.channel, [JSON.stringify(event.payload)])));
     }
     this.stops.push(deps.events.listenClientEvents((published) => broker.deliver(published.channel, published.events)));
+  }
+
+  /** Whether a subscriber may hear `path` here (always, in AWS mode: the subscribers are there). */
+  listens(path: string): boolean {
+    return this.upstream !== null || this.broker.listens(path);
   }
 
   attach(server: http.Server): void {

@@ -1,4 +1,4 @@
-import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, BAR_CHANNEL, MENU_CHANNEL, QUEUE_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { EventMap, EventType } from '../../shared/events.ts';
 import {
   guestCalledEvent,
@@ -6,6 +6,7 @@ import {
   hostCalledEvent,
   hostStatusChangedEvent,
   newOrderEvent,
+  queueChangedEvent,
 } from '../orders/order-presenter.ts';
 import type { DomainEvent, DomainEventListener, EventBus } from './event-bus.ts';
 
@@ -18,9 +19,11 @@ export type ChannelEvent = { [K in EventType]: { channel: string; type: K; paylo
  *
  * - order.placed         → /admin/new-orders: NEW_ORDER (the order, who placed it, its drink_id).
  *                          The guest learns of it from the POST's answer, not from a channel.
- * - order.status_changed → /orders/<user_key>: ORDER_STATUS_CHANGED without who placed it;
- *                          /admin/order-updates: the same plus user_key, username and changed_by
- *                          (a recall is such a change, one step back).
+ * - order.status_changed → /orders/<user_key>: ORDER_STATUS_CHANGED without who placed it, with
+ *                          its place in line; /admin/order-updates: the same plus user_key,
+ *                          username and changed_by (a recall is such a change, one step back).
+ * - queue.changed        → /queue: QUEUE_CHANGED, the anonymous line (each instance's own read;
+ *                          one message per listening phone per snapshot, never per order ahead).
  * - order.called         → /orders/<user_key>: ORDER_CALLED; /admin/order-updates: the same plus
  *                          user_key and username.
  *   A walk-up (user_key null, taken at the bar) has no guest channel: only the host's hear it.
@@ -33,11 +36,13 @@ export function project(event: DomainEvent): ChannelEvent[] {
     case 'order.placed':
       return [{ channel: ADMIN_NEW_ORDERS, type: 'NEW_ORDER', payload: newOrderEvent(event.data.order) }];
     case 'order.status_changed': {
-      const { order, previous_status: previous } = event.data;
-      const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous) };
+      const { order, previous_status: previous, place } = event.data;
+      const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: hostStatusChangedEvent(order, previous, place) };
       if (order.user_key === null) return [toHost];
-      return [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous) }, toHost];
+      return [{ channel: guestOrdersChannel(order.user_key), type: 'ORDER_STATUS_CHANGED', payload: guestStatusChangedEvent(order, previous, place) }, toHost];
     }
+    case 'queue.changed':
+      return [{ channel: QUEUE_CHANNEL, type: 'QUEUE_CHANGED', payload: queueChangedEvent(event.data.queue) }];
     case 'order.called': {
       const { order } = event.data;
       const toHost: ChannelEvent = { channel: ADMIN_ORDER_UPDATES, type: 'ORDER_CALLED', payload: hostCalledEvent(order) };

@@ -7,7 +7,10 @@ import type {
   HostOrderCalledEvent,
   HostOrderStatusChangedEvent,
   NewOrderEvent,
+  OrderStatusChange,
+  QueueChangedEvent,
 } from '../../shared/events.ts';
+import type { QueuePlace, QueueSnapshot } from '../../shared/queue.ts';
 
 /**
  * Every view of an order, built from one row: the host's view, the guest's view and the live
@@ -78,8 +81,11 @@ export function hostOrder(row: OrderRow): HostOrder {
   };
 }
 
-/** The guest's view: the same order without who placed it or the host's timings. */
-export function guestOrder(order: HostOrder): Order {
+/**
+ * The guest's view: the same order without who placed it or the host's timings, with its
+ * place in line (queue.service.ts; nulls when not in line).
+ */
+export function guestOrder(order: HostOrder, place: QueuePlace): Order {
   return {
     id: order.id,
     drink_id: order.drink_id,
@@ -91,6 +97,9 @@ export function guestOrder(order: HostOrder): Order {
     completed_at: order.completed_at,
     version: order.version,
     options: order.options,
+    queue_ticket: place.queue_ticket,
+    queue_position: place.queue_position,
+    eta_seconds: place.eta_seconds,
   };
 }
 
@@ -111,8 +120,7 @@ export function newOrderEvent(order: HostOrder): NewOrderEvent {
   };
 }
 
-/** ORDER_STATUS_CHANGED as the guest who placed the order hears it. */
-export function guestStatusChangedEvent(order: HostOrder, previous: OrderStatus): GuestOrderStatusChangedEvent {
+function statusChange(order: HostOrder, previous: OrderStatus): OrderStatusChange {
   return {
     type: 'ORDER_STATUS_CHANGED',
     order_id: order.id,
@@ -124,9 +132,19 @@ export function guestStatusChangedEvent(order: HostOrder, previous: OrderStatus)
   };
 }
 
+/** ORDER_STATUS_CHANGED as the guest who placed the order hears it, with its place in line. */
+export function guestStatusChangedEvent(order: HostOrder, previous: OrderStatus, place: QueuePlace): GuestOrderStatusChangedEvent {
+  return { ...statusChange(order, previous), ...place };
+}
+
 /** ORDER_STATUS_CHANGED as the host hears it: the guest's event plus who placed the order and who changed it. */
-export function hostStatusChangedEvent(order: HostOrder, previous: OrderStatus): HostOrderStatusChangedEvent {
-  return { ...guestStatusChangedEvent(order, previous), user_key: order.user_key, username: order.username, changed_by: order.changed_by };
+export function hostStatusChangedEvent(order: HostOrder, previous: OrderStatus, place: QueuePlace): HostOrderStatusChangedEvent {
+  return { ...guestStatusChangedEvent(order, previous, place), user_key: order.user_key, username: order.username, changed_by: order.changed_by };
+}
+
+/** QUEUE_CHANGED: the anonymous line, for every phone with an order in it. */
+export function queueChangedEvent(queue: QueueSnapshot): QueueChangedEvent {
+  return { type: 'QUEUE_CHANGED', ...queue };
 }
 
 /** ORDER_CALLED as the guest who placed the order hears it ("Call again"). */

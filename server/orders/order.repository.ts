@@ -116,6 +116,11 @@ export class OrderRepository {
          UPDATE orders SET status = $3, version = v.version, updated_at = v.at, previous_status = orders.status,
                 completed_at = CASE WHEN $3 = 'served' THEN v.at WHEN $3 IN ('pending', 'preparing', 'ready') THEN NULL ELSE completed_at END,
                 ready_at = CASE WHEN $3 = 'ready' THEN v.at ELSE ready_at END,
+                -- Preparation starts when an order first enters 'preparing' (a recall from ready
+                -- keeps it: the same drink, still being made); a recall to 'pending' forgets it.
+                -- preparing_at and prepared_by feed the line's estimate (queue.repository.ts).
+                preparing_at = CASE WHEN $3 = 'pending' THEN NULL WHEN $3 = 'preparing' THEN coalesce(preparing_at, v.at) ELSE preparing_at END,
+                prepared_by = CASE WHEN $3 = 'pending' THEN NULL WHEN $3 = 'preparing' AND preparing_at IS NULL THEN $4 || ':' || $5 ELSE prepared_by END,
                 changed_by_role = $4, changed_by_name = $5
            FROM v
           WHERE id = $1 AND orders.version = $2

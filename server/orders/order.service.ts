@@ -3,9 +3,11 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
 import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
-import type { ChangedBy, CreateOrderBody, CreateWalkupOrderBody } from '../../shared/schemas/orders.ts';
+import type { ChangedBy, CreateOrderBody, CreateWalkupOrderBody, Order } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceOutcome } from './order.repository.ts';
-import type { HostOrder } from './order-presenter.ts';
+import { guestOrder, type HostOrder } from './order-presenter.ts';
+import type { QueueService } from './queue.service.ts';
+import { NOT_IN_LINE } from '../../shared/queue.ts';
 import { outOfStockRefusal } from '../menu/shelf.service.ts';
 import { resolveOrderOptions, type OrderOption } from '../../shared/schemas/menu-options.ts';
 import { barClosed, type BarService } from '../bar/bar.service.ts';
@@ -70,6 +72,7 @@ export class OrderService {
     private readonly maxActiveOrders: number,
     private readonly bar: BarService,
     private readonly menu: Pick<MenuService, 'drinkOptionGroups'>,
+    private readonly queue: QueueService,
   ) {
     this.repo = new OrderRepository(db);
   }
@@ -195,7 +198,9 @@ export class OrderService {
       const by: ChangedBy = requester.actor === 'host' ? requester.by : { role: 'guest', name: current.username };
       const order = await this.repo.changeStatus(id, current.version, to, by);
       if (order) {
-        this.events.emit('order.status_changed', { order, previous_status: current.status });
+        // Read after the commit, so the guest's event carries the place the change left it in.
+        const place = (await this.queue.places([order])).get(order.id) ?? NOT_IN_LINE;
+        this.events.emit('order.status_changed', { order, previous_status: current.status, place });
         return order;
       }
       if (attempt === MAX_CHANGE_ATTEMPTS) throw busyOrder();
@@ -231,6 +236,16 @@ export class OrderService {
     const order = await this.repo.findForGuest(id, userKey);
     if (!order) throw notFound('order');
     return order;
+  }
+
+  /** The guest's views of these orders (order-presenter.ts), with their places in line read now. */
+  async guestViews(orders: readonly HostOrder[]): Promise<Order[]> {
+    const places = await this.queue.places(orders);
+    return orders.map((order) => guestOrder(order, places.get(order.id) ?? NOT_IN_LINE));
+  }
+
+  async guestView(order: HostOrder): Promise<Order> {
+    return (await this.guestViews([order]))[0]!;
   }
 
   listForHost(statuses: OrderStatus[] | undefined): Promise<HostOrder[]> {

@@ -12,6 +12,7 @@ import {
   orderResponse,
   ordersQuery,
   ordersResponse,
+  queueResponse,
   updateOrderStatusBody,
 } from './orders.ts';
 import { adminGuest, createRegistrationCodeBody, guestUser, refreshResponse, refreshTokenBody, registerBody, registerResponse, registrationCode } from './guests.ts';
@@ -100,6 +101,7 @@ export const API = {
   'GET /api/orders': { query: ordersQuery, answers: { 200: ordersResponse } },
   'GET /api/orders/:id': { answers: { 200: orderResponse } },
   'POST /api/orders/:id/cancel': { answers: { 200: orderResponse } },
+  'GET /api/queue': { answers: { 200: queueResponse } },
 
   'POST /api/push/subscriptions': { body: pushSubscriptionBody, answers: { 200: pushSubscribedResponse, 201: pushSubscribedResponse } },
   'DELETE /api/push/subscriptions': { body: deletePushSubscriptionBody, answers: { 204: noBody } },

@@ -68,6 +68,15 @@ export const orderSchema = z.strictObject({
   version: z.string(),
   /** The chosen options, in the drink's group order (issue 19). */
   options: z.array(orderOptionSchema),
+  /**
+   * The place in line (issue 17), while the order is pending or preparing; nulls otherwise.
+   * `queue_ticket` is the order's anonymous number in QUEUE_CHANGED snapshots (shared/queue.ts),
+   * `queue_position` 1 for the next order to be made, `eta_seconds` the expected wait (null
+   * until tonight has preparation times).
+   */
+  queue_ticket: z.number().int().positive().nullable(),
+  queue_position: z.number().int().positive().nullable(),
+  eta_seconds: z.number().int().nonnegative().nullable(),
 });
 export type Order = z.infer<typeof orderSchema>;
 
@@ -75,7 +84,8 @@ export type Order = z.infer<typeof orderSchema>;
 export const changedBySchema = z.object({ role: z.enum(['admin', 'bartender', 'guest']), name: z.string() });
 export type ChangedBy = z.infer<typeof changedBySchema>;
 
-export const adminOrderSchema = orderSchema.extend({
+/** The host's view has no place in line: the board shows the line itself. */
+export const adminOrderSchema = orderSchema.omit({ queue_ticket: true, queue_position: true, eta_seconds: true }).extend({
   /** The guest who placed it; null for a walk-up (taken at the bar, no guest account). */
   user_key: z.string().nullable(),
   /** The guest's name, or the walk-up's. */
@@ -94,3 +104,14 @@ export const orderResponse = z.strictObject({ order: orderSchema });
 export const adminOrderResponse = z.strictObject({ order: adminOrderSchema });
 export const ordersResponse = z.strictObject({ orders: z.array(orderSchema), cursor: z.string() });
 export const adminOrdersResponse = z.strictObject({ orders: z.array(adminOrderSchema) });
+
+/** GET /api/queue: the line as QUEUE_CHANGED carries it (shared/queue.ts), for a phone (re)joining. */
+export const queueSnapshotSchema = z.strictObject({
+  version: z.string(),
+  first: z.number().int().positive().nullable(),
+  waiting: z.string(),
+  length: z.number().int().nonnegative(),
+  prep_seconds: z.number().int().nonnegative().nullable(),
+  bartenders: z.number().int().positive(),
+});
+export const queueResponse = z.strictObject({ queue: queueSnapshotSchema });

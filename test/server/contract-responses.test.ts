@@ -119,6 +119,13 @@ describe('guest routes answer on their contract', () => {
     expect((await call(server, 'POST /api/orders/:id/cancel', { token, params: { id: second } })).data?.order.status).toBe('cancelled');
   });
 
+  it('the line: a snapshot for anyone signed in, nothing without a token', async () => {
+    const queue = await call(server, 'GET /api/queue', { token: guest.access_token });
+    expect(queue.data?.queue.length).toBeGreaterThanOrEqual(1);
+    expect((await call(server, 'GET /api/queue', { token: admin })).status).toBe(200);
+    expect((await call(server, 'GET /api/queue')).error?.code).toBe('unauthorized');
+  });
+
   it('push subscriptions', async () => {
     const keys = { p256dh: createECDH('prime256v1').generateKeys().toString('base64url'), auth: randomBytes(16).toString('base64url') };
     const endpoint = 'https://127.0.0.1:9/push/contract';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../server/events/event-bus.ts';
 import { project } from '../../server/events/projection.ts';
-import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, BAR_CHANNEL, MENU_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { ADMIN_NEW_ORDERS, ADMIN_ORDER_UPDATES, BAR_CHANNEL, MENU_CHANNEL, QUEUE_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
+import { NOT_IN_LINE } from '../../shared/queue.ts';
 import { configureFromServer, installWebSocket, subscribe, type LiveChannel } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
@@ -97,7 +98,7 @@ describe('domain events and their projection to channels', () => {
       called_at: null,
       changed_by: { role: 'bartender' as const, name: 'Sam' },
     };
-    const [toGuest, toHost] = project({ name: 'order.status_changed', data: { order, previous_status: 'preparing' } });
+    const [toGuest, toHost] = project({ name: 'order.status_changed', data: { order, previous_status: 'preparing', place: NOT_IN_LINE } });
     expect(toGuest).toEqual({
       channel: guestOrdersChannel(guest.user_key),
       type: 'ORDER_STATUS_CHANGED',
@@ -109,8 +110,18 @@ describe('domain events and their projection to channels', () => {
         previous_status: 'preparing',
         updated_at: order.updated_at,
         version: '42',
+        queue_ticket: null,
+        queue_position: null,
+        eta_seconds: null,
       },
     });
+    // Back in line (a recall): the guest's event says where.
+    const place = { queue_ticket: 7, queue_position: 2, eta_seconds: 180 };
+    const [recalled] = project({ name: 'order.status_changed', data: { order: { ...order, status: 'preparing' }, previous_status: 'ready', place } });
+    expect(recalled!.payload).toMatchObject({ status: 'preparing', ...place });
+    // The line goes to /queue, as it was read: tickets and the wait, no order, guest or drink.
+    const queue = { version: '42', first: 5, waiting: 'Dw==', length: 4, prep_seconds: 90, bartenders: 2 };
+    expect(project({ name: 'queue.changed', data: { queue } })).toEqual([{ channel: QUEUE_CHANNEL, type: 'QUEUE_CHANGED', payload: { type: 'QUEUE_CHANGED', ...queue } }]);
     expect(toHost).toEqual({ channel: ADMIN_ORDER_UPDATES, type: 'ORDER_STATUS_CHANGED', payload: { ...toGuest!.payload, user_key: guest.user_key, username: 'Noor', changed_by: { role: 'bartender', name: 'Sam' } } });
 
     // Call again: the guest hears the count, the host also who placed the order.

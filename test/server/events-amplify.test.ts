@@ -123,6 +123,10 @@ describe('what subscribers receive', () => {
       previous_status: 'pending',
       updated_at: res.body.order.updated_at,
       version: res.body.order.version,
+      // Ready: out of the line (issue 17).
+      queue_ticket: null,
+      queue_position: null,
+      eta_seconds: null,
     };
     expect(await guestLive.next((e) => e.order_id === order.id)).toEqual(expected);
     expect(await hostLive.next((e) => e.order_id === order.id && e.type === 'ORDER_STATUS_CHANGED')).toEqual({

@@ -50,6 +50,10 @@ it("a status change is published upstream, where the app's Amplify client hears 
     previous_status: 'pending',
     updated_at: changed.body.order.updated_at,
     version: changed.body.order.version,
+    // Still in line, where it was placed (issue 17); no preparation time yet tonight.
+    queue_ticket: placed.body.order.queue_ticket,
+    queue_position: placed.body.order.queue_position,
+    eta_seconds: null,
   });
   await live.close();
 });

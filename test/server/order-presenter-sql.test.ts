@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_COLUMNS } from '../../server/orders/order-presenter.ts';
-import { ACTIVE_STATUSES } from '../../shared/order-status.ts';
+import { ACTIVE_STATUSES, QUEUE_STATUSES } from '../../shared/order-status.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -34,15 +34,16 @@ describe('one list of active statuses', () => {
     expect([...lists[0]!].sort()).toEqual([...ACTIVE_STATUSES].sort());
   });
 
-  it('the open-order indexes cover exactly ACTIVE_STATUSES', async () => {
+  it('the open-order indexes cover exactly ACTIVE_STATUSES, the line’s exactly QUEUE_STATUSES', async () => {
     const { rows } = await server.db.query<{ indexname: string; indexdef: string }>(
       "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'orders' AND indexdef ILIKE '%WHERE%status%' ORDER BY indexname",
     );
-    expect(rows.map((r) => r.indexname)).toEqual(['orders_open', 'orders_user_open']);
+    expect(rows.map((r) => r.indexname)).toEqual(['orders_open', 'orders_queue', 'orders_user_open']);
     for (const row of rows) {
       const lists = statusLists(row.indexdef);
       expect(lists, row.indexdef).toHaveLength(1);
-      expect([...lists[0]!].sort(), row.indexname).toEqual([...ACTIVE_STATUSES].sort());
+      const expected = row.indexname === 'orders_queue' ? QUEUE_STATUSES : ACTIVE_STATUSES;
+      expect([...lists[0]!].sort(), row.indexname).toEqual([...expected].sort());
     }
   });
 

@@ -45,8 +45,8 @@ describe('POST /api/orders', () => {
     expect(res.status).toBe(201);
     const order = res.body.order;
     expect(Object.keys(order).sort()).toEqual(
-      // options: issue 19 (an empty list for a drink without option groups).
-      ['completed_at', 'created_at', 'drink_id', 'drink_name', 'id', 'notes', 'options', 'status', 'updated_at', 'version'].sort(),
+      // options: issue 19 (an empty list for a drink without option groups); the place in line: issue 17.
+      ['completed_at', 'created_at', 'drink_id', 'drink_name', 'id', 'notes', 'options', 'status', 'updated_at', 'version', 'queue_ticket', 'queue_position', 'eta_seconds'].sort(),
     );
     expect(orderSchema.parse(order)).toEqual(order);
     expect(order).toMatchObject({ id, drink_id: drink.id, drink_name: drink.name, notes: 'no ice', status: 'pending', completed_at: null });

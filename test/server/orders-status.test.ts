@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type OrderStatus } from '../../shared/order-status.ts';
+import { ORDER_STATUSES, isInLine, type OrderStatus } from '../../shared/order-status.ts';
 import { adminOrderSchema } from '../../shared/schemas/orders.ts';
 import { onChannelEvents, type ChannelEvent } from '../../server/events/projection.ts';
 import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
@@ -122,10 +122,25 @@ describe('the status machine, every (from, to) pair', () => {
     expect(changes).toEqual([{ type: 'ORDER_STATUS_CHANGED', version: order.version, payload: expect.objectContaining(changedRow) }]);
     expect(Date.parse(changes[0]!.payload.updated_at as string)).toBe(Date.parse(order.updated_at));
     const { user_key: _k, username: _u, changed_by: _by, ...guestEvent } = hostEvent;
-    await expect.poll(() => published.filter((e) => e.type === 'ORDER_STATUS_CHANGED' && (e.payload as GuestOrderStatusChangedEvent).version === order.version)).toEqual([
-      { channel: `/orders/${guest.user_key}`, type: 'ORDER_STATUS_CHANGED', payload: guestEvent },
-      { channel: '/admin/order-updates', type: 'ORDER_STATUS_CHANGED', payload: hostEvent },
-    ]);
+    // The events add the order's place in line after the change (issue 17): a number while it
+    // is pending or preparing, nulls once it left the line. The wait depends on the whole line.
+    const inLine = isInLine(to);
+    const place = { queue_ticket: inLine ? expect.any(Number) : null, queue_position: inLine ? expect.any(Number) : null };
+    const withoutWait = (payload: object) => {
+      const { eta_seconds: eta, ...rest } = payload as GuestOrderStatusChangedEvent;
+      expect(inLine ? eta === null || Number.isInteger(eta) : eta === null).toBe(true);
+      return rest;
+    };
+    await expect
+      .poll(() =>
+        published
+          .filter((e) => e.type === 'ORDER_STATUS_CHANGED' && (e.payload as GuestOrderStatusChangedEvent).version === order.version)
+          .map((e) => ({ ...e, payload: withoutWait(e.payload) })),
+      )
+      .toEqual([
+        { channel: `/orders/${guest.user_key}`, type: 'ORDER_STATUS_CHANGED', payload: { ...guestEvent, ...place } },
+        { channel: '/admin/order-updates', type: 'ORDER_STATUS_CHANGED', payload: { ...hostEvent, ...place } },
+      ]);
   }
 
   it.each(pairs)('host: %s → %s', async (from, to) => {
@@ -198,7 +213,9 @@ describe("the host's queue", () => {
     const all = await api(server, 'GET', '/api/admin/orders', { token: admin });
     const mine = all.body.orders.filter((o: { user_key: string }) => o.user_key === guest.user_key);
     expect(mine.map((o: { id: string }) => o.id)).toEqual([first.id, second.id, third.id]);
-    expect(mine[0]).toEqual({ ...first, user_key: guest.user_key, username: 'Queue', ready_at: null, calls: 0, called_at: null, changed_by: null });
+    // The host's view has no place in line (the board shows the line itself).
+    const { queue_ticket: _t, queue_position: _p, eta_seconds: _e, ...firstOrder } = first as typeof first & { queue_ticket: unknown; queue_position: unknown; eta_seconds: unknown };
+    expect(mine[0]).toEqual({ ...firstOrder, user_key: guest.user_key, username: 'Queue', ready_at: null, calls: 0, called_at: null, changed_by: null });
 
     const open = await api(server, 'GET', '/api/admin/orders?status=pending,ready', { token: admin });
     const openMine = open.body.orders.filter((o: { user_key: string }) => o.user_key === guest.user_key);
