@@ -219,6 +219,18 @@ describe('a walk-up at the bar', () => {
     expect((await api(server, 'GET', `/api/orders?since=${cursor}`, { token: guest.access_token })).body.orders).toHaveLength(1);
   });
 
+  it('stands in the line like any order: a guest behind a walk-up moves up when it is made', async () => {
+    const walkupId = (await walkup({ drink_id: plainId, name: 'Max' })).body.order.id as string;
+    const guest = await createGuestDirect(server, 'Behind');
+    const placed = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { drink_id: plainId } });
+    expect(placed.status).toBe(201);
+    const place = async () => (await api(server, 'GET', `/api/orders/${placed.body.order.id}`, { token: guest.access_token })).body.order.queue_position as number;
+    const before = await place();
+    expect(before).toBeGreaterThan(1);
+    expect((await patch(walkupId, 'ready')).status).toBe(200);
+    await expect.poll(place).toBe(before - 1);
+  });
+
   it('counts in tonight’s numbers like any order (the host’s list the numbers page reads)', async () => {
     const before = computeNumbers((await api(server, 'GET', '/api/admin/orders', { token: admin })).body.orders, Date.now());
     const id = (await walkup({ drink_id: mojitoId, name: 'Lou' })).body.order.id as string;
