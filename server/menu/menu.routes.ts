@@ -12,19 +12,14 @@ import { parse, pathId } from '../http/validate.ts';
 import { IMAGE_WIDTHS } from './menu.repository.ts';
 import { MAX_IMAGE_BYTES } from './images.ts';
 import type { CachedBody } from './menu.service.ts';
+import { menuAnswer } from './menu-answer.ts';
 import { parseIllustrationFile } from '../../shared/illustration/spec.ts';
 import { renderIllustration } from '../../shared/illustration/render.ts';
 
 function sendCached(req: Request, res: Response, cached: CachedBody): void {
-  res.setHeader('ETag', cached.etag);
-  res.setHeader('Cache-Control', 'no-cache');
-  if (req.headers['if-none-match'] === cached.etag) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(cached.body);
+  const answer = menuAnswer(cached, req.headers);
+  res.status(answer.status).set(answer.headers as Record<string, string>);
+  res.end(answer.body);
 }
 
 /** The guests' menu reads: the busiest endpoints, answered from memory before any body parsing. */

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -57,6 +58,39 @@ describe('the menu answered before Express', () => {
       expect(comparable(fast304.headers)).toEqual(comparable(routed304.headers));
     });
   }
+
+  it('a phone that accepts gzip gets the same JSON compressed, with its own ETag; either ETag is a 304 on both paths', async () => {
+    for (const path of ['/api/drinks', '/api/sections']) {
+      await raw(`${path}?`);
+      const plain = await raw(path);
+      const zipped = await raw(path, { 'Accept-Encoding': 'gzip, deflate, br' });
+      const routed = await raw(`${path}?`, { 'Accept-Encoding': 'gzip, deflate, br' });
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toBe('Accept-Encoding');
+      expect(plain.headers.vary).toBe('Accept-Encoding');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+      expect(zipped.body.length).toBeLessThan(plain.body.length);
+      expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length);
+      expect(comparable(zipped.headers)).toEqual(comparable(routed.headers));
+      expect(zipped.body.equals(routed.body)).toBe(true);
+      expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+      for (const held of [plain.headers.etag!, zipped.headers.etag!, `W/${zipped.headers.etag!}`, `"other", ${plain.headers.etag!}`]) {
+        for (const url of [path, `${path}?`]) {
+          const again = await raw(url, { 'Accept-Encoding': 'gzip', 'If-None-Match': held });
+          expect([url, held, again.status, again.body.length]).toEqual([url, held, 304, 0]);
+          expect(again.headers.etag).toBe(zipped.headers.etag);
+        }
+      }
+      // gzip refused (q=0) or not offered: the plain bytes.
+      for (const header of ['gzip;q=0', 'identity', 'br']) {
+        const refused = await raw(path, { 'Accept-Encoding': header });
+        expect([header, refused.headers['content-encoding']]).toEqual([header, undefined]);
+        expect(refused.body.equals(plain.body)).toBe(true);
+      }
+      expect((await raw(path, { 'Accept-Encoding': '*' })).headers['content-encoding']).toBe('gzip');
+    }
+  });
 
   it('a menu change is served at once: new bytes and ETag, the old ETag no longer matches', async () => {
     const before = await raw('/api/drinks');
