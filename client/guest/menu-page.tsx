@@ -1,6 +1,6 @@
 import { lazy, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { listedDrink, menuDrink, type MenuDrink } from '../../shared/schemas/menu.ts';
+import { listedDrink, type MenuDrink } from '../../shared/schemas/menu.ts';
 import { ApiError } from '../lib/http.ts';
 import { navigate, usePath } from '../lib/router.ts';
 import { useT } from './i18n.ts';
@@ -113,7 +113,7 @@ function DrinkDetail({ id, drinks, onOrder }: { id: string; drinks: MenuDrink[];
   const detail = useQuery({ queryKey: ['drink', id], queryFn: () => fetchDrink(id), retry: false });
   const drink = detail.data ?? known;
   // The facts as the menu has them (live); a drink not in the stored menu, as its detail says.
-  const facts = known ?? (detail.data ? menuDrink(listedDrink(detail.data)) : undefined);
+  const facts = known ?? (detail.data ? listedDrink(detail.data) : undefined);
   const gone = detail.error instanceof ApiError && detail.error.status === 404;
   return (
     <section className="detail">

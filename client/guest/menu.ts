@@ -15,12 +15,12 @@ export interface MenuSnapshot {
   loaded: boolean;
 }
 
-/** The stored sections and drinks as the menu shows them: only the drinks on the menu. */
 /** The drinks as stored (this list, or a copy stored before issue 19), gaps filled. */
 export function storedDrinks(data: unknown[] | undefined): MenuDrink[] {
   return ((data ?? []) as Parameters<typeof menuDrink>[0][]).map(menuDrink);
 }
 
+/** The stored sections and drinks as the menu shows them: only the drinks on the menu. */
 export function menuSnapshot(sections: MenuEntry<unknown> | undefined, drinks: MenuEntry<unknown> | undefined): MenuSnapshot {
   return {
     sections: (sections?.data ?? []) as Section[],
@@ -40,7 +40,7 @@ export function matchesSearch(drink: MenuDrink, query: string): boolean {
   const words = [
     drink.name,
     ...drink.ingredients,
-    ...(drink.allergens ?? []).flatMap((id) => [allergenName(id, 'en'), allergenName(id, 'fr')]),
+    ...drink.allergens.flatMap((id) => [allergenName(id, 'en'), allergenName(id, 'fr')]),
     ...(drink.alcohol_free ? ['alcohol-free', 'alcohol free', 'non-alcoholic', 'sans alcool'] : []),
   ];
   return words.some((word) => fold(word).includes(needle));

@@ -75,7 +75,7 @@ export interface MetaEntry {
 }
 
 export class BarbackDb extends Dexie {
-  /** The answers as they came (drinks in the list's compact form; menu-store fills the gaps). */
+  /** The answers as they came (a copy stored before issue 19 lacks its fields; menuDrink() fills them). */
   menu!: EntityTable<MenuEntry<ListedDrink | Section>, 'key'>;
   orders!: EntityTable<LocalOrder, 'id'>;
   outbox!: EntityTable<OutboxItem, 'id'>;

@@ -33,8 +33,9 @@ export const optionGroupSchema = z.strictObject({
 export type OptionGroup = z.infer<typeof optionGroupSchema>;
 
 /**
- * A group as the guests' menu list (GET /api/drinks) carries it: `required` only when true,
- * `default` only when set, choices without `adds`/`removes` (the bar's business, like the recipe).
+ * A group as the guests' menu list (GET /api/drinks) carries it: whole, its choices with their
+ * availability but without `adds`/`removes` (the bar's business, like the recipe; in
+ * GET /api/drinks/:id and the host's views).
  */
 export const listedOptionGroupSchema = optionGroupSchema.extend({
   choices: z.array(optionChoiceSchema.omit({ adds: true, removes: true })),

@@ -1,14 +1,18 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
-import { matchesSearch } from '../../client/guest/menu.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { db } from '../../client/lib/db.ts';
+import { fetchDrink, matchesSearch } from '../../client/guest/menu.ts';
+import { readMenu, revalidateMenu } from '../../client/guest/menu-store.ts';
 import { optionLines, parseOptionLines } from '../../client/admin/drink-extras.tsx';
 import { groupByDrink } from '../../client/admin/order-board.ts';
 import { normaliseOptionGroups, type OptionGroup } from '../../shared/schemas/menu-options.ts';
 import { illustrationSpec, parseIllustrationFile, illustrationPath } from '../../shared/illustration/spec.ts';
 import { looksAlcoholFree } from '../../shared/allergens.ts';
 import { listedDrink, menuDrink, type Drink, type MenuDrink } from '../../shared/schemas/menu.ts';
-import { defaultChoices, startingOptions } from '../../client/guest/drink-facts.tsx';
+import { defaultChoices, isAvailable, startingOptions } from '../../client/guest/drink-facts.tsx';
 import type { AdminOrder } from '../../shared/schemas/orders.ts';
+import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { serveAppFrom } from './app-origin.ts';
 
 const full = (fields: Partial<Drink>): Drink => ({
   id: 'd1',
@@ -41,37 +45,93 @@ describe('menu search', () => {
   });
 });
 
-describe('the guests\' list: issue 19\'s fields only where they say something', () => {
-  it('a drink at every usual value lists only the fields before issue 19, and reads back as it was (less the glass)', () => {
-    const plain = full({ allergens: [], abv: null });
-    const listed = listedDrink(plain);
-    expect(Object.keys(listed).sort()).toEqual(['description', 'id', 'image_url', 'ingredients', 'is_active', 'name', 'section_id', 'updated_at']);
-    const { glass: _glass, ...rest } = plain;
-    expect(menuDrink(listed)).toEqual(rest);
-  });
+/** Every field API.md gives a drink in GET /api/drinks, issue 19's included. */
+const CONTRACT_FIELDS = [
+  'id', 'section_id', 'name', 'description', 'ingredients', 'image_url', 'is_active', 'updated_at',
+  'available', 'unavailable_reason', 'options', 'alcohol_free', 'allergens', 'abv', 'glass',
+].sort();
 
-  it('everything away from its usual value is kept; a group loses only what is usual and what a choice changes', () => {
-    const out = full({
-      available: false,
-      unavailable_reason: 'Gin',
-      alcohol_free: true,
-      abv: 0,
-      options: [
-        { id: 'size', name: 'Size', required: true, default: null, choices: [{ id: 'one', name: 'One' }] },
-        { id: 'style', name: 'Style', required: false, default: 'classic', choices: [{ id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' }, { id: 'zero', name: 'Zero', removes: ['Gin'], adds: ['Zero gin'] }] },
-      ],
+describe('the guests\' list carries every contract field (API.md: extend, never break)', () => {
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await adminToken(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await db.menu.clear();
+    serveAppFrom(() => server.url);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const storedDrinks = async () => ((await db.menu.get('drinks'))!.data as Record<string, unknown>[]);
+
+  it('a drink at every usual value comes with each field, as it is: available, no reason, no options, not alcohol-free, no allergens, no ABV, its glass', async () => {
+    const section = (await api(server, 'GET', '/api/sections')).body.sections[0].id as string;
+    const made = await api(server, 'POST', '/api/admin/drinks', {
+      token: admin,
+      body: { section_id: section, name: 'House Martini', ingredients: ['Gin', 'Dry vermouth'], glass: 'martini', allergens: [], abv: null },
     });
-    const listed = listedDrink(out);
-    expect(listed).toMatchObject({ available: false, unavailable_reason: 'Gin', alcohol_free: true, abv: 0, allergens: ['egg'] });
-    expect(listed.options).toEqual([
-      { id: 'size', name: 'Size', required: true, choices: [{ id: 'one', name: 'One' }] },
-      { id: 'style', name: 'Style', default: 'classic', choices: [{ id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' }, { id: 'zero', name: 'Zero' }] },
-    ]);
-    // A copy stored before issue 19: nothing is taken for alcohol-free, everything is available.
-    const old = menuDrink({ id: 'd', section_id: 's', name: 'Old', description: '', ingredients: [], image_url: null, is_active: true, updated_at: '' });
-    expect(old).toMatchObject({ available: true, unavailable_reason: null, options: [], alcohol_free: false, allergens: [], abv: null });
+    expect(made.status).toBe(201);
+    const id = made.body.drink.id as string;
+
+    // What the phone stores is what came over the wire.
+    await revalidateMenu();
+    const stored = (await storedDrinks()).find((drink) => drink.id === id)!;
+    expect(Object.keys(stored).sort()).toEqual(CONTRACT_FIELDS);
+    expect(stored).toMatchObject({ available: true, unavailable_reason: null, options: [], alcohol_free: false, allergens: [], abv: null, glass: 'martini' });
+    // Every default drink too: each field present on each one, the glass the host's view has.
+    const hosts = (await api(server, 'GET', '/api/admin/drinks', { token: admin })).body.drinks as Drink[];
+    for (const listed of await storedDrinks()) {
+      expect(Object.keys(listed).sort(), String(listed.name)).toEqual(CONTRACT_FIELDS);
+      expect(listed.glass, String(listed.name)).toBe(hosts.find((host) => host.id === listed.id)!.glass);
+    }
+    // Read back, it is the same drink: nothing to fill in.
+    expect((await readMenu()).drinks.find((drink) => drink.id === id)).toEqual(stored);
   });
 
+  it('a choice\'s adds and removes are not in the list, but are in GET /api/drinks/:id; the group keeps required and default, the choice its availability', async () => {
+    const gt = (await api(server, 'GET', '/api/admin/drinks', { token: admin })).body.drinks.find((drink: Drink) => drink.name === 'Gin & Tonic') as Drink;
+    expect((await api(server, 'PUT', '/api/admin/ingredients/Gin', { token: admin, body: { in_stock: false } })).status).toBe(200);
+    try {
+      await revalidateMenu();
+      const listed = (await readMenu()).drinks.find((drink) => drink.id === gt.id)!;
+      expect(listed).toMatchObject({ available: true, unavailable_reason: null, glass: 'highball' });
+      expect(listed.options).toEqual([
+        {
+          id: 'style',
+          name: 'Style',
+          required: false,
+          default: 'classic',
+          choices: [
+            { id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' },
+            { id: 'alcohol-free', name: 'Alcohol-free' },
+          ],
+        },
+      ]);
+      const detail = await fetchDrink(gt.id);
+      expect(detail.options[0]!.choices).toEqual([
+        { id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' },
+        { id: 'alcohol-free', name: 'Alcohol-free', adds: ['Alcohol-free gin'], removes: ['Gin'] },
+      ]);
+    } finally {
+      await api(server, 'PUT', '/api/admin/ingredients/Gin', { token: admin, body: { in_stock: true } });
+    }
+  });
+
+  it('a copy stored before issue 19 reads with its gaps filled: available, no options, never taken for alcohol-free', async () => {
+    const before19 = { id: 'd0', section_id: 's0', name: 'Old Negroni', description: '', ingredients: ['Gin', 'Campari', 'Sweet vermouth'], image_url: null, is_active: true, updated_at: '2026-11-01T00:00:00.000Z' };
+    await db.menu.put({ key: 'drinks', etag: '"old"', data: [before19 as unknown as Drink], fetched_at: '2026-11-01T00:00:00.000Z' });
+    const [read] = (await readMenu()).drinks;
+    expect(read).toEqual({ ...before19, available: true, unavailable_reason: null, options: [], alcohol_free: false, allergens: [], abv: null, glass: null });
+    expect(isAvailable(read!)).toBe(true);
+  });
+});
+
+describe('the order sheet', () => {
   it('the order sheet starts from the default, or from the first choice that can be made while the default cannot', () => {
     const groups = drink({
       options: [

@@ -6,7 +6,7 @@ import { launchBrowser, phoneContext } from './support/browser.ts';
 import { E2eServer } from './support/e2e-server.ts';
 import { GuestPage } from './support/guest-page.ts';
 import { AXE_SOURCE, SCREENSHOTS, menuDrinks, until } from './support/guest-fixtures.ts';
-import { menuDrink, type ListedDrink, type MenuDrink } from '../../shared/schemas/menu.ts';
+import { listedDrinkSchema, type MenuDrink } from '../../shared/schemas/menu.ts';
 
 
 /** The guest's menu: a drawn picture for every drink (offline too), the Alcohol-free filter, allergens. */
@@ -19,8 +19,8 @@ describe.skipIf(!browserAvailable())('guest menu: pictures, alcohol-free, allerg
 
   beforeAll(async () => {
     server = await E2eServer.start();
-    // The list leaves alcohol_free and allergens out where there is nothing to say.
-    drinks = (await menuDrinks(server)).map((drink) => menuDrink(drink as ListedDrink));
+    // The list as the contract gives it: every field on every drink (the schema is strict).
+    drinks = listedDrinkSchema.array().parse(await menuDrinks(server));
     browser = await launchBrowser();
     context = await phoneContext(browser);
     guest = await GuestPage.open(context, server.url);

@@ -25,14 +25,14 @@ interface PublicDrink {
 
 describe('a picture for every drink', () => {
   it('every default drink has a glass and points at a drawing that is a real SVG, cached for ever', async () => {
-    // The glass is in the detail and host views (the guests' list has it in the drawing's URL).
-    const { drinks } = (await api(server, 'GET', '/api/admin/drinks', { token: admin })).body as { drinks: PublicDrink[] };
+    // The guests' list carries the glass (the contract), the same as the host's view.
+    const { drinks } = (await api(server, 'GET', '/api/drinks')).body as { drinks: PublicDrink[] };
     expect(drinks).toHaveLength(28);
-    const listed = (await api(server, 'GET', '/api/drinks')).body.drinks as { id: string; image_url: string; glass?: string }[];
+    const hosts = (await api(server, 'GET', '/api/admin/drinks', { token: admin })).body.drinks as PublicDrink[];
     for (const drink of drinks) {
-      const entry = listed.find((candidate) => candidate.id === drink.id)!;
-      expect(entry.image_url).toBe(drink.image_url);
-      expect(entry.glass).toBeUndefined();
+      const host = hosts.find((candidate) => candidate.id === drink.id)!;
+      expect(drink.glass, drink.name).toBe(host.glass);
+      expect(drink.image_url, drink.name).toBe(host.image_url);
       expect(GLASSES, drink.name).toContain(drink.glass);
       expect(drink.image_url, drink.name).toMatch(new RegExp(`^/images/drawn/1-${drink.glass}-[0-9a-f]{6}-[0-9a-f]{6}-[a-z_]+-[a-z]+\\.svg$`));
     }
@@ -120,11 +120,20 @@ describe('the default menu in French (MENU_LANGUAGE=fr)', () => {
         },
       ]);
       expect((await api(french, 'PUT', '/api/admin/ingredients/Gin', { token: host, body: { in_stock: false } })).status).toBe(200);
-      const listed = ((await api(french, 'GET', '/api/drinks')).body.drinks as { id: string; available?: boolean; options?: { choices: unknown[] }[] }[]).find((drink) => drink.id === gt.id)!;
-      expect(listed.available).toBeUndefined();
-      expect(listed.options![0]!.choices).toEqual([
-        { id: 'classic', name: 'Classique', available: false, unavailable_reason: 'Gin' },
-        { id: 'alcohol-free', name: 'Sans alcool' },
+      const listed = ((await api(french, 'GET', '/api/drinks')).body.drinks as { id: string; available: boolean; unavailable_reason: string | null; options: unknown }[]).find((drink) => drink.id === gt.id)!;
+      expect(listed).toMatchObject({ available: true, unavailable_reason: null });
+      // The list keeps the group's required and default; what a choice changes is not in it.
+      expect(listed.options).toEqual([
+        {
+          id: 'style',
+          name: 'Style',
+          required: false,
+          default: 'classic',
+          choices: [
+            { id: 'classic', name: 'Classique', available: false, unavailable_reason: 'Gin' },
+            { id: 'alcohol-free', name: 'Sans alcool' },
+          ],
+        },
       ]);
     } finally {
       await french.stop();

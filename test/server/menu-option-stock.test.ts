@@ -37,9 +37,9 @@ interface AdminDrink {
 interface ListedDrink {
   id: string;
   name: string;
-  available?: false;
-  unavailable_reason?: string;
-  options?: Group[];
+  available: boolean;
+  unavailable_reason: string | null;
+  options: Group[];
 }
 
 let server: TestServer;
@@ -90,10 +90,12 @@ describe('the default menu: a few drinks can be made alcohol-free', () => {
         ],
       },
     ]);
-    // The guests' list carries the choices, not what they change (that is the bar's business).
+    // The guests' list carries the group whole and the choices, not what they change (that is
+    // the bar's business, in GET /api/drinks/:id).
     expect((await listed('Gin & Tonic')).options).toEqual([
-      { id: 'style', name: 'Style', default: 'classic', choices: [{ id: 'classic', name: 'Classic' }, { id: 'alcohol-free', name: 'Alcohol-free' }] },
+      { id: 'style', name: 'Style', required: false, default: 'classic', choices: [{ id: 'classic', name: 'Classic' }, { id: 'alcohol-free', name: 'Alcohol-free' }] },
     ]);
+    expect((await api(server, 'GET', `/api/drinks/${gt.id}`)).body.drink.options).toEqual(gt.options);
     const shelf = (await api(server, 'GET', '/api/admin/ingredients', { token: admin })).body.ingredients as { name: string; drinks: { name: string }[] }[];
     expect(shelf.find((ingredient) => ingredient.name === 'Alcohol-free gin')).toEqual({ name: 'Alcohol-free gin', in_stock: true, drinks: [{ id: gt.id, name: 'Gin & Tonic' }] });
   });
@@ -118,9 +120,8 @@ describe('the spirit runs out', () => {
 
     // Guests see the Gin & Tonic available, the classic greyed with the reason.
     const during = await listed('Gin & Tonic');
-    expect(during.available).toBeUndefined();
-    expect(during.unavailable_reason).toBeUndefined();
-    expect(during.options![0]!.choices).toEqual([
+    expect(during).toMatchObject({ available: true, unavailable_reason: null });
+    expect(during.options[0]!.choices).toEqual([
       { id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' },
       { id: 'alcohol-free', name: 'Alcohol-free' },
     ]);
@@ -159,8 +160,8 @@ describe('the spirit runs out', () => {
     // The gin comes back: the classic can be made again, the alcohol-free still cannot.
     await mark('Gin', true);
     const back = await listed('Gin & Tonic');
-    expect(back.available).toBeUndefined();
-    expect(back.options![0]!.choices).toEqual([
+    expect(back).toMatchObject({ available: true, unavailable_reason: null });
+    expect(back.options[0]!.choices).toEqual([
       { id: 'classic', name: 'Classic' },
       { id: 'alcohol-free', name: 'Alcohol-free', available: false, unavailable_reason: 'Alcohol-free gin' },
     ]);
