@@ -6,6 +6,7 @@
  * interleaved. Before measuring, the bench checks that every target answers the same bytes
  * with the headers the contract requires, so no side measures less work.
  */
+import http from 'node:http';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +28,24 @@ import {
 } from './support.ts';
 
 /** The contract's answer: same bytes, nosniff, the same ETag; 304 on a match. */
+const IDENTITY = { 'accept-encoding': 'identity' };
+
+/** The bytes a phone downloads for the menu: the answer as sent to a client that accepts gzip. */
+function wireBytes(url: string): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}/api/drinks`, { headers: { 'accept-encoding': 'gzip, deflate, br' }, agent: false }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ bytes, encoding: res.headers['content-encoding'] ?? 'identity' }));
+      })
+      .on('error', reject);
+  });
+}
+
 async function checkSameAnswer(url: string, body: Buffer, etag: string): Promise<void> {
-  const full = await fetch(`${url}/api/drinks`);
+  // The plain representation: the load below asks without Accept-Encoding, as autocannon does.
+  const full = await fetch(`${url}/api/drinks`, { headers: IDENTITY });
   const bytes = Buffer.from(await full.arrayBuffer());
   const problems: string[] = [];
   if (full.status !== 200 || !bytes.equals(body)) problems.push(`full answer ${full.status}, ${bytes.length} bytes (expected 200, ${body.length} identical bytes)`);
@@ -36,7 +53,7 @@ async function checkSameAnswer(url: string, body: Buffer, etag: string): Promise
   if (full.headers.get('x-content-type-options') !== 'nosniff') problems.push('no nosniff');
   if (!full.headers.get('content-type')?.startsWith('application/json')) problems.push(`content-type ${full.headers.get('content-type')}`);
   if (full.headers.has('x-powered-by')) problems.push('X-Powered-By');
-  const revalidated = await fetch(`${url}/api/drinks`, { headers: { 'if-none-match': etag } });
+  const revalidated = await fetch(`${url}/api/drinks`, { headers: { ...IDENTITY, 'if-none-match': etag } });
   if (revalidated.status !== 304 || revalidated.headers.get('x-content-type-options') !== 'nosniff') {
     problems.push(`revalidation ${revalidated.status}, nosniff ${revalidated.headers.get('x-content-type-options')}`);
   }
@@ -63,7 +80,7 @@ export async function run(): Promise<{ markdown: string }> {
   try {
     const barback = await spawnBarback({ DATABASE_URL: database.url });
     servers.push(barback);
-    const first = await fetch(`${barback.url}/api/drinks`);
+    const first = await fetch(`${barback.url}/api/drinks`, { headers: IDENTITY });
     const etag = first.headers.get('etag')!;
     const body = Buffer.from(await first.arrayBuffer());
     await fs.writeFile(file, body);
@@ -103,8 +120,11 @@ export async function run(): Promise<{ markdown: string }> {
     const full = (r: LoadResult) => r.ok;
     const notModified = (r: LoadResult) => r.non2xx;
     const size = menuBytes(body);
+    const wire = await wireBytes(barback.url);
     const markdown = [
-      `GET /api/drinks (${body.length} bytes of JSON, ${size.drinks} drinks: ${size.perDrink} bytes per drink, ${size.gzipPerDrink} gzipped); autocannon, ${CONNECTIONS} connections, in its own process; ` +
+      `GET /api/drinks (${body.length} bytes of JSON, ${size.drinks} drinks: ${size.perDrink} bytes per drink, ${size.gzipPerDrink} gzipped; ` +
+        `a phone, which accepts gzip, downloads ${wire.bytes} bytes (${wire.encoding}), ${Math.round((wire.bytes / Math.max(1, size.drinks)) * 10) / 10} per drink); ` +
+        `autocannon (no Accept-Encoding: the plain JSON on every side), ${CONNECTIONS} connections, in its own process; ` +
         `${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s per target, median (min–max over rounds). ` +
         'Baselines serve the same bytes with the same contract headers (nosniff, ETag, 304), prepared once, each in its own process.',
       '',
