@@ -2,29 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAR_CHANNEL } from '../../shared/channels.ts';
 import { barResponse } from '../../shared/schemas/bar.ts';
-import { closeAll, configureFromServer, installWebSocket, subscribe } from '../support/amplify.ts';
+import { subscribe } from '../support/amplify.ts';
 import { createGuestDirect } from '../support/guests.ts';
-import { startPushService, type PushService } from '../support/push-service.ts';
-import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import type { PushService } from '../support/push-service.ts';
+import { startLiveBar, type LiveBar } from '../support/live-bar.ts';
+import { api, type TestServer } from '../support/server.ts';
 
+let bar: LiveBar;
 let server: TestServer;
 let admin: string;
 let drinkId: string;
 let inbox: PushService;
 
 beforeAll(async () => {
-  inbox = await startPushService();
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: inbox.caFile, MAX_ACTIVE_ORDERS: '100' });
-  admin = await adminToken(server);
-  drinkId = (await api(server, 'GET', '/api/drinks')).body.drinks[0].id;
-  installWebSocket({ plainHttp: true });
-  await configureFromServer(server.url);
+  bar = await startLiveBar({ MAX_ACTIVE_ORDERS: '100' });
+  ({ server, admin, inbox } = bar);
+  drinkId = bar.drink.id;
 });
-afterAll(async () => {
-  await closeAll().catch(() => undefined);
-  await server?.stop();
-  await inbox?.close();
-});
+afterAll(() => bar?.stop());
 
 const setBar = (body: unknown, token = admin) => api(server, 'PUT', '/api/admin/bar', { token, body });
 

@@ -2,29 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ORDER_UPDATES } from '../../shared/channels.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
-import { closeAll, configureFromServer, installWebSocket, subscribe } from '../support/amplify.ts';
+import { subscribe } from '../support/amplify.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
-import { startPushService, type PushService } from '../support/push-service.ts';
-import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import type { PushService } from '../support/push-service.ts';
+import { startLiveBar, type LiveBar } from '../support/live-bar.ts';
+import { api, type TestServer } from '../support/server.ts';
 
+let bar: LiveBar;
 let server: TestServer;
 let admin: string;
 let drink: { id: string; name: string };
 let inbox: PushService;
 
 beforeAll(async () => {
-  inbox = await startPushService();
-  server = await startTestServer({ PUSH_ENDPOINT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: inbox.caFile, MAX_ACTIVE_ORDERS: '1000' });
-  admin = await adminToken(server);
-  drink = (await api(server, 'GET', '/api/drinks')).body.drinks[0];
-  installWebSocket({ plainHttp: true });
-  await configureFromServer(server.url);
+  bar = await startLiveBar({ MAX_ACTIVE_ORDERS: '1000' });
+  ({ server, admin, inbox } = bar);
+  drink = bar.drink;
 });
-afterAll(async () => {
-  await closeAll().catch(() => undefined);
-  await server?.stop();
-  await inbox?.close();
-});
+afterAll(() => bar?.stop());
 
 async function orderIn(guest: TestGuest, status: OrderStatus) {
   const res = await api(server, 'POST', '/api/orders', { token: guest.access_token, body: { id: randomUUID(), drink_id: drink.id } });
