@@ -48,8 +48,9 @@ export class QueueService {
   private readonly allTimes = new SortedNumbers();
   /** Who started an order ('<role>:<name>'), and when last. */
   private readonly preparers = new Map<string, number>();
-  private batch: Promise<QueueView> | undefined;
-  private reading: Promise<unknown> = Promise.resolve();
+  /** The read under way, and the one every caller arriving meanwhile shares (it starts when that one ends). */
+  private inFlight: Promise<QueueView> | undefined;
+  private next: Promise<QueueView> | undefined;
 
   constructor(db: Database) {
     this.repo = new QueueRepository(db);
@@ -57,19 +58,31 @@ export class QueueService {
 
   /**
    * The line as the database has it now: the read starts after this call, so it holds every
-   * change the caller committed before asking. Callers in one turn of the event loop share a
-   * read, and reads run one after another (each applies what changed to the same copy).
+   * change the caller committed before asking. Reads run one at a time (each applies what
+   * changed to the same copy), and all callers arriving while one runs share the next: under
+   * load the reads stay back to back, however many orders wait on them.
    */
   current(): Promise<QueueView> {
-    this.batch ??= new Promise<QueueView>((resolve, reject) => {
-      setImmediate(() => {
-        this.batch = undefined;
-        const read = this.reading.then(() => this.read());
-        this.reading = read.catch(() => undefined);
-        read.then(resolve, reject);
-      });
-    });
-    return this.batch;
+    if (this.next) return this.next;
+    const start = (): Promise<QueueView> => {
+      this.next = undefined;
+      const read = this.read();
+      this.inFlight = read;
+      read.then(
+        () => this.settled(read),
+        () => this.settled(read),
+      );
+      return read;
+    };
+    // Idle: callers in this turn of the event loop share a read. Busy: the next read waits for this one.
+    this.next = this.inFlight
+      ? this.inFlight.then(start, start)
+      : new Promise<void>((resolve) => setImmediate(resolve)).then(start);
+    return this.next;
+  }
+
+  private settled(read: Promise<QueueView>): void {
+    if (this.inFlight === read) this.inFlight = undefined;
   }
 
   /** The places of some orders; no read at all when none of them is in line. */
