@@ -1,6 +1,7 @@
 import { lazy, useEffect, useId, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { listedDrink, type MenuDrink } from '../../shared/schemas/menu.ts';
+import type { MenuDrink } from '../../shared/schemas/menu.ts';
+import { listedDrink } from '../../shared/menu-list.ts';
 import { ApiError } from '../lib/http.ts';
 import { navigate, usePath } from '../lib/router.ts';
 import { useT } from './i18n.ts';

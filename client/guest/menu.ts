@@ -1,5 +1,6 @@
 import type { ApiAnswer } from '../../shared/schemas/api.ts';
-import { menuDrink, type DrinkWithRecipe, type MenuDrink, type Section } from '../../shared/schemas/menu.ts';
+import type { DrinkWithRecipe, MenuDrink, Section } from '../../shared/schemas/menu.ts';
+import { menuDrink } from '../../shared/menu-list.ts';
 import type { MenuEntry } from '../lib/db.ts';
 import { requestJson } from '../lib/http.ts';
 import { allergenName } from '../../shared/allergens.ts';

@@ -3,7 +3,6 @@ import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import {
-  listedDrink,
   type CreateDrinkBody,
   type CreateSectionBody,
   type DrinkWithRecipe,
@@ -12,6 +11,7 @@ import {
   type UpdateSectionBody,
 } from '../../shared/schemas/menu.ts';
 import { MenuRepository } from './menu.repository.ts';
+import { listedDrink } from '../../shared/menu-list.ts';
 import { processImage } from './images.ts';
 import { defaultMenu, type MenuLanguage } from './default-menu.ts';
 import { normaliseOptionGroups, type OptionGroup, type OptionGroupInput } from '../../shared/schemas/menu-options.ts';

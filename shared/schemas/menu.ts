@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanText } from './common.ts';
 import { abvInput, allergensInput, glassInput } from './menu-facts.ts';
-import { listedOptionGroupSchema, optionGroupSchema, optionGroupsInput, type ListedOptionGroup, type OptionGroup } from './menu-options.ts';
+import { listedOptionGroupSchema, optionGroupSchema, optionGroupsInput } from './menu-options.ts';
 
 const recipeSchema = z.strictObject({
   ingredients: z.array(z.strictObject({ name: cleanText(1, 100), amount: cleanText(0, 50) })).max(30),
@@ -39,57 +39,14 @@ export type Drink = z.infer<typeof drinkSchema>;
 /**
  * A drink in the guests' menu list (GET /api/drinks), the answer every phone downloads: every
  * field of the contract, with each choice's availability, and without what a choice adds or
- * removes (the bartender's business, in GET /api/drinks/:id). listedDrink() makes it;
- * menuDrink() reads a stored copy back, filling the fields a copy stored before issue 19 lacks.
+ * removes (the bartender's business, in GET /api/drinks/:id). shared/menu-list.ts makes it and
+ * reads a stored copy back, filling the fields a copy stored before issue 19 lacks.
  */
 export const listedDrinkSchema = drinkSchema.extend({ options: z.array(listedOptionGroupSchema) });
 export type ListedDrink = z.infer<typeof listedDrinkSchema>;
 
 /** What the guest app works with: a listed drink. */
 export type MenuDrink = ListedDrink;
-
-export function listedDrink(drink: Drink): ListedDrink {
-  // Field by field: a drink read with its recipe must not carry it into the list.
-  return {
-    id: drink.id,
-    section_id: drink.section_id,
-    name: drink.name,
-    description: drink.description,
-    ingredients: drink.ingredients,
-    image_url: drink.image_url,
-    is_active: drink.is_active,
-    updated_at: drink.updated_at,
-    available: drink.available,
-    unavailable_reason: drink.unavailable_reason,
-    options: drink.options.map(listedGroup),
-    alcohol_free: drink.alcohol_free,
-    allergens: drink.allergens,
-    abv: drink.abv,
-    glass: drink.glass,
-  };
-}
-
-function listedGroup(group: OptionGroup): ListedOptionGroup {
-  return { ...group, choices: group.choices.map(({ adds: _adds, removes: _removes, ...choice }) => choice) };
-}
-
-/**
- * A stored listed drink as the app uses it. Copies stored before issue 19 lack its fields and
- * read the same way; a missing `alcohol_free` reads as false, so no drink is ever taken for
- * alcohol-free without the server saying so.
- */
-export function menuDrink(drink: Partial<ListedDrink> & Omit<ListedDrink, 'available' | 'unavailable_reason' | 'options' | 'alcohol_free' | 'allergens' | 'abv' | 'glass'>): MenuDrink {
-  return {
-    ...drink,
-    available: drink.available ?? true,
-    unavailable_reason: drink.unavailable_reason ?? null,
-    options: drink.options ?? [],
-    alcohol_free: drink.alcohol_free ?? false,
-    allergens: drink.allergens ?? [],
-    abv: drink.abv ?? null,
-    glass: drink.glass ?? null,
-  };
-}
 
 /** A recipe as the server answers it (the request rule above also trims and bounds it). */
 const recipeView = z.strictObject({
