@@ -384,11 +384,10 @@ export function memory(pid: number): { rss: number; hwm: number } {
 
 /** The built client in dist/; builds it first when missing. */
 export const DIST = path.resolve('dist');
+/** Builds the client from the code as it is now: a dist/ left from an earlier build would measure other code. */
 export function ensureClientBuilt(): void {
-  if (!fsSync.existsSync(path.join(DIST, 'index.html'))) {
-    const result = spawnSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('vite build failed');
-  }
+  const result = spawnSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('vite build failed');
 }
 
 export function gzipKb(file: string): number {
