@@ -45,6 +45,9 @@ export interface Board {
 }
 
 /** The step back a recent change allows now, or null (too old, or nothing to step back to). */
+/** How often the board asks for the list while a live subscription is down. */
+const DOWN_POLL_MS = 4_000;
+
 export function recallOf(change: RecentChange, now: number): OrderStatus | null {
   if (now - Date.parse(change.at) > RECALL_WINDOW_SECONDS * 1000) return null;
   return recallTarget(change.to, { previous: change.from, byStaff: change.byStaff });
@@ -135,6 +138,14 @@ export function useBoard(api: AdminApi): Board {
         update((board) => applyStatusChange(board, event));
         setRecent((list) => addRecentChange(list, recentChangeOf(event)));
       };
+      // While a subscription is down (between a refusal, such as an expired token, and the next
+      // one holding, which may take a few tries), the board asks for the list every few seconds:
+      // a new order shows within that, live events or not.
+      const down = new Set<string>();
+      const poll = setInterval(() => {
+        if (down.size > 0) void catchUp().catch(() => undefined);
+      }, DOWN_POLL_MS);
+      abort.signal.addEventListener('abort', () => clearInterval(poll), { once: true });
       const subscribeTo = <E,>(channel: string, onEvent: (event: E) => void) =>
         live.keepSubscribed<E>({
           channel,
@@ -143,6 +154,7 @@ export function useBoard(api: AdminApi): Board {
           // Orders placed between the first list and the subscription being live.
           onReady: () => {
             everReady = true;
+            down.delete(channel);
             void catchUp().catch(() => undefined);
           },
           // The server ended a subscription (this token was signed out everywhere, or the
@@ -150,6 +162,7 @@ export function useBoard(api: AdminApi): Board {
           // signs this device out at once instead of leaving a board that no longer updates.
           onFailure: () => {
             if (!everReady) setConnection('offline');
+            down.add(channel);
             void catchUp().catch(() => undefined);
           },
           signal: abort.signal,
