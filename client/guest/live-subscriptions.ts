@@ -100,6 +100,10 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     channel: guestOrdersChannel(session.user.user_key),
     token,
     onEvent: (event) => void onOrderEvent(event),
+    // Back after the server ended the subscription (say, an expired token): what changed meanwhile.
+    onReady: (afterFailure) => {
+      if (afterFailure) void runCatchUp();
+    },
     signal,
   });
   void keepSubscribed<MenuChangedEvent>({
@@ -107,6 +111,9 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     token,
     onEvent: (event) => {
       if (event.type === 'MENU_CHANGED') void queryClient.invalidateQueries({ queryKey: MENU_KEY });
+    },
+    onReady: (afterFailure) => {
+      if (afterFailure) void queryClient.invalidateQueries({ queryKey: MENU_KEY });
     },
     signal,
   });
@@ -116,6 +123,9 @@ export async function startLiveSubscriptions(queryClient: QueryClient, signal: A
     token,
     onEvent: (event) => {
       if (event.type === 'BAR_STATUS_CHANGED') barState.set({ status: event.status, message: event.message, closes_at: event.closes_at });
+    },
+    onReady: (afterFailure) => {
+      if (afterFailure) void refreshBar();
     },
     signal,
   });

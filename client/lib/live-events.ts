@@ -117,8 +117,11 @@ export interface KeepSubscribedOptions<E> {
   /** The token for each attempt, asked afresh every time; undefined ends the loop (signed out). */
   token(): Promise<string | undefined>;
   onEvent(event: E): void;
-  /** The server acknowledged a subscription: the first one, and each one after a failure. */
-  onReady?(): void;
+  /**
+   * The server acknowledged a subscription: the first one, and each one after a failure
+   * (`afterFailure`: events sent meanwhile were missed, so ask for what changed).
+   */
+  onReady?(afterFailure: boolean): void;
   /** A subscription could not be made, or the server ended it; another follows after a pause. */
   onFailure?(error: unknown): void;
   /** Stops for good. */
@@ -127,46 +130,161 @@ export interface KeepSubscribedOptions<E> {
 
 const FIRST_RETRY_MS = 2_000;
 const LAST_RETRY_MS = 60_000;
+/** How long events are compared while an old and a new subscription overlap (late frames included). */
+const OVERLAP_MS = 2_000;
 
 /**
- * The one way the apps stay subscribed to a channel. Amplify re-sends subscriptions by itself
- * after a dropped socket, but not after the server refused or ended one (an expired token, a
- * signed-out host, a broker not up yet): then this subscribes again, with a fresh token, after
- * a pause that doubles up to a minute and starts over once a subscription holds.
+ * How often to ask whether the token renewed, from the JWT's own lifetime (`exp - iat`, both
+ * the server's clock, so a phone's wrong clock does not matter): six times a lifetime, between
+ * every 5 and every 20 seconds. Undefined for a token that is not a JWT (AWS's own auth).
+ */
+export function renewalCheckMs(token: string): number | undefined {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown; iat?: unknown };
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp <= claims.iat) return undefined;
+    return Math.min(Math.max(((claims.exp - claims.iat) * 1000) / 6, 5_000), 20_000);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The one way the apps stay subscribed to a channel.
+ *
+ * - A renewed token replaces the subscription before the old token expires (make before
+ *   break: the new one is acknowledged before the old one is closed, and an event both carry
+ *   is told once), so a session that renews never misses an event.
+ * - Amplify re-sends subscriptions by itself after a dropped socket, but not after the server
+ *   refused or ended one (an expired or revoked token, a broker not up yet): then this
+ *   subscribes again, with a fresh token, after a pause that doubles up to a minute and starts
+ *   over once a subscription holds.
  */
 export async function keepSubscribed<E>(options: KeepSubscribedOptions<E>): Promise<void> {
   const { channel, signal } = options;
+  const events = new OverlapFilter<E>(options.onEvent);
   let delay = FIRST_RETRY_MS;
+  let failed = false;
   while (!signal.aborted) {
-    let subscription: LiveSubscription | undefined;
-    let ended!: (error: unknown) => void;
-    const over = new Promise<unknown>((resolve) => (ended = resolve));
-    const onAbort = () => ended(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
+    let held: Held | undefined;
     try {
       const token = await options.token();
       if (!token || signal.aborted) return;
-      subscription = await subscribe(channel, token, options.onEvent, ended);
-      subscription.ready.then(
-        () => {
-          delay = FIRST_RETRY_MS;
-          if (!signal.aborted) options.onReady?.();
-        },
-        ended,
-      );
-      const error = await over;
+      held = await hold(channel, token, events, signal);
+      if (!held.ok) throw held.error;
+      delay = FIRST_RETRY_MS;
+      options.onReady?.(failed);
+      // Held until the server ends it, swapped for a new one whenever the token renews.
+      for (;;) {
+        const next = await renewedOrEnded(held, options.token, signal);
+        if (next === undefined) break;
+        const endOverlap = events.overlap();
+        const fresh = await hold(channel, next, events, signal);
+        if (fresh.ok) {
+          held.close();
+          held = fresh;
+        } else {
+          fresh.close();
+        }
+        endOverlap();
+      }
       if (signal.aborted) return;
-      options.onFailure?.(error);
+      failed = true;
+      options.onFailure?.(held.error);
     } catch (error) {
       if (signal.aborted) return;
+      failed = true;
       options.onFailure?.(error);
     } finally {
-      signal.removeEventListener('abort', onAbort);
       // The failed subscription is dropped before a fresh one (with a fresh token) replaces it.
-      subscription?.close();
+      held?.close();
     }
     await pause(delay, signal);
     delay = Math.min(delay * 2, LAST_RETRY_MS);
+  }
+}
+
+/** One subscription: acknowledged (`ok`) or not, and ended (`error`) once the server ends it. */
+interface Held {
+  token: string;
+  ok: boolean;
+  error?: unknown;
+  /** Settles when the server ends the subscription, or the loop stops. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** Subscribes with `token`; resolves once acknowledged or refused. */
+async function hold<E>(channel: string, token: string, events: OverlapFilter<E>, signal: AbortSignal): Promise<Held> {
+  let end!: () => void;
+  const held: Held = { token, ok: false, ended: new Promise((resolve) => (end = resolve)), close: () => {} };
+  const onAbort = () => end();
+  signal.addEventListener('abort', onAbort, { once: true });
+  void held.ended.then(() => signal.removeEventListener('abort', onAbort));
+  const fail = (error: unknown) => {
+    held.error ??= error ?? new Error('The subscription ended.');
+    end();
+  };
+  try {
+    const subscription = await subscribe<E>(channel, token, (event) => events.deliver(event), fail);
+    held.close = () => {
+      end();
+      subscription.close();
+    };
+    await Promise.race([subscription.ready.then(() => (held.ok = true), fail), held.ended]);
+  } catch (error) {
+    fail(error);
+  }
+  return held;
+}
+
+/**
+ * Waits until the token renews (a new one to subscribe with) or the subscription ends
+ * (undefined). Asking for the token is what renews it when it is due.
+ */
+async function renewedOrEnded(held: Held, token: () => Promise<string | undefined>, signal: AbortSignal): Promise<string | undefined> {
+  const every = renewalCheckMs(held.token);
+  let ended = false;
+  void held.ended.then(() => (ended = true));
+  for (;;) {
+    if (every === undefined) {
+      await held.ended;
+      return undefined;
+    }
+    await Promise.race([held.ended, pause(every, signal)]);
+    if (ended || signal.aborted) return undefined;
+    const next = await token().catch(() => held.token);
+    if (ended || signal.aborted) return undefined;
+    if (next && next !== held.token) return next;
+  }
+}
+
+/**
+ * Passes events on, telling an event once while two subscriptions to the channel overlap
+ * (the old one until it is closed, plus a little for frames already on their way).
+ */
+class OverlapFilter<E> {
+  private seen: Set<string> | undefined;
+  private overlapping = 0;
+
+  constructor(private readonly onEvent: (event: E) => void) {}
+
+  /** Starts telling repeats apart; the returned function ends it (a little later). */
+  overlap(): () => void {
+    this.overlapping += 1;
+    this.seen ??= new Set();
+    return () =>
+      setTimeout(() => {
+        if (--this.overlapping === 0) this.seen = undefined;
+      }, OVERLAP_MS);
+  }
+
+  deliver(event: E): void {
+    if (this.seen) {
+      const key = JSON.stringify(event);
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+    }
+    this.onEvent(event);
   }
 }
 

@@ -30,20 +30,39 @@ export interface Subscription {
 export class Broker {
   private readonly exact = new Map<string, Set<Subscription>>();
   private readonly wildcards = new Map<string, Set<Subscription>>();
+  /** Subscriptions by the second their token expires, so each is told then, not at its next event. */
+  private readonly expiring = new Map<number, Set<Subscription>>();
+  private readonly expirySecond = new Map<Subscription, number>();
+  /** The last second whose expiries were told. */
+  private swept = Math.floor(Date.now() / 1000);
 
   add(subscription: Subscription): void {
     const index = subscription.channel.wildcard ? this.wildcards : this.exact;
-    let set = index.get(subscription.channel.path);
-    if (!set) index.set(subscription.channel.path, (set = new Set()));
-    set.add(subscription);
+    addTo(index, subscription.channel.path, subscription);
+    const second = Math.max(Math.ceil(subscription.expiresAt / 1000), this.swept + 1);
+    addTo(this.expiring, second, subscription);
+    this.expirySecond.set(subscription, second);
   }
 
   remove(subscription: Subscription): void {
     const index = subscription.channel.wildcard ? this.wildcards : this.exact;
-    const set = index.get(subscription.channel.path);
-    if (!set) return;
-    set.delete(subscription);
-    if (set.size === 0) index.delete(subscription.channel.path);
+    removeFrom(index, subscription.channel.path, subscription);
+    const second = this.expirySecond.get(subscription);
+    if (second === undefined) return;
+    this.expirySecond.delete(subscription);
+    removeFrom(this.expiring, second, subscription);
+  }
+
+  /** Tells every subscription whose token expired by `now` (called each second). */
+  expireDue(now: number): void {
+    const due = Math.floor(now / 1000);
+    for (let second = this.swept + 1; second <= due; second++) {
+      const set = this.expiring.get(second);
+      if (!set) continue;
+      this.expiring.delete(second);
+      for (const subscription of set) subscription.subscriber.expire(subscription);
+    }
+    this.swept = Math.max(this.swept, due);
   }
 
   get size(): number {
@@ -85,6 +104,19 @@ export class Broker {
       }
     }
   }
+}
+
+function addTo<K>(index: Map<K, Set<Subscription>>, key: K, subscription: Subscription): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(subscription);
+}
+
+function removeFrom<K>(index: Map<K, Set<Subscription>>, key: K, subscription: Subscription): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(subscription);
+  if (set.size === 0) index.delete(key);
 }
 
 /**

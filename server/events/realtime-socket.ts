@@ -61,7 +61,7 @@ const errorsOf = (errorType: string, message: string) => [{ errorType, message }
 export class RealtimeServer {
   private readonly wss: WebSocketServer;
   private readonly perAddress = new Map<string, number>();
-  // Connections are spread over buckets so keep-alives and expiry checks cost a little each
+  // Connections are spread over buckets so keep-alives cost a little each
   // second instead of one long pause every 30 seconds.
   private readonly buckets: Set<Connection>[];
   private readonly byUser = new Map<string, Set<Connection>>();
@@ -189,8 +189,8 @@ export class RealtimeServer {
 
   private sweep(): void {
     const bucket = this.buckets[this.tick++ % this.buckets.length]!;
-    const now = Date.now();
-    for (const connection of bucket) connection.sweep(now);
+    for (const connection of bucket) connection.sweep();
+    this.broker.expireDue(Date.now());
   }
 
   async close(): Promise<void> {
@@ -354,13 +354,13 @@ class Connection implements Subscriber {
   }
 
   /**
-   * Amplify reads an `error` message's `event.errors`; UnauthorizedException / "Token
-   * expired" there makes it close the socket and fail that subscription, so the app
-   * subscribes again with a fresh token.
+   * Ends one subscription whose token expired or was revoked: a `subscribe_error` for its id.
+   * Amplify fails only that subscription (the app subscribes again with a fresh token) and keeps
+   * the socket; a connection-level `error` would make it close the socket, and the other
+   * subscriptions on it would be left waiting on a socket that is gone.
    */
   private authError(subscription: Subscription, message: string): void {
-    const errors = errorsOf('UnauthorizedException', message);
-    this.reply({ type: 'error', id: subscription.id, errors, event: { errors } });
+    this.refuse('subscribe_error', subscription.id, 'UnauthorizedException', message);
   }
 
   expire(subscription: Subscription): void {
@@ -397,7 +397,7 @@ class Connection implements Subscriber {
     this.server.broker.remove(subscription);
   }
 
-  sweep(now: number): void {
+  sweep(): void {
     if (!this.alive) {
       this.ws.terminate();
       return;
@@ -405,7 +405,6 @@ class Connection implements Subscriber {
     this.alive = false;
     this.ws.ping();
     if (this.initialized) this.send('{"type":"ka"}');
-    for (const subscription of this.subscriptions.values()) if (subscription.expiresAt <= now) this.expire(subscription);
   }
 
   shutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keepSubscribed } from '../../client/lib/live-events.ts';
-import { guestOrdersChannel } from '../../shared/channels.ts';
+import { BAR_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { installWebSocket } from '../support/amplify.ts';
 import { createGuestDirect } from '../support/guests.ts';
@@ -71,10 +71,106 @@ describe('keeping a live subscription', () => {
     }
   });
 
+  /** Publishes `{"n":0}`, `{"n":1}`, … to `channel` every 100 ms until stopped; returns how many. */
+  const publishSteadily = (channel: string) => {
+    let n = 0;
+    const timer = setInterval(() => server.ctx.events.publishClientEvents(channel, [JSON.stringify({ n: n++ })]), 100);
+    return () => {
+      clearInterval(timer);
+      return n;
+    };
+  };
+  const shortToken = (userKey: string, username: string, seconds: number) => server.ctx.tokens.signGuest(userKey, username, seconds);
+
+  it('a renewed token replaces the subscription before the old one expires: nothing missed, nothing twice, no failure', async () => {
+    const guest = await createGuestDirect(server, 'Renewing Rae');
+    const channel = guestOrdersChannel(guest.user_key);
+    // A 12-second token (checked for renewal every 5 s), renewed to another after 3 s.
+    const first = await shortToken(guest.user_key, guest.username, 12);
+    const renewed = await shortToken(guest.user_key, guest.username, 3_600);
+    const startedAt = Date.now();
+    const asked: string[] = [];
+    const failures: unknown[] = [];
+    const readies: boolean[] = [];
+    const received: number[] = [];
+    const abort = new AbortController();
+    void keepSubscribed<{ n: number }>({
+      channel,
+      token: async () => {
+        const token = Date.now() - startedAt < 3_000 ? first : renewed;
+        asked.push(token);
+        return token;
+      },
+      onEvent: (event) => received.push(event.n),
+      onReady: (afterFailure) => readies.push(afterFailure),
+      onFailure: (error) => failures.push(error),
+      signal: abort.signal,
+    });
+    try {
+      await expect.poll(() => readies, { timeout: 10_000 }).toEqual([false]);
+      const stop = publishSteadily(channel);
+      // Past the first token's expiry (12 s, and the server's sweep after it).
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + 15_000 - Date.now())));
+      const sent = stop();
+      await expect.poll(() => received.length, { timeout: 5_000 }).toBe(sent);
+      expect(received, 'every event once, in order, across the swap').toEqual([...Array(sent).keys()]);
+      expect(failures, 'the old subscription was replaced, never expired').toEqual([]);
+      expect(readies).toEqual([false]);
+      expect(asked).toContain(renewed);
+    } finally {
+      abort.abort();
+    }
+  }, 30_000);
+
+  it('an expired subscription ends alone: the socket and the other subscriptions keep receiving, and it comes back with a fresh token', async () => {
+    const guest = await createGuestDirect(server, 'Expiring Eve');
+    const orders = guestOrdersChannel(guest.user_key);
+    // Never renewed until it failed: the server ends it at expiry.
+    const short = await shortToken(guest.user_key, guest.username, 4);
+    let failed = false;
+    const readies: boolean[] = [];
+    const receivedOrders: number[] = [];
+    const receivedBar: number[] = [];
+    const barFailures: unknown[] = [];
+    let barReady = false;
+    const abort = new AbortController();
+    void keepSubscribed<{ n: number }>({
+      channel: orders,
+      token: async () => (failed ? guest.access_token : short),
+      onEvent: (event) => receivedOrders.push(event.n),
+      onReady: (afterFailure) => readies.push(afterFailure),
+      onFailure: () => (failed = true),
+      signal: abort.signal,
+    });
+    void keepSubscribed<{ n: number }>({
+      channel: BAR_CHANNEL,
+      token: async () => guest.access_token,
+      onEvent: (event) => receivedBar.push(event.n),
+      onReady: () => (barReady = true),
+      onFailure: (error) => barFailures.push(error),
+      signal: abort.signal,
+    });
+    try {
+      await expect.poll(() => readies, { timeout: 10_000 }).toEqual([false]);
+      await expect.poll(() => barReady, { timeout: 10_000 }).toBe(true);
+      const stopBar = publishSteadily(BAR_CHANNEL);
+      await expect.poll(() => failed, { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => readies, { timeout: 10_000 }).toEqual([false, true]);
+      server.ctx.events.publishClientEvents(orders, [JSON.stringify({ n: 7 })]);
+      await expect.poll(() => receivedOrders, { timeout: 5_000 }).toContain(7);
+      const sent = stopBar();
+      await expect.poll(() => receivedBar.length, { timeout: 5_000 }).toBe(sent);
+      expect(receivedBar, 'the other subscription on the socket missed nothing').toEqual([...Array(sent).keys()]);
+      expect(barFailures).toEqual([]);
+    } finally {
+      abort.abort();
+    }
+  }, 30_000);
+
   it('a token of undefined (signed out) ends the loop, and so does the abort signal', async () => {
     let asked = 0;
     const ended = keepSubscribed({
-      channel: '/menu',
+      channel: BAR_CHANNEL,
       token: async () => {
         asked += 1;
         return undefined;
@@ -87,7 +183,7 @@ describe('keeping a live subscription', () => {
 
     const abort = new AbortController();
     const failing = keepSubscribed({
-      channel: '/menu',
+      channel: BAR_CHANNEL,
       token: async () => {
         throw new Error('no token today');
       },

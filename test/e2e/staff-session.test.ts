@@ -36,6 +36,19 @@ describe.skipIf(!browserAvailable())('a helper’s session on the board', () => 
     page.on('response', (response) => {
       if (new URL(response.url()).pathname === '/api/auth/refresh') refreshes.push(response.status());
     });
+    // What the board's live socket says: subscribes (and with which token), and any refusal.
+    const subscribes: { channel: string; token: string }[] = [];
+    const refusals: string[] = [];
+    page.on('websocket', (socket) => {
+      socket.on('framesent', ({ payload }) => {
+        const frame = JSON.parse(String(payload)) as { type?: string; channel?: string; authorization?: { Authorization?: string } };
+        if (frame.channel && frame.authorization?.Authorization) subscribes.push({ channel: frame.channel, token: frame.authorization.Authorization });
+      });
+      socket.on('framereceived', ({ payload }) => {
+        const text = String(payload);
+        if (text.includes('"subscribe_error"') || text.includes('"type":"error"')) refusals.push(text);
+      });
+    });
     const joined = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/staff/join');
     await page.goto(pass.join_url as string);
     await page.getByLabel('Your name').fill('Robin');
@@ -52,6 +65,10 @@ describe.skipIf(!browserAvailable())('a helper’s session on the board', () => 
     expect(refreshes.every((status) => status === 200)).toBe(true);
     expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
     await board.waitLive();
+    // The renewed token replaced each subscription before the first one expired: none was ended.
+    expect(refusals).toEqual([]);
+    const renewedChannels = subscribes.filter((s) => s.token !== first.access_token).map((s) => s.channel);
+    expect(renewedChannels).toEqual(expect.arrayContaining(['/admin/new-orders', '/admin/order-updates']));
 
     // The board still hears new orders and its taps still land, by Robin.
     const host = await hostToken();
