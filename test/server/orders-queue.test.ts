@@ -128,6 +128,27 @@ describe('places in line', () => {
     await clearLine();
   }, 60_000);
 
+  it('a new order’s answer counts the orders ahead of it as the database has them, right after others left the line (here or on another instance)', async () => {
+    await clearLine();
+    const guests = await Promise.all(['Fay', 'Gus'].map((name) => createGuestDirect(server, name)));
+    const ahead = [await place(guests[0]!), await place(guests[1]!), await place(guests[0]!)];
+    // One made ready at once before the next order (on the other instance when there is one):
+    // no copy of the line has had time to hear of it.
+    await move(ahead[0]!.id, 'preparing', admin, second ?? server);
+    await move(ahead[0]!.id, 'ready', admin, second ?? server);
+    const next = await place(guests[1]!);
+    expect(next.queue_position).toBe(3);
+    expect(next.queue_ticket).toBeGreaterThan(ahead[2]!.queue_ticket!);
+    // The same place the line gives it when asked.
+    expect(positionIn(await queueNow(), next.queue_ticket!)).toBe(3);
+    expect((await view(guests[1]!, next.id)).queue_position).toBe(3);
+    // A replay of the same order answers the same place.
+    const again = await api(server, 'POST', '/api/orders', { token: guests[1]!.access_token, body: { id: next.id, drink_id: drinks[0]!.id } });
+    expect(again.status).toBe(200);
+    expect(again.body.order).toMatchObject({ queue_position: 3, queue_ticket: next.queue_ticket });
+    await clearLine();
+  });
+
   it('GET /api/queue and QUEUE_CHANGED name no order, guest or drink', async () => {
     const secretName = `Zed-${randomUUID().slice(0, 6)}`;
     const guest = await createGuestDirect(server, secretName);
