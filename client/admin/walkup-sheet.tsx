@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/http.ts';
 import { newId } from '../lib/ids.ts';
-import { OptionChoices, chosenOptions, defaultChoices } from '../guest/drink-facts.tsx';
+import { OptionChoices, useOptionChoices } from '../guest/drink-facts.tsx';
 import type { DrinkWithRecipe } from './admin-api.ts';
 import { useAdmin } from './admin-context.ts';
 import { Modal } from './ui.tsx';
@@ -10,6 +10,8 @@ import { Modal } from './ui.tsx';
 const SEARCH_FROM = 8;
 
 const canOrder = (drink: DrinkWithRecipe) => drink.is_active && drink.available;
+/** No drink chosen yet: no option groups. */
+const NO_GROUPS: DrinkWithRecipe['options'] = [];
 
 /** Why the server refused the walk-up, in the bar's words. */
 function refusal(error: unknown, t: ReturnType<typeof useAdmin>['t']): string {
@@ -37,8 +39,6 @@ export function WalkupSheet({ onClose }: { onClose: () => void }) {
   const base = useId();
   const [drinkId, setDrinkId] = useState<string | null>(null);
   const [search, setSearch] = useState('');
-  const [chosen, setChosen] = useState<Record<string, string>>({});
-  const [missing, setMissing] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [notes, setNotes] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,12 +52,12 @@ export function WalkupSheet({ onClose }: { onClose: () => void }) {
   const drinks = useMemo(() => [...board.drinks].sort((a, b) => a.name.localeCompare(b.name)), [board.drinks]);
   const shown = drinks.filter((drink) => drink.id === drinkId || drink.name.toLocaleLowerCase().includes(search.trim().toLocaleLowerCase()));
   const drink = drinks.find((candidate) => candidate.id === drinkId);
-  const groups = drink?.options ?? [];
+  const groups = drink?.options ?? NO_GROUPS;
+  const choices = useOptionChoices(groups);
 
   function choose(next: DrinkWithRecipe) {
     setDrinkId(next.id);
-    setChosen(defaultChoices(next.options));
-    setMissing(null);
+    choices.reset(next.options);
     setError(null);
   }
 
@@ -65,8 +65,8 @@ export function WalkupSheet({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     if (busy) return;
     if (!drink) return setError(t('walkup.chooseDrink'));
-    const options = chosenOptions(groups, chosen);
-    if ('missing' in options) return setMissing(options.missing);
+    const options = choices.check();
+    if (!options) return;
     if (name.trim() === '') return setError(t('walkup.nameRule'));
     const body = {
       drink_id: drink.id,
@@ -126,12 +126,9 @@ export function WalkupSheet({ onClose }: { onClose: () => void }) {
         {groups.length > 0 && (
           <OptionChoices
             groups={groups}
-            chosen={chosen}
-            missing={missing}
-            onChoose={(groupId, choiceId) => {
-              setChosen((current) => ({ ...current, [groupId]: choiceId }));
-              if (missing === groupId) setMissing(null);
-            }}
+            chosen={choices.chosen}
+            missing={choices.missing}
+            onChoose={choices.choose}
           />
         )}
         <label>

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { MenuDrink } from '../../shared/schemas/menu.ts';
 import type { ListedOptionGroup, OrderOption } from '../../shared/schemas/menu-options.ts';
 import { allergenName } from '../../shared/allergens.ts';
@@ -137,6 +137,35 @@ export function chosenOptions(groups: ListedOptionGroup[], chosen: Record<string
     options.push({ group_id: group.id, group: group.name, choice_id: choice.id, choice: choice.name });
   }
   return options;
+}
+
+/**
+ * What an order sheet holds of a drink's option groups: the choices (the drink's defaults to
+ * start), and the required group a submit found unanswered (marked until it is answered).
+ */
+export function useOptionChoices(groups: ListedOptionGroup[]) {
+  const [chosen, setChosen] = useState(() => defaultChoices(groups));
+  const [missing, setMissing] = useState<string | null>(null);
+  return {
+    chosen,
+    missing,
+    choose(groupId: string, choiceId: string) {
+      setChosen((current) => ({ ...current, [groupId]: choiceId }));
+      setMissing((current) => (current === groupId ? null : current));
+    },
+    /** Starts over with another drink's groups (the walk-up sheet switches drinks). */
+    reset(next: ListedOptionGroup[]) {
+      setChosen(defaultChoices(next));
+      setMissing(null);
+    },
+    /** The options to send, or null after marking the first required group left open. */
+    check(): OrderOption[] | null {
+      const options = chosenOptions(groups, chosen);
+      if (!('missing' in options)) return options;
+      setMissing(options.missing);
+      return null;
+    },
+  };
 }
 
 /** "Ice: none · Size: double", for a guest's order. */

@@ -9,7 +9,7 @@ import { fetchDrink, matchesSearch } from './menu.ts';
 import { placeOrder } from './place-order.ts';
 import { useMenu } from './queries.ts';
 import { YourUsual } from './order-again.tsx';
-import { DrinkFacts, OptionChoices, chosenOptions, defaultChoices, isAvailable } from './drink-facts.tsx';
+import { DrinkFacts, OptionChoices, isAvailable, useOptionChoices } from './drink-facts.tsx';
 import { barState } from './bar-state.ts';
 import { LazyScreen } from './lazy-screen.tsx';
 
@@ -37,8 +37,7 @@ function OrderSheet({ drink, onClose }: { drink: MenuDrink; onClose: () => void 
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const groups = drink.options;
-  const [chosen, setChosen] = useState(() => defaultChoices(groups));
-  const [missing, setMissing] = useState<string | null>(null);
+  const choices = useOptionChoices(groups);
   const titleId = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -48,11 +47,8 @@ function OrderSheet({ drink, onClose }: { drink: MenuDrink; onClose: () => void 
   async function place(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
-    const options = chosenOptions(groups, chosen);
-    if ('missing' in options) {
-      setMissing(options.missing);
-      return;
-    }
+    const options = choices.check();
+    if (!options) return;
     setBusy(true);
     const trimmed = note.trim();
     await placeOrder({ id: drink.id, name: drink.name }, trimmed === '' ? null : trimmed, options);
@@ -66,12 +62,9 @@ function OrderSheet({ drink, onClose }: { drink: MenuDrink; onClose: () => void 
         <h2 id={titleId}>{t('sheet.title', { name: drink.name })}</h2>
         <OptionChoices
           groups={groups}
-          chosen={chosen}
-          missing={missing}
-          onChoose={(groupId, choiceId) => {
-            setChosen((current) => ({ ...current, [groupId]: choiceId }));
-            if (missing === groupId) setMissing(null);
-          }}
+          chosen={choices.chosen}
+          missing={choices.missing}
+          onChoose={choices.choose}
         />
         <label htmlFor="order-note">{t('sheet.note')}</label>
         <textarea id="order-note" maxLength={200} rows={2} placeholder={t('sheet.notePlaceholder')} value={note} onChange={(e) => setNote(e.target.value)} />

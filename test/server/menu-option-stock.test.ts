@@ -115,61 +115,67 @@ describe('the spirit runs out', () => {
     const live = await subscribe<{ type: string }>(MENU_CHANNEL, guest.access_token);
     open.push(live as LiveChannel);
     await live.ready;
-    await mark('gin', false);
-    expect(await live.next()).toMatchObject({ type: 'MENU_CHANGED' });
+    // Whatever fails below, the shelf is restored for the tests after this one.
+    try {
+      await mark('gin', false);
+      expect(await live.next()).toMatchObject({ type: 'MENU_CHANGED' });
 
-    // Guests see the Gin & Tonic available, the classic greyed with the reason.
-    const during = await listed('Gin & Tonic');
-    expect(during).toMatchObject({ available: true, unavailable_reason: null });
-    expect(during.options[0]!.choices).toEqual([
-      { id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' },
-      { id: 'alcohol-free', name: 'Alcohol-free' },
-    ]);
-    // A drink without another way is out, as before.
-    expect(await listed('Negroni')).toMatchObject({ available: false, unavailable_reason: 'Gin' });
+      // Guests see the Gin & Tonic available, the classic greyed with the reason.
+      const during = await listed('Gin & Tonic');
+      expect(during).toMatchObject({ available: true, unavailable_reason: null });
+      expect(during.options[0]!.choices).toEqual([
+        { id: 'classic', name: 'Classic', available: false, unavailable_reason: 'Gin' },
+        { id: 'alcohol-free', name: 'Alcohol-free' },
+      ]);
+      // A drink without another way is out, as before.
+      expect(await listed('Negroni')).toMatchObject({ available: false, unavailable_reason: 'Gin' });
 
-    const classic = await order(gt.id, { style: 'classic' });
-    expect(classic.status).toBe(409);
-    expect(classic.body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Gin' } });
-    expect(classic.body.error.message).toMatch(/out of gin/);
-    // No options: the default (classic) is what would be made, so the same answer.
-    expect((await order(gt.id)).body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Gin' } });
-    expect((await order(negroni.id)).body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Gin' } });
-    const zero = await order(gt.id, { style: 'alcohol-free' });
-    expect(zero.status).toBe(201);
-    expect(zero.body.order.options).toEqual([{ group_id: 'style', group: 'Style', choice_id: 'alcohol-free', choice: 'Alcohol-free' }]);
-    // The outbox replaying the order taken before: accepted then, so still that order.
-    expect((await order(gt.id, { style: 'classic' }, earlier)).status).toBe(200);
+      const classic = await order(gt.id, { style: 'classic' });
+      expect(classic.status).toBe(409);
+      expect(classic.body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Gin' } });
+      expect(classic.body.error.message).toMatch(/out of gin/);
+      // No options: the default (classic) is what would be made, so the same answer.
+      expect((await order(gt.id)).body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Gin' } });
+      expect((await order(negroni.id)).body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Gin' } });
+      const zero = await order(gt.id, { style: 'alcohol-free' });
+      expect(zero.status).toBe(201);
+      expect(zero.body.order.options).toEqual([{ group_id: 'style', group: 'Style', choice_id: 'alcohol-free', choice: 'Alcohol-free' }]);
+      // The outbox replaying the order taken before: accepted then, so still that order.
+      expect((await order(gt.id, { style: 'classic' }, earlier)).status).toBe(200);
 
-    // What the alcohol-free choice adds runs out too: now nothing can be made.
-    await mark('Alcohol-free gin', false);
-    expect(await listed('Gin & Tonic')).toMatchObject({
-      available: false,
-      unavailable_reason: 'Gin',
-      options: [
-        {
-          choices: [
-            { id: 'classic', available: false, unavailable_reason: 'Gin' },
-            { id: 'alcohol-free', available: false, unavailable_reason: 'Alcohol-free gin' },
-          ],
-        },
-      ],
-    });
-    expect((await order(gt.id, { style: 'alcohol-free' })).body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Alcohol-free gin' } });
+      // What the alcohol-free choice adds runs out too: now nothing can be made.
+      await mark('Alcohol-free gin', false);
+      expect(await listed('Gin & Tonic')).toMatchObject({
+        available: false,
+        unavailable_reason: 'Gin',
+        options: [
+          {
+            choices: [
+              { id: 'classic', available: false, unavailable_reason: 'Gin' },
+              { id: 'alcohol-free', available: false, unavailable_reason: 'Alcohol-free gin' },
+            ],
+          },
+        ],
+      });
+      expect((await order(gt.id, { style: 'alcohol-free' })).body.error).toMatchObject({ code: 'drink_unavailable', details: { reason: 'Alcohol-free gin' } });
 
-    // The gin comes back: the classic can be made again, the alcohol-free still cannot.
-    await mark('Gin', true);
-    const back = await listed('Gin & Tonic');
-    expect(back).toMatchObject({ available: true, unavailable_reason: null });
-    expect(back.options[0]!.choices).toEqual([
-      { id: 'classic', name: 'Classic' },
-      { id: 'alcohol-free', name: 'Alcohol-free', available: false, unavailable_reason: 'Alcohol-free gin' },
-    ]);
-    expect((await order(gt.id, { style: 'classic' })).status).toBe(201);
-    expect((await order(negroni.id)).status).toBe(201);
+      // The gin comes back: the classic can be made again, the alcohol-free still cannot.
+      await mark('Gin', true);
+      const back = await listed('Gin & Tonic');
+      expect(back).toMatchObject({ available: true, unavailable_reason: null });
+      expect(back.options[0]!.choices).toEqual([
+        { id: 'classic', name: 'Classic' },
+        { id: 'alcohol-free', name: 'Alcohol-free', available: false, unavailable_reason: 'Alcohol-free gin' },
+      ]);
+      expect((await order(gt.id, { style: 'classic' })).status).toBe(201);
+      expect((await order(negroni.id)).status).toBe(201);
 
-    await mark('alcohol-free GIN', true);
-    expect(availability(await adminDrinks())).toEqual(baseline);
+      await mark('alcohol-free GIN', true);
+      expect(availability(await adminDrinks())).toEqual(baseline);
+    } finally {
+      await mark('Gin', true);
+      await mark('Alcohol-free gin', true);
+    }
   });
 
   it('while the host marks the spirit out, orders keep coming: none for the classic is accepted once the mark has committed', async () => {
