@@ -69,7 +69,16 @@ export function readFirstPaint(): Promise<FirstPaint | null> {
 
 let firstRead: Promise<FirstPaint | null> | undefined;
 
-/** The one read, started by whoever asks first (main.tsx, as the page starts). */
+/**
+ * The one read, started by whoever asks first (main.tsx, as the page starts). Once read, the
+ * promise carries its value the way React's `use` looks for it (`status`, `value`), so a render
+ * after that reads it at once instead of suspending.
+ */
 export function firstPaint(): Promise<FirstPaint | null> {
-  return (firstRead ??= readFirstPaint());
+  if (!firstRead) {
+    const read = readFirstPaint();
+    firstRead = read;
+    void read.then((value) => Object.assign(read, { status: 'fulfilled', value }));
+  }
+  return firstRead;
 }
