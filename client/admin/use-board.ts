@@ -44,10 +44,10 @@ export interface Board {
   refresh(): Promise<void>;
 }
 
-/** The step back a recent change allows now, or null (too old, or nothing to step back to). */
 /** How often the board asks for the list while a live subscription is down. */
 const DOWN_POLL_MS = 4_000;
 
+/** The step back a recent change allows now, or null (too old, or nothing to step back to). */
 export function recallOf(change: RecentChange, now: number): OrderStatus | null {
   if (now - Date.parse(change.at) > RECALL_WINDOW_SECONDS * 1000) return null;
   return recallTarget(change.to, { previous: change.from, byStaff: change.byStaff });
