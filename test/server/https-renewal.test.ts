@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startDuckDnsStandIn, type DuckDnsStandIn } from '../support/dns-stand-ins.ts';
 import { createGuestDirect } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { missing, withoutPostgres } from '../support/skips.ts';
 import { inState, tlsHandshake, toLoopback, waitForHttps } from './https-support.ts';
 
 /** Pebble's certificates live this long here: renewal is due 30 s after issuance. */
@@ -79,7 +80,7 @@ async function liveSocket(port: number, token: string): Promise<{ ws: WebSocket;
   return { ws, closed: () => closed, next };
 }
 
-describe.runIf(lanAddress())('certificates renew by themselves and are shared through the database', { timeout: 240_000 }, () => {
+describe.skipIf(missing(Boolean(lanAddress()), 'https-renewal', 'needs a non-loopback IPv4 address to point the name at'))('certificates renew by themselves and are shared through the database', { timeout: 240_000 }, () => {
   it('renews at two thirds of the lifetime with no restart: an open WebSocket stays connected, new HTTPS connections get the new certificate', async () => {
     const { server, token } = await instance();
     const issued = await waitForHttps(server, token, inState('active', 'failed'));
@@ -109,7 +110,7 @@ describe.runIf(lanAddress())('certificates renew by themselves and are shared th
     live.ws.close();
   });
 
-  it.runIf(process.env.DATABASE_URL)('a second instance on the same PostgreSQL serves the same certificate and issues nothing; at the next renewal only one of them asks the CA', async () => {
+  it.skipIf(withoutPostgres('https-renewal: a second instance shares the certificate'))('a second instance on the same PostgreSQL serves the same certificate and issues nothing; at the next renewal only one of them asks the CA', async () => {
     const [first] = running;
     const firstToken = await adminToken(first!);
     const issuedBefore = challenges();
