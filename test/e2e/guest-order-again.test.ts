@@ -44,10 +44,7 @@ describe.skipIf(!browserAvailable())('ordering again', () => {
     await guest.waitForStatus(first, 'served');
     await check('order-again');
 
-    const before = await guest.orderIds();
-    await guest.order$(first).getByRole('button', { name: 'Order again' }).click();
-    await guest.page.waitForFunction((count) => document.querySelectorAll('[data-order-id]').length > count, before.length);
-    const again = (await guest.orderIds()).find((id) => !before.includes(id))!;
+    const again = await guest.newOrder(() => guest.order$(first).getByRole('button', { name: 'Order again' }).click());
     await guest.waitForStatus(again, 'pending');
     expect(await serverOrder(again)).toEqual([{ drink_id: drinks[0]!.id, notes: 'extra lime' }]);
   });
@@ -74,10 +71,7 @@ describe.skipIf(!browserAvailable())('ordering again', () => {
     await serve(served);
     await guest.waitForStatus(served, 'served');
     await server.down();
-    const before = await guest.orderIds();
-    await guest.order$(served).getByRole('button', { name: 'Order again' }).click();
-    await guest.page.waitForFunction((count) => document.querySelectorAll('[data-order-id]').length > count, before.length);
-    const again = (await guest.orderIds()).find((id) => !before.includes(id))!;
+    const again = await guest.newOrder(() => guest.order$(served).getByRole('button', { name: 'Order again' }).click());
     await guest.waitForStatus(again, 'queued');
     await server.up();
     await guest.waitForStatus(again, 'pending', 30_000);

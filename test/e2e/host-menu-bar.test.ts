@@ -73,10 +73,7 @@ describe.skipIf(!browserAvailable())('host and guest: options, the shelf and the
         expect(await guest.axeViolations(AXE_SOURCE)).toEqual([]);
         await shot(guest.page, 'guest-order-options');
       }
-      const before = await guest.orderIds();
-      await sheet.getByRole('button', { name: 'Place order' }).click();
-      await guest.page.waitForFunction((count) => document.querySelectorAll('[data-order-id]').length > count, before.length);
-      return (await guest.orderIds()).find((id) => !before.includes(id))!;
+      return guest.newOrder(() => sheet.getByRole('button', { name: 'Place order' }).click());
     };
     const first = await placeWith('None', 'Double');
     const second = await placeWith('None', 'Double');
@@ -166,10 +163,7 @@ describe.skipIf(!browserAvailable())('host and guest: options, the shelf and the
     expect(await guest.axeViolations(AXE_SOURCE)).toEqual([]);
     await shot(guest.page, 'guest-order-alcohol-free-only');
 
-    const before = await guest.orderIds();
-    await sheet.getByRole('button', { name: 'Place order' }).click();
-    await guest.page.waitForFunction((count) => document.querySelectorAll('[data-order-id]').length > count, before.length);
-    const id = (await guest.orderIds()).find((candidate) => !before.includes(candidate))!;
+    const id = await guest.newOrder(() => sheet.getByRole('button', { name: 'Place order' }).click());
     await guest.waitForStatus(id, 'pending');
     expect(await guest.order$(id).textContent()).toContain('Style: Alcohol-free');
 

@@ -41,13 +41,22 @@ export class GuestPage {
   /** Orders one drink from the menu (with an optional note); returns its client id. */
   async order(name: string, note?: string): Promise<string> {
     if (!(await this.drinks().first().isVisible().catch(() => false))) await this.gotoMenu();
-    // The new order is the one id the phone did not hold before: /orders may first paint the
-    // orders it had (a cache read a moment before the new one lands), so "the first id that was
-    // not on the menu page" could be an older order.
+    return this.newOrder(async () => {
+      await this.page.getByRole('button', { name: `Order ${name}`, exact: true }).first().click();
+      if (note) await this.page.getByLabel('Note').fill(note);
+      await this.page.getByRole('button', { name: 'Place order' }).click();
+    });
+  }
+
+  /**
+   * Runs `place` (the taps that place one order) and returns the new order's client id once it is
+   * shown. The new order is the one id the phone did not hold before: /orders may first paint the
+   * orders it had (a cache read a moment before the new one lands), so "an id that was not on the
+   * page before" could be an older order.
+   */
+  async newOrder(place: () => Promise<void>): Promise<string> {
     const known = await this.storedOrderIds();
-    await this.page.getByRole('button', { name: `Order ${name}`, exact: true }).first().click();
-    if (note) await this.page.getByLabel('Note').fill(note);
-    await this.page.getByRole('button', { name: 'Place order' }).click();
+    await place();
     const handle = await this.page.waitForFunction(
       (seen) => [...document.querySelectorAll('[data-order-id]')].map((node) => node.getAttribute('data-order-id')).find((id) => id && !seen.includes(id)),
       known,
