@@ -63,6 +63,18 @@ describe('signing keys', () => {
       expect((await me(await guestToken().setProtectedHeader({ alg, kid: LEGACY_KID }).sign(privateKey))).status, alg).toBe(401);
     }
   });
+
+  it('refuses a token under its own kid whose header names another algorithm, even one the key itself could verify', async () => {
+    // The key's type alone does not pin the algorithm: jose verifies "Ed25519" (the newer
+    // name of EdDSA over Ed25519) with the same key. Only the server's own algorithm checks
+    // (the header's alg against the key's, and jwtVerify's allowed list) refuse it.
+    const key = second.ctx.keys.signingKey();
+    const own = await guestToken().setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+    expect((await me(own)).status, 'control: the key’s own algorithm').toBe(200);
+    const renamed = await guestToken().setProtectedHeader({ alg: 'Ed25519', kid: key.kid }).sign(key.privateKey);
+    await expect(jwtVerify(renamed, key.publicKey, { issuer: 'barback', audience: 'barback' }), 'a verifier without the checks accepts it').resolves.toBeTruthy();
+    expect((await me(renamed)).status).toBe(401);
+  });
 });
 
 describe('algorithm confusion against the legacy RSA key', () => {
