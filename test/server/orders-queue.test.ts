@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { OrderStatus } from '../../shared/order-status.ts';
@@ -8,6 +9,7 @@ import { orderSchema, queueResponse, type Order } from '../../shared/schemas/ord
 import { connectPhone, type PhoneSocket } from '../support/appsync-socket.ts';
 import { createGuestDirect, type TestGuest } from '../support/guests.ts';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { withoutPostgres } from '../support/skips.ts';
 import { join, newPass } from './staff-support.ts';
 
 /**
@@ -148,6 +150,48 @@ describe('places in line', () => {
     expect(again.body.order).toMatchObject({ queue_position: 3, queue_ticket: next.queue_ticket });
     await clearLine();
   });
+
+  // PGlite is a single session: a second transaction cannot be open at the same time there.
+  it.skipIf(withoutPostgres('orders-queue: an order that commits late'))(
+    'an order that commits after a later one was answered still takes its place: the next answer and the line count it, and no snapshot claims it before',
+    async () => {
+      await clearLine();
+      const guest = await createGuestDirect(server, 'Hal');
+      const slow = new pg.Client({ connectionString: server.testDb.databaseUrl });
+      await slow.connect();
+      try {
+        // The slow order takes its version and ticket first, as place_order() does, then waits to commit.
+        await slow.query('BEGIN');
+        const { rows } = await slow.query<{ id: string; queue_ticket: string; version: string }>(
+          `INSERT INTO orders (id, drink_id, user_key, status, version) VALUES ($1, $2, $3, 'pending', take_order_version())
+           RETURNING id, queue_ticket, version`,
+          [randomUUID(), drinks[0]!.id, guest.user_key],
+        );
+        const late = { id: rows[0]!.id, ticket: Number(rows[0]!.queue_ticket), version: BigInt(rows[0]!.version) };
+
+        // A faster order, answered (and the line read) while the slow one is still open.
+        const fast = await place(guest);
+        expect(fast.queue_ticket).toBeGreaterThan(late.ticket);
+        expect(BigInt(fast.version)).toBeGreaterThan(late.version);
+        expect(fast.queue_position).toBe(1);
+        const during = await queueNow();
+        expect(BigInt(during.version)).toBeLessThan(late.version);
+        expect(positionIn(during, late.ticket)).toBeNull();
+
+        await slow.query('COMMIT');
+        // Placed before the others, it is first in line: every read from now on holds it.
+        const next = await place(guest);
+        expect(next.queue_position).toBe(3);
+        expect(positionIn(await queueNow(), late.ticket)).toBe(1);
+        expect((await view(guest, fast.id)).queue_position).toBe(2);
+        expect((await view(guest, late.id)).queue_position).toBe(1);
+      } finally {
+        await slow.query('ROLLBACK').catch(() => undefined);
+        await slow.end();
+      }
+      await clearLine();
+    },
+  );
 
   it('GET /api/queue and QUEUE_CHANGED name no order, guest or drink', async () => {
     const secretName = `Zed-${randomUUID().slice(0, 6)}`;
