@@ -250,7 +250,8 @@ async function renewedOrEnded(held: Held, token: () => Promise<string | undefine
       await held.ended;
       return undefined;
     }
-    await Promise.race([held.ended, pause(every, signal)]);
+    // The pause ends with the subscription: no renewal check outlives it.
+    await pause(every, signal, held.ended);
     if (ended || signal.aborted) return undefined;
     const next = await token().catch(() => held.token);
     if (ended || signal.aborted) return undefined;
@@ -288,7 +289,8 @@ class OverlapFilter<E> {
   }
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if the signal aborts or `until` settles first; leaves no timer or listener behind. */
+function pause(ms: number, signal: AbortSignal, until?: Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -297,5 +299,6 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
+    until?.then(done, done);
   });
 }

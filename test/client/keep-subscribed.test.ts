@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { keepSubscribed } from '../../client/lib/live-events.ts';
+import { keepSubscribed, renewalCheckMs } from '../../client/lib/live-events.ts';
 import { BAR_CHANNEL, guestOrdersChannel } from '../../shared/channels.ts';
 import type { GuestOrderStatusChangedEvent } from '../../shared/events.ts';
 import { installWebSocket } from '../support/amplify.ts';
@@ -166,6 +166,51 @@ describe('keeping a live subscription', () => {
       abort.abort();
     }
   }, 30_000);
+
+  it('a subscription that ends leaves no renewal check behind: the pause ends with it', async () => {
+    const guest = await createGuestDirect(server, 'Tidy Tom');
+    // Checked for renewal every 5 s, ended by the server at its expiry (about 4 s): the check
+    // under way when it ends must go with it, not linger until it fires.
+    const short = await shortToken(guest.user_key, guest.username, 4);
+    const every = renewalCheckMs(short)!;
+    expect(every).toBe(5_000);
+    // The renewal checks live-events.ts has waiting: its timers of that length, until fired or cleared.
+    const waiting = new Set<unknown>();
+    const realSetTimeout = globalThis.setTimeout;
+    const realClearTimeout = globalThis.clearTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const ours = ms === every && /client[\\/]lib[\\/]live-events\.ts/.test(new Error().stack ?? '');
+      const handle: unknown = realSetTimeout(() => {
+        waiting.delete(handle);
+        callback(...args);
+      }, ms);
+      if (ours) waiting.add(handle);
+      return handle;
+    }) as typeof setTimeout);
+    vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((handle?: Parameters<typeof clearTimeout>[0]) => {
+      waiting.delete(handle);
+      realClearTimeout(handle);
+    }) as typeof clearTimeout);
+    let checksAtReady: number | undefined;
+    let checksAtFailure: number | undefined;
+    const abort = new AbortController();
+    void keepSubscribed({
+      channel: guestOrdersChannel(guest.user_key),
+      token: async () => short,
+      onEvent: () => undefined,
+      onReady: () => void realSetTimeout(() => (checksAtReady ??= waiting.size), 100),
+      onFailure: () => (checksAtFailure ??= waiting.size),
+      signal: abort.signal,
+    });
+    try {
+      await expect.poll(() => checksAtFailure, { timeout: 10_000 }).toBeDefined();
+      expect(checksAtReady, 'a renewal check was waiting while the subscription held').toBe(1);
+      expect(checksAtFailure, 'none is left once the server has ended it').toBe(0);
+    } finally {
+      abort.abort();
+      vi.restoreAllMocks();
+    }
+  }, 20_000);
 
   it('a token of undefined (signed out) ends the loop, and so does the abort signal', async () => {
     let asked = 0;
