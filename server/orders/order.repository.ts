@@ -22,6 +22,14 @@ export type PlaceOutcome =
   | { outcome: 'created' | 'existing'; order: HostOrder }
   | { outcome: 'idempotency_conflict' | 'drink_not_found' | 'drink_unavailable' | 'too_many_active_orders' | 'guest_inactive' };
 
+export interface PlaceInput {
+  id: string;
+  userKey: string;
+  drinkId: string;
+  notes: string | null;
+  options: OrderOption[];
+}
+
 /** place_order()'s answer: the outcome, and the order row when there is one. */
 type PlaceRow = { outcome: string } & { [K in keyof OrderRow]: OrderRow[K] | null };
 
@@ -29,24 +37,27 @@ export class OrderRepository {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Creation runs as the single statement place_order() (migrations 0002, 0007, 0014): lock the
-   * guest, look up the id (a replay must match drink, notes and options), check drink and limit,
-   * take a version, insert the order with its options and its event-log row, in one transaction
-   * and one round trip. Each extra round trip costs CPU on both sides of
-   * the socket, and creation is the path parties hammer (0007 says what was measured).
+   * Creation runs as one statement for any number of orders, place_orders() (migration 0023):
+   * each is place_order() (migrations 0002, 0007, 0014, 0017): lock the guest, look up the id
+   * (a replay must match drink, notes and options), check drink and limit, take a version,
+   * insert the order with its options and its event-log row; all in one transaction and one
+   * round trip. Round trips and commits cost CPU on both sides of the socket, and creation is
+   * the path parties hammer (0007 and 0023 say what was measured). One outcome per input, in order.
    */
-  async place(input: { id: string; userKey: string; drinkId: string; notes: string | null; maxActive: number; options: OrderOption[] }): Promise<PlaceOutcome> {
-    const { rows } = await this.db.query<PlaceRow>('SELECT * FROM place_order($1, $2, $3, $4, $5, $6)', [
-      input.id,
-      input.userKey,
-      input.drinkId,
-      input.notes,
-      input.maxActive,
-      JSON.stringify(input.options),
+  async place(inputs: readonly PlaceInput[], maxActive: number): Promise<PlaceOutcome[]> {
+    const { rows } = await this.db.query<PlaceRow>('SELECT * FROM place_orders($1, $2, $3, $4, $5, $6)', [
+      inputs.map((input) => input.id),
+      inputs.map((input) => input.userKey),
+      inputs.map((input) => input.drinkId),
+      inputs.map((input) => input.notes),
+      maxActive,
+      inputs.map((input) => JSON.stringify(input.options)),
     ]);
-    const row = rows[0]!;
-    if (row.outcome !== 'created' && row.outcome !== 'existing') return { outcome: row.outcome as 'idempotency_conflict' };
-    return { outcome: row.outcome, order: hostOrder(row as OrderRow) };
+    return rows.map((row) =>
+      row.outcome === 'created' || row.outcome === 'existing'
+        ? { outcome: row.outcome, order: hostOrder(row as OrderRow) }
+        : { outcome: row.outcome as Exclude<PlaceOutcome['outcome'], 'created' | 'existing'> },
+    );
   }
 
   /**

@@ -63,4 +63,17 @@ describe('one column list for order rows', () => {
     const presenterNames = ORDER_COLUMNS.split(/,(?![^(]*\))/).map((column) => column.trim().split(/\s+AS\s+|\./i).pop()!);
     expect(outNames).toEqual(['outcome', ...presenterNames]);
   });
+
+  it('place_orders() (orders placed together, migration 0023) answers place_order()’s columns, by the same names and types', async () => {
+    const { rows } = await server.db.query<{ proname: string; names: string[]; types: string }>(
+      `SELECT proname, proargnames AS names, array_to_string(proallargtypes::regtype[], ',') AS types
+         FROM pg_proc WHERE proname IN ('place_order', 'place_orders') ORDER BY proname`,
+    );
+    const columns = (row: { names: string[]; types: string }) => {
+      const types = row.types.split(',');
+      return row.names.map((name, i) => `${name} ${types[i]}`).filter((column) => !column.startsWith('p_'));
+    };
+    expect(rows.map((row) => row.proname)).toEqual(['place_order', 'place_orders']);
+    expect(columns(rows[1]!)).toEqual(columns(rows[0]!));
+  });
 });

@@ -4,7 +4,9 @@ import { orderSchema } from '../../shared/schemas/orders.ts';
 import { onChannelEvents, type ChannelEvent } from '../../server/events/projection.ts';
 import type { NewOrderEvent } from '../../shared/events.ts';
 import { createGuestDirect } from '../support/guests.ts';
+import pg from 'pg';
 import { adminToken, api, startTestServer, type TestServer } from '../support/server.ts';
+import { withoutPostgres } from '../support/skips.ts';
 
 let server: TestServer;
 let admin: string;
@@ -204,6 +206,91 @@ describe('POST /api/orders', () => {
     expect(retry.status).toBe(201);
     expect(await eventRows(id)).toHaveLength(1);
   });
+});
+
+describe('orders arriving together are placed together (issue 21), each with its own answer', () => {
+  const post = (guest: { access_token: string }, body: Record<string, unknown>) => api(server, 'POST', '/api/orders', { token: guest.access_token, body });
+
+  /** The transaction that inserted each order (orders placed in one place_orders() call share it). */
+  async function insertedBy(ids: string[]): Promise<Map<string, string>> {
+    const { rows } = await server.db.query<{ id: string; tx: string }>('SELECT id, xmin::text AS tx FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((row) => [row.id, row.tx]));
+  }
+
+  it('a burst: new orders, a replay inside the burst, one guest over the limit, an unknown drink and one out of stock', async () => {
+    const mojito = drinks.find((drink) => drink.name === 'Mojito')!;
+    const plain = [drinks[0]!, drinks[1]!];
+    const [replayer, greedy, lost, short, ...others] = await Promise.all(Array.from({ length: 16 }, (_, i) => createGuestDirect(server, `Burst ${i}`)));
+    expect((await api(server, 'PUT', '/api/admin/ingredients/Mint', { token: admin, body: { in_stock: false } })).status).toBe(200);
+    try {
+      const replayed = { id: randomUUID(), drink_id: plain[0]!.id, notes: 'twice' };
+      const fresh = others.map((guest, i) => ({ guest, body: { id: randomUUID(), drink_id: plain[i % 2]!.id } }));
+      const greedyBodies = Array.from({ length: 5 }, () => ({ id: randomUUID(), drink_id: plain[1]!.id }));
+      const unknown = { id: randomUUID(), drink_id: randomUUID() };
+      const outOfStock = { id: randomUUID(), drink_id: mojito.id };
+      const [freshAnswers, replayAnswers, greedyAnswers, unknownAnswer, shortAnswer] = await Promise.all([
+        Promise.all(fresh.map(({ guest, body }) => post(guest, body))),
+        Promise.all([post(replayer!, replayed), post(replayer!, replayed)]),
+        Promise.all(greedyBodies.map((body) => post(greedy!, body))),
+        post(lost!, unknown),
+        post(short!, outOfStock),
+      ]);
+
+      expect(freshAnswers.map((a) => a.status)).toEqual(fresh.map(() => 201));
+      freshAnswers.forEach((answer, i) => expect(answer.body.order).toMatchObject({ id: fresh[i]!.body.id, drink_id: fresh[i]!.body.drink_id, status: 'pending' }));
+      expect(replayAnswers.map((a) => a.status).sort()).toEqual([200, 201]);
+      expect(replayAnswers[0]!.body.order).toEqual(replayAnswers[1]!.body.order);
+      expect(greedyAnswers.filter((a) => a.status === 201)).toHaveLength(3);
+      expect(greedyAnswers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(['too_many_active_orders', 'too_many_active_orders']);
+      expect([unknownAnswer.status, unknownAnswer.body.error.code]).toEqual([404, 'drink_not_found']);
+      expect([shortAnswer.status, shortAnswer.body.error.code, shortAnswer.body.error.details]).toEqual([409, 'drink_unavailable', { reason: 'Mint' }]);
+
+      // What was stored is exactly what was answered: one row and one NEW_ORDER per order, distinct versions.
+      const created = [...freshAnswers, ...replayAnswers.slice(0, 1), ...greedyAnswers.filter((a) => a.status === 201)].map((a) => a.body.order);
+      const stored = await insertedBy(created.map((order) => order.id));
+      expect(stored.size).toBe(created.length);
+      for (const order of created) expect((await eventRows(order.id)).map((row) => [row.type, row.version])).toEqual([['NEW_ORDER', order.version]]);
+      expect(new Set(created.map((order) => order.version)).size).toBe(created.length);
+      expect(await orderCount(unknown.id)).toBe(0);
+      expect(await orderCount(outOfStock.id)).toBe(0);
+      const { rows } = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE user_key = $1', [greedy!.user_key]);
+      expect(rows[0]!.n).toBe(3);
+    } finally {
+      await api(server, 'PUT', '/api/admin/ingredients/Mint', { token: admin, body: { in_stock: true } });
+    }
+  });
+
+  // PGlite is a single session: the test holds a guest's row from a second one.
+  it.skipIf(withoutPostgres('orders-create: orders arriving together share one transaction'))(
+    'orders that arrive while one is being stored wait, then go in one transaction, not one each',
+    async () => {
+      const [held, ...guests] = await Promise.all(Array.from({ length: 11 }, (_, i) => createGuestDirect(server, `Together ${i}`)));
+      const blocker = new pg.Client({ connectionString: server.testDb.databaseUrl });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM app_users WHERE user_key = $1 FOR UPDATE', [held!.user_key]);
+        const first = post(held!, { id: randomUUID(), drink_id: drinks[0]!.id });
+        // The first order's call is now waiting for the guest's row. (Asked outside the blocker's
+        // transaction: pg_stat_activity stays as first read within one.)
+        const waiting = `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%place_orders%'`;
+        await expect.poll(async () => (await server.db.query<{ n: number }>(waiting)).rows[0]!.n, { timeout: 10_000 }).toBe(1);
+        const rest = guests.map((guest) => post(guest, { id: randomUUID(), drink_id: drinks[1]!.id }));
+        // Long enough for ten requests to reach the server and queue behind the first.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await blocker.query('COMMIT');
+        const answers = await Promise.all([first, ...rest]);
+        expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+        const tx = await insertedBy(answers.map((a) => a.body.order.id));
+        const restTx = new Set(answers.slice(1).map((a) => tx.get(a.body.order.id)));
+        expect(restTx.size).toBe(1);
+        expect(restTx.has(tx.get(answers[0]!.body.order.id))).toBe(false);
+      } finally {
+        await blocker.end();
+      }
+    },
+  );
 });
 
 describe('bad input to POST /api/orders gets the envelope and a 4xx', () => {
