@@ -113,15 +113,20 @@ export class OrderRepository {
   /**
    * One status change as one autocommitted statement: take a version (its lock is held until
    * this statement commits, so readers' cursors wait below it), update the order only if it is
-   * still at the version the caller decided on, and write the event-log row (the order row as
-   * the change left it, like NEW_ORDER's). Undefined when the order moved in between: the
-   * caller decides again on what the other change left.
+   * still as the caller decided on (at the version it read, or in one of the statuses the step
+   * is allowed from), and write the event-log row (the order row as the change left it, like
+   * NEW_ORDER's). Undefined when the order is not so: the caller decides on what it finds.
    *
    * updated_at is the moment of the UPDATE itself (clock_timestamp()). A step back (recall)
    * clears completed_at.
    */
-  async changeStatus(id: string, seenVersion: string, status: OrderStatus, by: ChangedBy): Promise<HostOrder | undefined> {
-    const { rows } = await this.db.query<OrderRow>(
+  async changeStatus(
+    id: string,
+    when: { version: string } | { from: readonly OrderStatus[] },
+    status: OrderStatus,
+    by: ChangedBy,
+  ): Promise<{ order: HostOrder; previous: OrderStatus } | undefined> {
+    const { rows } = await this.db.query<OrderRow & { previous_status: OrderStatus }>(
       `WITH v AS (SELECT take_order_version() AS version, clock_timestamp() AS at),
        changed AS (
          UPDATE orders SET status = $3, version = v.version, updated_at = v.at, previous_status = orders.status,
@@ -134,15 +139,16 @@ export class OrderRepository {
                 prepared_by = CASE WHEN $3 = 'pending' THEN NULL WHEN $3 = 'preparing' AND preparing_at IS NULL THEN $4 || ':' || $5 ELSE prepared_by END,
                 changed_by_role = $4, changed_by_name = $5
            FROM v
-          WHERE id = $1 AND orders.version = $2
+          WHERE id = $1 AND (orders.version = $2::bigint OR orders.status = ANY ($6::text[]))
           RETURNING orders.*),
        logged AS (
          INSERT INTO order_events (order_id, user_key, type, version, payload)
          SELECT c.id, c.user_key, 'ORDER_STATUS_CHANGED', c.version, to_jsonb(c) FROM changed c)
-       SELECT ${ORDER_COLUMNS} ${ordersFrom('changed')}`,
-      [id, seenVersion, status, by.role, by.name],
+       SELECT ${ORDER_COLUMNS}, o.previous_status ${ordersFrom('changed')}`,
+      [id, 'version' in when ? when.version : null, status, by.role, by.name, 'from' in when ? when.from : null],
     );
-    return rows[0] ? hostOrder(rows[0]) : undefined;
+    const row = rows[0];
+    return row ? { order: hostOrder(row), previous: row.previous_status } : undefined;
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { AppError, notFound, unauthorized } from '../http/errors.ts';
-import { canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
+import { ORDER_STATUSES, canRecall, canTransition, type OrderStatus } from '../../shared/order-status.ts';
 import type { ChangedBy, CreateOrderBody, CreateWalkupOrderBody, Order } from '../../shared/schemas/orders.ts';
 import { OrderRepository, type PlaceInput, type PlaceOutcome } from './order.repository.ts';
 import { Batcher } from '../db/batcher.ts';
@@ -187,6 +187,14 @@ export class OrderService {
    * not found.
    */
   async changeStatus(id: string, to: OrderStatus, requester: Requester): Promise<HostOrder> {
+    if (requester.actor === 'host') {
+      // The usual step (a bartender moving an order on) in one statement: the order changes if
+      // it is in a status the step is allowed from. Anything else (the same status again, a
+      // recall, an order not there) is decided below, on the order as read.
+      const from = ORDER_STATUSES.filter((status) => canTransition(status, to, 'host'));
+      const changed = from.length > 0 ? await this.repo.changeStatus(id, { from }, to, requester.by) : undefined;
+      if (changed) return this.statusChanged(changed.order, changed.previous);
+    }
     // Each pass reads the order, decides, and writes only if nobody moved it in between; a
     // pass that loses a race decides again on what the winner left (usually: already done).
     for (let attempt = 1; ; attempt++) {
@@ -201,15 +209,17 @@ export class OrderService {
         if (!recall) throw invalidTransition(current.status, to);
       }
       const by: ChangedBy = requester.actor === 'host' ? requester.by : { role: 'guest', name: current.username };
-      const order = await this.repo.changeStatus(id, current.version, to, by);
-      if (order) {
-        // Read after the commit, so the guest's event carries the place the change left it in.
-        const place = (await this.queue.places([order])).get(order.id) ?? NOT_IN_LINE;
-        this.events.emit('order.status_changed', { order, previous_status: current.status, place });
-        return order;
-      }
+      const changed = await this.repo.changeStatus(id, { version: current.version }, to, by);
+      if (changed) return this.statusChanged(changed.order, current.status);
       if (attempt === MAX_CHANGE_ATTEMPTS) throw busyOrder();
     }
+  }
+
+  /** Announces a committed status change, with the place in line it left the order in (read after the commit). */
+  private async statusChanged(order: HostOrder, previous: OrderStatus): Promise<HostOrder> {
+    const place = (await this.queue.places([order])).get(order.id) ?? NOT_IN_LINE;
+    this.events.emit('order.status_changed', { order, previous_status: previous, place });
+    return order;
   }
 
   /**
