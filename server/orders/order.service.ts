@@ -215,10 +215,19 @@ export class OrderService {
     }
   }
 
-  /** Announces a committed status change, with the place in line it left the order in (read after the commit). */
-  private async statusChanged(order: HostOrder, previous: OrderStatus): Promise<HostOrder> {
-    const place = (await this.queue.places([order])).get(order.id) ?? NOT_IN_LINE;
-    this.events.emit('order.status_changed', { order, previous_status: previous, place });
+  /**
+   * Announces a committed status change with the place in line it left the order in, read
+   * after the commit. The answer does not wait for that read (the host's view has no place):
+   * the event follows on its own. Phones and boards keep the copy with the larger version, so
+   * events need not leave in commit order (client/lib/versions.ts).
+   */
+  private statusChanged(order: HostOrder, previous: OrderStatus): HostOrder {
+    void this.queue.places([order]).then(
+      (places) => places.get(order.id) ?? NOT_IN_LINE,
+      // The line could not be read: the change still goes out, without a place; the next
+      // QUEUE_CHANGED brings the places again.
+      () => NOT_IN_LINE,
+    ).then((place) => this.events.emit('order.status_changed', { order, previous_status: previous, place }));
     return order;
   }
 
