@@ -9,13 +9,23 @@ const NOTIFY_CHANNEL = 'barback_events';
 const MAX_PAYLOAD_BYTES = 7_600;
 const CHUNK_CHARS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
+/** An instance that knows of others tells them it is still here this often… */
+const HEARTBEAT_MS = 10_000;
+/** …and one not heard from for this long has gone. */
+const PEER_SILENCE_MS = 35_000;
+/** How long a starting instance waits for the instances already listening to answer its hello. */
+const HELLO_WAIT_MS = 3_000;
+/** The listener's one statement: how instances see each other in pg_stat_activity. */
+const LISTEN_STATEMENT = `LISTEN ${NOTIFY_CHANNEL}`;
 
 type RelayItem = { d: DomainEvent } | { c: ClientEvents };
 
 /** One NOTIFY: whole items, or one piece of a message too large for a single NOTIFY. */
 type Wire =
   | { o: string; q: number; b: RelayItem[] }
-  | { o: string; q: number; k: string; i: number; n: number; d: string };
+  | { o: string; q: number; k: string; i: number; n: number; d: string }
+  /** Instances finding each other: a new listener says hello, the others answer here; bye on the way out. */
+  | { o: string; h: 'hello' | 'here' | 'bye' };
 
 /**
  * The bus for several instances on one PostgreSQL database. Domain events cross instances as
@@ -24,6 +34,16 @@ type Wire =
  * its own pooled query after the caller's transaction committed, never inside it: a NOTIFY
  * inside a request's transaction would serialize every order commit behind the notify queue
  * lock, and a rolled-back change must never be announced anyway.
+ *
+ * An instance alone on its database sends no NOTIFY at all (issue 21: one statement per event
+ * for nobody, a third of the status change's queries). Instances find each other: each new
+ * listener says hello and the others answer here; one that knows of others says here every
+ * HEARTBEAT_MS, and forgets one silent for PEER_SILENCE_MS (or gone with bye). A starting
+ * instance waits, before it serves anyone, for an answer from every listener it sees in
+ * pg_stat_activity: each one has then heard of it, so every event of theirs after its first
+ * client reaches it. An instance whose LISTEN connection was down when another started hears of
+ * it at its next hello (on reconnecting) or at the other's next here; meanwhile, as for any
+ * event lost between instances, clients catch up by cursor.
  */
 export class PgFanoutBus extends LocalEventBus {
   private readonly origin = randomUUID();
@@ -36,6 +56,11 @@ export class PgFanoutBus extends LocalEventBus {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly partial = new Map<string, { parts: string[]; received: number; started: number }>();
+  /** Other instances on this database, by origin: when each was last heard from. */
+  private readonly peers = new Map<string, number>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** The LISTEN connection's backend, not to be counted among the others. */
+  private listenerPid: number | undefined;
 
   constructor(
     private readonly db: Database,
@@ -45,9 +70,31 @@ export class PgFanoutBus extends LocalEventBus {
     super();
   }
 
-  /** Resolves once LISTEN is in place, so a test or a second instance sees everything after start. */
+  /**
+   * Resolves once LISTEN is in place and the instances already listening know of this one (or
+   * HELLO_WAIT_MS passed), so a test or a client of this instance sees everything after start.
+   */
   async start(): Promise<void> {
     await this.connectListener();
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    const listener = this.listenerPid;
+    if (listener === undefined) return;
+    const others = await this.db
+      .query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> $2`,
+        [LISTEN_STATEMENT, listener],
+      )
+      .then((result) => result.rows[0]!.n)
+      .catch(() => 0);
+    const deadline = Date.now() + HELLO_WAIT_MS;
+    while (this.peers.size < others && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (this.peers.size < others) this.logger.warn({ listening: others, answered: this.peers.size }, 'events: not every instance answered hello');
+  }
+
+  /** Whether another instance listens (tests, npm run host). */
+  hasPeers(): boolean {
+    return this.peers.size > 0;
   }
 
   override emit<K extends DomainEventName>(name: K, data: DomainEventMap[K]): void {
@@ -63,7 +110,9 @@ export class PgFanoutBus extends LocalEventBus {
   override async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
     this.flush();
+    if (this.peers.size > 0) this.control('bye');
     await this.sending;
     const client = this.listener;
     this.listener = undefined;
@@ -72,7 +121,8 @@ export class PgFanoutBus extends LocalEventBus {
   }
 
   private enqueue(item: RelayItem): void {
-    if (this.closed) return;
+    // Alone on the database: nobody to tell.
+    if (this.closed || this.peers.size === 0) return;
     this.pending.push(item);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -85,6 +135,23 @@ export class PgFanoutBus extends LocalEventBus {
     if (this.pending.length === 0) return;
     const payloads = this.pack(this.pending);
     this.pending = [];
+    this.send(payloads);
+  }
+
+  /** hello, here or bye, in order with the events. */
+  private control(h: 'hello' | 'here' | 'bye'): void {
+    const wire: Wire = { o: this.origin, h };
+    this.send([JSON.stringify(wire)]);
+  }
+
+  /** Forgets instances silent too long; while others are known, tells them this one is here. */
+  private beat(): void {
+    const now = Date.now();
+    for (const [origin, heard] of this.peers) if (now - heard > PEER_SILENCE_MS) this.peers.delete(origin);
+    if (this.peers.size > 0) this.control('here');
+  }
+
+  private send(payloads: string[]): void {
     // Chained, so notifications leave (and arrive) in publish order.
     this.sending = this.sending.then(async () => {
       try {
@@ -148,7 +215,20 @@ export class PgFanoutBus extends LocalEventBus {
     } catch {
       return;
     }
-    if (wire.o === this.origin) return;
+    if (typeof wire !== 'object' || wire === null || typeof wire.o !== 'string' || wire.o === this.origin) return;
+    if (!('h' in wire || 'b' in wire || 'k' in wire)) return;
+    if ('h' in wire) {
+      if (wire.h === 'bye') {
+        this.peers.delete(wire.o);
+        return;
+      }
+      const known = this.peers.has(wire.o);
+      this.peers.set(wire.o, Date.now());
+      // Known first, answered after: every event sent after the answer reaches the newcomer.
+      if (wire.h === 'hello' || !known) this.control('here');
+      return;
+    }
+    this.peers.set(wire.o, Date.now());
     if ('b' in wire) {
       for (const item of wire.b) this.relay(item);
       return;
@@ -187,8 +267,12 @@ export class PgFanoutBus extends LocalEventBus {
     this.listener = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      // Asked first: the LISTEN must stay the connection's last statement (see start()).
+      this.listenerPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await client.query(LISTEN_STATEMENT);
       this.backoffMs = 250;
+      // Every (re)connection: the others may have started meanwhile, or forgotten this one.
+      this.control('hello');
     } catch (error) {
       // Keep retrying in the background: this instance still serves its own clients meanwhile.
       lost((error as Error).message);
