@@ -288,6 +288,8 @@ export async function run(): Promise<{ markdown: string }> {
 interface LineRound {
   changes: number;
   failures: number;
+  /** The failed writes' statuses (0: no answer), e.g. "409×2, 0×1". */
+  failureStatuses: string;
   /** The guests' own ORDER_STATUS_CHANGED, from the PATCH being sent. */
   status: Latency;
   /** Position updates: per ready, its first snapshot without the order, at every following phone. */
@@ -357,7 +359,7 @@ async function lineSection(run: {
     ],
     (r: LineRound) =>
       `status event p99 ${r.status.p99.toFixed(1)} ms, position update p99 ${r.position.p99.toFixed(1)} ms (${r.missing} missing), ` +
-      `${r.snapshots} snapshots per phone, CPU ${r.cpu.toFixed(2)} cores, ${r.failures} failed`,
+      `${r.snapshots} snapshots per phone, CPU ${r.cpu.toFixed(2)} cores, ${r.failures} failed${r.failures ? ` (${r.failureStatuses})` : ''}`,
   );
   const on = results['with positions']!;
   const off = results['without positions']!;
@@ -409,6 +411,7 @@ function analyseLine(paced: PacedResult, receipts: Receipts, head: { id: string;
   return {
     changes: paced.timings.length,
     failures: paced.timings.filter(([, , , code]) => code < 200 || code >= 300).length,
+    failureStatuses: countStatuses(paced.timings.map(([, , , code]) => code).filter((code) => code < 200 || code >= 300)),
     status: latency(status),
     position: latency(position),
     missing,
