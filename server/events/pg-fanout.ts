@@ -92,7 +92,7 @@ export class PgFanoutBus extends LocalEventBus {
     if (this.peers.size < others) this.logger.warn({ listening: others, answered: this.peers.size }, 'events: not every instance answered hello');
   }
 
-  /** Whether another instance listens (tests, npm run host). */
+  /** Whether this instance knows of another one on its database (NOTIFYs are sent only then). */
   hasPeers(): boolean {
     return this.peers.size > 0;
   }
