@@ -43,7 +43,7 @@ import {
   createGuests,
   interleave,
   medianOf,
-  memory,
+  restingRss,
   percentile,
   roundRatios,
   showRatio,
@@ -154,7 +154,7 @@ export async function run(): Promise<{ markdown: string }> {
       process.stdout.write(`${size} guests connected on each side…\n`);
       const joining = guests.slice(connected, size);
       await sleep(1_000);
-      const rssBefore = { barback: memory(barback.pid).rss, bare: memory(bare.pid).rss };
+      const [barbackBefore, bareBefore] = await Promise.all([restingRss(barback.pid), restingRss(bare.pid)]);
       await fleet.connectAppSync(
         barback.url,
         joining.map((guest) => ({ token: guest.token, channel: `/orders/${guest.userKey}`, role: 'guest' as const })),
@@ -167,11 +167,15 @@ export async function run(): Promise<{ markdown: string }> {
       await sleep(2_000);
       if (size === Math.max(...SIZES)) {
         // The memory the last guests' idle sockets added, per 1,000: measured across their
-        // arrival alone, so heap growth from the load rounds before does not count.
-        const perThousand = (now: number, before: number) => `${(((now - before) / joining.length) * 1000).toFixed(1)} MB`;
+        // arrival alone, so heap growth from the load rounds before does not count. Each side is
+        // the low point of its samples (restingRss); a difference that still comes out negative
+        // (a collection freed more than the sockets took) measures nothing, and says so.
+        const [barbackAfter, bareAfter] = await Promise.all([restingRss(barback.pid), restingRss(bare.pid)]);
+        const perThousand = (now: number, before: number) =>
+          now < before ? `not measured (RSS fell by ${(before - now).toFixed(1)} MB)` : `${(((now - before) / joining.length) * 1000).toFixed(1)} MB`;
         memoryRow =
           `| RSS per 1,000 idle connections (subscribed), from the ${joining.length.toLocaleString('en')} that took it to ${size.toLocaleString('en')} | ` +
-          `${perThousand(memory(barback.pid).rss, rssBefore.barback)} | ${perThousand(memory(bare.pid).rss, rssBefore.bare)} | ≤ 10 MB |`;
+          `${perThousand(barbackAfter, barbackBefore)} | ${perThousand(bareAfter, bareBefore)} | ≤ 10 MB |`;
       }
 
       // Orders belong to guests spread over the connected ones.

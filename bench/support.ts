@@ -382,6 +382,20 @@ export function memory(pid: number): { rss: number; hwm: number } {
   return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, hwm: Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024 };
 }
 
+/**
+ * A process's resident memory at rest, in MB: the lowest of several samples over `ms`. One
+ * sample can land just before or just after a garbage collection, and the difference of two
+ * such samples can come out negative; the low point of each is what stays.
+ */
+export async function restingRss(pid: number, ms = 2_000, samples = 10): Promise<number> {
+  let low = Infinity;
+  for (let i = 0; i < samples; i++) {
+    low = Math.min(low, memory(pid).rss);
+    await new Promise((resolve) => setTimeout(resolve, ms / samples));
+  }
+  return low;
+}
+
 /** The built client in dist/; builds it first when missing. */
 export const DIST = path.resolve('dist');
 /** Builds the client from the code as it is now: a dist/ left from an earlier build would measure other code. */
