@@ -75,10 +75,22 @@ export class PushRepository {
     return rows;
   }
 
-  /** True for the first caller only: whether this order's ready push is still to be sent. */
-  async claimReadyPush(orderId: string): Promise<boolean> {
-    const { rowCount } = await this.db.query('UPDATE orders SET ready_pushed = true WHERE id = $1 AND NOT ready_pushed', [orderId]);
-    return rowCount === 1;
+  /**
+   * An order's ready push, claimed in one statement: the first caller gets the subscriptions of
+   * the order's guest and marks the order pushed; a later caller gets none. A guest with no
+   * subscription claims nothing (no write), so a phone that subscribes later still hears the
+   * drink's next readiness.
+   */
+  async claimReadyPush(orderId: string): Promise<PushSubscriptionRow[]> {
+    const { rows } = await this.db.query<PushSubscriptionRow>(
+      `WITH claimed AS (
+         UPDATE orders o SET ready_pushed = true
+          WHERE o.id = $1 AND NOT o.ready_pushed AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_key = o.user_key)
+          RETURNING o.user_key)
+       SELECT s.id, s.user_key, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s JOIN claimed USING (user_key)`,
+      [orderId],
+    );
+    return rows;
   }
 
   /** Every guest's subscriptions, for a message to the whole party (last call). */

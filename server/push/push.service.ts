@@ -140,11 +140,11 @@ export class PushService {
 
   /**
    * Once per order: a drink recalled and made ready again is the same drink at the bar, so
-   * the phone rings once (the host's "Call again" is how to ring it again).
+   * the phone rings once (the host's "Call again" is how to ring it again). Until a phone is
+   * subscribed there is nothing to ring and nothing is claimed.
    */
   private async notifyReady(userKey: string, event: OrderPushEvent): Promise<void> {
-    if (!(await this.repo.claimReadyPush(event.order_id))) return;
-    const subscriptions = await this.repo.forGuest(userKey);
+    const subscriptions = await this.repo.claimReadyPush(event.order_id);
     if (subscriptions.length === 0) return;
     const readyCount = await this.badges.readyCount(userKey);
     const message = orderPushMessage(event, { origin: this.options.appOrigin(), readyCount });

@@ -140,6 +140,22 @@ describe('PATCH /api/admin/orders/:id steps back (recall)', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ web_push: 8030, type: 'ORDER_READY', order_id: order.id, notification: { tag: order.id } });
   });
+
+  it('a phone subscribed only after the first ready hears the drink ready again, once', async () => {
+    const guest = await createGuestDirect(server, 'Rae');
+    const order = await place(guest);
+    await patch(order.id, 'ready');
+    await server.ctx.push!.idle();
+    const phone = await inbox.subscribe(server, guest.access_token);
+    await patch(order.id, 'preparing');
+    await patch(order.id, 'ready');
+    await patch(order.id, 'preparing');
+    await patch(order.id, 'ready');
+    await server.ctx.push!.idle();
+    const messages = inbox.messages(phone);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ type: 'ORDER_READY', order_id: order.id });
+  });
 });
 
 describe('concurrency', () => {
