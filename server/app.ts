@@ -73,12 +73,16 @@ export function buildApp(ctx: AppContext): Express {
   app.use(publicMenuRoutes(ctx));
   app.use(imageRoutes(ctx));
   app.use('/api', requireJsonBody, express.json({ limit: JSON_LIMIT, type: 'application/json', strict: false }));
+  // No two routes answer the same method and path (test/server/route-order.test.ts), so the
+  // order below only decides how many routes a request is matched against before its own:
+  // the busiest (orders, status changes, registration) come first.
+  app.use(orderRoutes(ctx), guestRoutes(ctx));
   app.use(systemRoutes(ctx));
   app.use(menuRoutes(ctx));
   app.use(shelfRoutes(ctx));
   app.use(hostAccountRoutes(ctx));
   app.use(hostSessionRoutes(ctx));
-  app.use(guestRoutes(ctx), orderRoutes(ctx), pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), assistantRoutes(ctx), barRoutes(ctx), staffRoutes(ctx));
+  app.use(pushRoutes(ctx), httpPublishRoutes(ctx), httpsRoutes(ctx), assistantRoutes(ctx), barRoutes(ctx), staffRoutes(ctx));
   app.use('/api', unknownApiPath);
   serveClient(app, ctx);
   app.use(errorMiddleware(ctx.logger));

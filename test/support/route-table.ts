@@ -13,9 +13,10 @@ interface Layer {
 /**
  * The routes the running server really answers: read from the Express 5 app behind the HTTP
  * server (its router stack, nested routers included), so nothing has to keep a second list.
- * Routes with a pattern instead of a path (the app's page fallback) are returned apart.
+ * Routes with a pattern instead of a path (the app's page fallback) are returned apart, and a
+ * route mounted more than once is named in `mountedTwice`.
  */
-export function mountedRoutes(server: http.Server): { routes: MountedRoute[]; patterns: string[] } {
+export function mountedRoutes(server: http.Server): { routes: MountedRoute[]; patterns: string[]; mountedTwice: MountedRoute[] } {
   // The menu's fast path (server/menu/menu-fast-path.ts) sits in front of the app: look behind it.
   const listeners = server.listeners('request').map((listener) => ('behind' in listener ? (listener as { behind: unknown }).behind : listener));
   const app = listeners.find((listener) => typeof listener === 'function' && 'router' in listener) as { router: { stack: Layer[] } } | undefined;
@@ -37,5 +38,5 @@ export function mountedRoutes(server: http.Server): { routes: MountedRoute[]; pa
     }
   };
   walk(app.router.stack, '');
-  return { routes: [...new Set(routes)].sort(), patterns };
+  return { routes: [...new Set(routes)].sort(), patterns, mountedTwice: routes.filter((route, i) => routes.indexOf(route) !== i) };
 }
