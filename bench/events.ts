@@ -133,9 +133,10 @@ export async function run(): Promise<{ markdown: string }> {
   const sections: string[] = [];
   let memoryRow = '';
   try {
-    const barback = await spawnBarback({ DATABASE_URL: databaseUrl, MAX_ACTIVE_ORDERS: '1000' });
+    // Both sides open an inspector port (same Node flags): the memory row collects garbage first.
+    const barback = await spawnBarback({ DATABASE_URL: databaseUrl, MAX_ACTIVE_ORDERS: '1000' }, { inspect: true });
     servers.push(barback);
-    const bare = await spawnServer('bench/baselines/bare-api.ts', [], { DATABASE_URL: databaseUrl, BARE_POOL_SIZES: POOL_SIZES.join(',') });
+    const bare = await spawnServer('bench/baselines/bare-api.ts', [], { DATABASE_URL: databaseUrl, BARE_POOL_SIZES: POOL_SIZES.join(',') }, { inspect: true });
     servers.push(bare);
     const guests = await createGuests(databaseUrl, Math.max(...SIZES));
     const adminToken = await adminLogin(barback.url);
@@ -154,7 +155,7 @@ export async function run(): Promise<{ markdown: string }> {
       process.stdout.write(`${size} guests connected on each side…\n`);
       const joining = guests.slice(connected, size);
       await sleep(1_000);
-      const [barbackBefore, bareBefore] = await Promise.all([restingRss(barback.pid), restingRss(bare.pid)]);
+      const [barbackBefore, bareBefore] = await Promise.all([restingRss(barback), restingRss(bare)]);
       await fleet.connectAppSync(
         barback.url,
         joining.map((guest) => ({ token: guest.token, channel: `/orders/${guest.userKey}`, role: 'guest' as const })),
@@ -168,9 +169,9 @@ export async function run(): Promise<{ markdown: string }> {
       if (size === Math.max(...SIZES)) {
         // The memory the last guests' idle sockets added, per 1,000: measured across their
         // arrival alone, so heap growth from the load rounds before does not count. Each side is
-        // the low point of its samples (restingRss); a difference that still comes out negative
-        // (a collection freed more than the sockets took) measures nothing, and says so.
-        const [barbackAfter, bareAfter] = await Promise.all([restingRss(barback.pid), restingRss(bare.pid)]);
+        // measured after a full collection (restingRss); a difference that still comes out
+        // negative measures nothing, and says so.
+        const [barbackAfter, bareAfter] = await Promise.all([restingRss(barback), restingRss(bare)]);
         const perThousand = (now: number, before: number) =>
           now < before ? `not measured (RSS fell by ${(before - now).toFixed(1)} MB)` : `${(((now - before) / joining.length) * 1000).toFixed(1)} MB`;
         memoryRow =

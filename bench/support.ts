@@ -10,7 +10,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import net from 'node:net';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { MachineMonitor } from './machine.ts';
 
 /** The PostgreSQL server the benches create their throwaway databases on. */
@@ -68,6 +70,16 @@ export interface SpawnedProcess {
   child: ChildProcess;
   pid: number;
   stop(): Promise<void>;
+  /** A full garbage collection in the process, through its inspector (started with `inspect`). */
+  collectGarbage?(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  /**
+   * Opens the Node inspector on a loopback port, for collectGarbage() only: no session is
+   * attached otherwise. Give it to every side of a comparison (same Node flags).
+   */
+  inspect?: boolean;
 }
 
 /**
@@ -75,8 +87,10 @@ export interface SpawnedProcess {
  * generator or the bench), with SERVER_NODE_FLAGS and NODE_ENV=production, and waits until
  * it prints `LISTENING <url>` or barback's banner.
  */
-export async function spawnServer(script: string, args: string[], env: Record<string, string> = {}): Promise<SpawnedProcess> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, script, ...args], {
+export async function spawnServer(script: string, args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<SpawnedProcess> {
+  const inspectPort = options.inspect ? await freePort() : undefined;
+  const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const child = spawn(process.execPath, [...inspect, ...SERVER_NODE_FLAGS, script, ...args], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -96,7 +110,44 @@ export async function spawnServer(script: string, args: string[], env: Record<st
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
   });
-  return { url, child, pid: child.pid!, stop: () => stopProcess(child) };
+  return {
+    url,
+    child,
+    pid: child.pid!,
+    stop: () => stopProcess(child),
+    ...(inspectPort ? { collectGarbage: () => collectGarbage(inspectPort) } : {}),
+  };
+}
+
+/** A loopback port free at the moment of asking. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+/** HeapProfiler.collectGarbage over the inspector protocol: a full, compacting collection. */
+async function collectGarbage(port: number): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(target!.webSocketDebuggerUrl);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+      socket.on('message', (data) => {
+        const answer = JSON.parse(String(data)) as { id?: number; error?: { message: string } };
+        if (answer.id !== 1) return;
+        if (answer.error) reject(new Error(answer.error.message));
+        else resolve();
+      });
+      socket.once('error', reject);
+    });
+  } finally {
+    socket.close();
+  }
 }
 
 /** SIGTERM, then SIGKILL if the process is still there after `killAfterMs`. */
@@ -114,7 +165,7 @@ export function stopProcess(child: ChildProcess, killAfterMs = 10_000): Promise<
  * database), ready once /api/health answers 200 (start-up, migrations and the host account
  * done). Without CLIENT_DIR it serves the API alone: no PWA build, only the API is measured.
  */
-export async function spawnBarback(env: Record<string, string> = {}): Promise<SpawnedProcess> {
+export async function spawnBarback(env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<SpawnedProcess> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'barback-bench-'));
   const clientDir = env.CLIENT_DIR ?? path.join(dataDir, 'no-client');
   if (!env.CLIENT_DIR) {
@@ -129,7 +180,7 @@ export async function spawnBarback(env: Record<string, string> = {}): Promise<Sp
     ADMIN_PASSWORD: BENCH_ADMIN.password,
     ...env,
     CLIENT_DIR: clientDir,
-  });
+  }, options);
   await waitForHttp(`${server.url}/api/health`, server.child, (res) => res.ok);
   return {
     ...server,
@@ -383,14 +434,15 @@ export function memory(pid: number): { rss: number; hwm: number } {
 }
 
 /**
- * A process's resident memory at rest, in MB: the lowest of several samples over `ms`. One
- * sample can land just before or just after a garbage collection, and the difference of two
- * such samples can come out negative; the low point of each is what stays.
+ * A process's resident memory at rest, in MB: after a full garbage collection when the process
+ * was started with `inspect` (what is left is what is live, not what a collection has yet to
+ * free), then the lowest of several samples over `ms`.
  */
-export async function restingRss(pid: number, ms = 2_000, samples = 10): Promise<number> {
+export async function restingRss(server: SpawnedProcess, ms = 1_000, samples = 5): Promise<number> {
+  await server.collectGarbage?.();
   let low = Infinity;
   for (let i = 0; i < samples; i++) {
-    low = Math.min(low, memory(pid).rss);
+    low = Math.min(low, memory(server.pid).rss);
     await new Promise((resolve) => setTimeout(resolve, ms / samples));
   }
   return low;
