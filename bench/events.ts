@@ -16,7 +16,7 @@
  * Reported per side: the PATCH round trip; the guest's event from the PATCH being sent (what
  * the host's tap costs the guest end to end) and from its answer (≤ 0 when the event beats the
  * answer); the hosts' event from the PATCH being sent; events delivered of those expected;
- * and RSS per 1,000 idle connections at the largest size.
+ * and, last, RSS per 1,000 idle connections joining the largest size.
  *
  * Then the line (issue 17): 2,000 guests each hold an open order in line; the bar makes the
  * orders at the head at 200 changes/s (pending → preparing → ready → served; each made guest
@@ -57,6 +57,8 @@ import {
 
 const SIZES = (process.env.BENCH_EVENTS_SIZES ?? (QUICK ? '100,300' : '1000,5000')).split(',').map(Number);
 const HOSTS = 5;
+/** The idle guests whose arrival the memory row measures, after everything else. */
+const MEMORY_GUESTS = QUICK ? 100 : 1_000;
 const RATE = 200;
 const STEPS = ['preparing', 'ready', 'served'];
 const LINE_GUESTS = Number(process.env.BENCH_LINE_GUESTS ?? (QUICK ? 200 : 2_000));
@@ -138,7 +140,7 @@ export async function run(): Promise<{ markdown: string }> {
     servers.push(barback);
     const bare = await spawnServer('bench/baselines/bare-api.ts', [], { DATABASE_URL: databaseUrl, BARE_POOL_SIZES: POOL_SIZES.join(',') }, { inspect: true });
     servers.push(bare);
-    const guests = await createGuests(databaseUrl, Math.max(...SIZES));
+    const guests = await createGuests(databaseUrl, Math.max(...SIZES) + MEMORY_GUESTS);
     const adminToken = await adminLogin(barback.url);
     const drinkId = ((await apiCall(barback.url, 'GET', '/api/drinks')) as { drinks: { id: string }[] }).drinks[0]!.id;
     await fleet.connectAppSync(
@@ -154,8 +156,6 @@ export async function run(): Promise<{ markdown: string }> {
     for (const size of SIZES) {
       process.stdout.write(`${size} guests connected on each side…\n`);
       const joining = guests.slice(connected, size);
-      await sleep(1_000);
-      const [barbackBefore, bareBefore] = await Promise.all([restingRss(barback), restingRss(bare)]);
       await fleet.connectAppSync(
         barback.url,
         joining.map((guest) => ({ token: guest.token, channel: `/orders/${guest.userKey}`, role: 'guest' as const })),
@@ -166,18 +166,6 @@ export async function run(): Promise<{ markdown: string }> {
       );
       connected = size;
       await sleep(2_000);
-      if (size === Math.max(...SIZES)) {
-        // The memory the last guests' idle sockets added, per 1,000: measured across their
-        // arrival alone, so heap growth from the load rounds before does not count. Each side is
-        // measured after a full collection (restingRss); a difference that still comes out
-        // negative measures nothing, and says so.
-        const [barbackAfter, bareAfter] = await Promise.all([restingRss(barback), restingRss(bare)]);
-        const perThousand = (now: number, before: number) =>
-          now < before ? `not measured (RSS fell by ${(before - now).toFixed(1)} MB)` : `${(((now - before) / joining.length) * 1000).toFixed(1)} MB`;
-        memoryRow =
-          `| RSS per 1,000 idle connections (subscribed), from the ${joining.length.toLocaleString('en')} that took it to ${size.toLocaleString('en')} | ` +
-          `${perThousand(barbackAfter, barbackBefore)} | ${perThousand(bareAfter, bareBefore)} | ≤ 10 MB |`;
-      }
 
       // Orders belong to guests spread over the connected ones.
       const guestOf = (order: number, count: number) => guests[Math.floor((order * size) / count)]!;
@@ -267,6 +255,30 @@ export async function run(): Promise<{ markdown: string }> {
       );
     }
     sections.push(await lineSection({ url: barback.url, pid: barback.pid, guests: guests.slice(0, LINE_GUESTS), adminToken, drinkId, fleet, generator }));
+
+    // Memory comes last: the full collections it forces shrink the heap, and the rounds after
+    // one would pay for growing it again. MEMORY_GUESTS more guests join each side, idle; each
+    // side is measured after a full collection before and after (restingRss). A difference
+    // that still comes out negative measures nothing, and says so.
+    const joining = guests.slice(connected, connected + MEMORY_GUESTS);
+    process.stdout.write(`memory: ${joining.length} more idle guests on each side…\n`);
+    const [barbackBefore, bareBefore] = await Promise.all([restingRss(barback), restingRss(bare)]);
+    await fleet.connectAppSync(
+      barback.url,
+      joining.map((guest) => ({ token: guest.token, channel: `/orders/${guest.userKey}`, role: 'guest' as const })),
+    );
+    await fleet.connectBare(
+      bare.url,
+      joining.map((guest) => ({ key: guest.userKey, role: 'guest' as const })),
+    );
+    await sleep(2_000);
+    const [barbackAfter, bareAfter] = await Promise.all([restingRss(barback), restingRss(bare)]);
+    const perThousand = (now: number, before: number) =>
+      now < before ? `not measured (RSS fell by ${(before - now).toFixed(1)} MB)` : `${(((now - before) / joining.length) * 1000).toFixed(1)} MB`;
+    memoryRow =
+      `| RSS per 1,000 idle connections (subscribed), from the ${joining.length.toLocaleString('en')} that took it from ` +
+      `${connected.toLocaleString('en')} to ${(connected + joining.length).toLocaleString('en')} | ` +
+      `${perThousand(barbackAfter, barbackBefore)} | ${perThousand(bareAfter, bareBefore)} | ≤ 10 MB |`;
   } finally {
     await fleet.stop();
     await generator.stop();
