@@ -152,10 +152,8 @@ export async function run(): Promise<{ markdown: string }> {
       Array.from({ length: HOSTS }, () => ({ key: 'admin', role: 'host' as const })),
     );
 
-    let connected = 0;
-    for (const size of SIZES) {
-      process.stdout.write(`${size} guests connected on each side…\n`);
-      const joining = guests.slice(connected, size);
+    /** Guests join both sides, each on its own channel, and settle. */
+    const join = async (joining: typeof guests) => {
       await fleet.connectAppSync(
         barback.url,
         joining.map((guest) => ({ token: guest.token, channel: `/orders/${guest.userKey}`, role: 'guest' as const })),
@@ -164,8 +162,14 @@ export async function run(): Promise<{ markdown: string }> {
         bare.url,
         joining.map((guest) => ({ key: guest.userKey, role: 'guest' as const })),
       );
-      connected = size;
       await sleep(2_000);
+    };
+
+    let connected = 0;
+    for (const size of SIZES) {
+      process.stdout.write(`${size} guests connected on each side…\n`);
+      await join(guests.slice(connected, size));
+      connected = size;
 
       // Orders belong to guests spread over the connected ones.
       const guestOf = (order: number, count: number) => guests[Math.floor((order * size) / count)]!;
@@ -263,15 +267,7 @@ export async function run(): Promise<{ markdown: string }> {
     const joining = guests.slice(connected, connected + MEMORY_GUESTS);
     process.stdout.write(`memory: ${joining.length} more idle guests on each side…\n`);
     const [barbackBefore, bareBefore] = await Promise.all([restingRss(barback), restingRss(bare)]);
-    await fleet.connectAppSync(
-      barback.url,
-      joining.map((guest) => ({ token: guest.token, channel: `/orders/${guest.userKey}`, role: 'guest' as const })),
-    );
-    await fleet.connectBare(
-      bare.url,
-      joining.map((guest) => ({ key: guest.userKey, role: 'guest' as const })),
-    );
-    await sleep(2_000);
+    await join(joining);
     const [barbackAfter, bareAfter] = await Promise.all([restingRss(barback), restingRss(bare)]);
     const perThousand = (now: number, before: number) =>
       now < before ? `not measured (RSS fell by ${(before - now).toFixed(1)} MB)` : `${(((now - before) / joining.length) * 1000).toFixed(1)} MB`;

@@ -128,14 +128,17 @@ describe('PATCH /api/admin/orders/:id steps back (recall)', () => {
     await live.close();
   });
 
+  /** Takes an order through these statuses in turn, then waits for the pushes they caused. */
+  async function takeThrough(id: string, statuses: OrderStatus[]): Promise<void> {
+    for (const status of statuses) await patch(id, status);
+    await server.ctx.push!.idle();
+  }
+
   it('ready, recalled, ready again: the phone is pushed once for that readiness', async () => {
     const guest = await createGuestDirect(server, 'Pia');
     const phone = await inbox.subscribe(server, guest.access_token);
     const order = await place(guest);
-    await patch(order.id, 'ready');
-    await patch(order.id, 'preparing');
-    await patch(order.id, 'ready');
-    await server.ctx.push!.idle();
+    await takeThrough(order.id, ['ready', 'preparing', 'ready']);
     const messages = inbox.messages(phone);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ web_push: 8030, type: 'ORDER_READY', order_id: order.id, notification: { tag: order.id } });
@@ -144,14 +147,9 @@ describe('PATCH /api/admin/orders/:id steps back (recall)', () => {
   it('a phone subscribed only after the first ready hears the drink ready again, once', async () => {
     const guest = await createGuestDirect(server, 'Rae');
     const order = await place(guest);
-    await patch(order.id, 'ready');
-    await server.ctx.push!.idle();
+    await takeThrough(order.id, ['ready']);
     const phone = await inbox.subscribe(server, guest.access_token);
-    await patch(order.id, 'preparing');
-    await patch(order.id, 'ready');
-    await patch(order.id, 'preparing');
-    await patch(order.id, 'ready');
-    await server.ctx.push!.idle();
+    await takeThrough(order.id, ['preparing', 'ready', 'preparing', 'ready']);
     const messages = inbox.messages(phone);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ type: 'ORDER_READY', order_id: order.id });
