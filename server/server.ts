@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -52,6 +52,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.requestTimeout = 60_000;
     server.keepAliveTimeout = 65_000;
     server.on('clientError', answerUnreadableRequest);
+    // Every socket, upgraded ones included (HTTP's own list lets go of those), so a shutdown
+    // that outlives its grace can end them all and is never held open by one.
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
     guardConnections(server, config.trustProxy);
     ctx.live.attach(server);
     if (!config.tlsCert) ctx.https.attach(server as http.Server);
@@ -91,7 +98,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         server.closeIdleConnections?.();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await composed?.close();
-        setTimeout(() => server.closeAllConnections?.(), 2_000).unref();
+        setTimeout(() => {
+          server.closeAllConnections?.();
+          for (const socket of sockets) socket.destroy();
+        }, 2_000).unref();
         await stopped;
         if (!options.db) await db.close();
       },

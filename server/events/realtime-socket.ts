@@ -131,6 +131,9 @@ export class RealtimeServer {
     const header = offered.find((p) => p.startsWith('header-'));
     const token = tokenFrom(decodeHeader(header?.slice('header-'.length)));
     const claims = token ? await this.ctx.auth.verify(token) : null;
+    // A shutdown that began while the token was checked has already closed every connection
+    // it knew of; this one must not open after it.
+    if (this.closing) return refuseSocket(socket, 503, 'service_unavailable', 'The server is shutting down.');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, claims));
   }
 

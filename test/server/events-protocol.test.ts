@@ -387,4 +387,69 @@ describe('limits and hygiene (an instance with small limits)', () => {
     expect(await client.closed).toBe(1001);
     await new Promise((resolve) => other.close(resolve));
   });
+
+  /** Holds app_users locked, so checking the token of a guest not seen before waits, until `release`. */
+  async function lockGuests(): Promise<{ release(): Promise<void> }> {
+    let unlock!: () => void;
+    const locked = new Promise<void>((resolve) => (unlock = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const lock = server.db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE app_users IN ACCESS EXCLUSIVE MODE');
+      holding();
+      await locked;
+    });
+    await held;
+    return {
+      release: () => {
+        unlock();
+        return lock;
+      },
+    };
+  }
+
+  it('a socket whose token is still being checked when shutdown starts is refused, not opened after it', async () => {
+    const closing = new RealtimeServer(server.ctx, new Broker(), limits);
+    const other = http.createServer();
+    closing.attach(other);
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    // A client that does not answer the closing handshake keeps the shutdown waiting a while.
+    const stuck = await ready(baseUrl, admin);
+    (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const late = await createGuestDirect(server, 'Late');
+    const lock = await lockGuests();
+    const arrived = new Promise<void>((resolve) => other.once('upgrade', () => resolve()));
+    const opening = connect(baseUrl, late.access_token).catch((error: Error) => error);
+    await arrived;
+    const closed = closing.close();
+    await lock.release();
+    await closed;
+    expect(String(await opening)).toMatch(/503/);
+    expect(closing.connectionCount).toBe(0);
+    await new Promise((resolve) => other.close(resolve));
+  });
+
+  it('the whole server stops on time even while a socket still waits for its token to be checked', async () => {
+    const second = await startTestServer({}, { testDb: server.testDb, db: server.db });
+    const late = await createGuestDirect(server, 'Later');
+    const lock = await lockGuests();
+    try {
+      const arrived = new Promise<void>((resolve) => second.server.once('upgrade', () => resolve()));
+      const opening = connect(second.url, late.access_token).catch((error: Error) => error);
+      await arrived;
+      const httpClosed = new Promise<void>((resolve) => second.server.once('close', () => resolve()));
+      const started = Date.now();
+      const stopping = second.stop();
+      await httpClosed;
+      // The socket is cut when the grace after the close (2 s) runs out, the check still waiting.
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(await opening).toBeInstanceOf(Error);
+      // The pool closes once the check it is running gives its connection back.
+      await lock.release();
+      await stopping;
+    } finally {
+      await lock.release();
+    }
+  });
 });

@@ -82,6 +82,13 @@ export function post(channel: string, event: unknown, token: string): Promise<un
   return events.post(channel, event as never, { authMode: 'lambda', authToken: token });
 }
 
-export function closeAll(): Promise<void> {
-  return events.closeAll();
+/**
+ * Closes every Amplify connection. Amplify's close waits for its socket's close event, which
+ * never comes if that socket already failed (the provider keeps the dead socket), so the wait
+ * is bounded: a live socket closes well within it.
+ */
+export async function closeAll(): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)));
+  await Promise.race([events.closeAll(), bound]).finally(() => clearTimeout(timer));
 }

@@ -43,11 +43,23 @@ export async function startTestServer(
     testDb,
     db: database,
     async stop() {
-      await running.close();
-      if (!reused) await database.close();
-      if (!shared) await testDb.drop();
+      await named('the server', running.close());
+      const { pool } = database;
+      const clients = () => `${pool.totalCount} clients, ${pool.idleCount} idle, ${pool.waitingCount} waiting`;
+      if (!reused) await named('the database pool', database.close(), clients);
+      if (!shared) await named('dropping the test database', testDb.drop());
     },
   };
+}
+
+/** Waits for one step of a stop, saying on stderr which one if it takes unusually long. */
+async function named<T>(step: string, work: Promise<T>, detail = () => ''): Promise<T> {
+  const slow = setTimeout(() => process.stderr.write(`test server stop: ${step} has not finished after 20 s ${detail()}\n`), 20_000);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(slow);
+  }
 }
 
 /** fetch against a test server, JSON in and out. */
