@@ -9,6 +9,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import zlib from 'node:zlib';
 import net from 'node:net';
 import pg from 'pg';
@@ -92,8 +93,9 @@ export async function spawnServer(script: string, args: string[], env: Record<st
   const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
   const child = spawn(process.execPath, [...inspect, ...SERVER_NODE_FLAGS, script, ...args], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', inspectPort ? 'pipe' : 'inherit'],
   });
+  if (inspectPort) passStderrWithoutInspector(child);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start: ${output}`)), 60_000);
@@ -117,6 +119,16 @@ export async function spawnServer(script: string, args: string[], env: Record<st
     stop: () => stopProcess(child),
     ...(inspectPort ? { collectGarbage: () => collectGarbage(inspectPort) } : {}),
   };
+}
+
+/** The inspector's own lines ("Debugger listening on …", "Debugger attached." …) say nothing about the server. */
+const INSPECTOR_LINE = /^(Debugger (listening|attached|ending)|For help, see: https:\/\/nodejs\.org\/.*inspector|Waiting for the debugger to disconnect)/;
+
+/** Passes a server's stderr on, line by line, all but the inspector's own lines. */
+function passStderrWithoutInspector(child: ChildProcess): void {
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (!INSPECTOR_LINE.test(line)) process.stderr.write(`${line}\n`);
+  });
 }
 
 /** A loopback port free at the moment of asking. */
