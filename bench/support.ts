@@ -51,12 +51,21 @@ const RUN_MARK = (process.env.BENCH_RUN_MARK ??= `barback_bench_${randomBytes(3)
 /** Samples the rest of the machine's CPU use for the run's notes (bench/machine.ts). */
 export const machine = new MachineMonitor(RUN_MARK);
 
+/** The Node flags `npm start` runs barback with, read from package.json's start script. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(fsSync.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const match = /^node (.*) server\/main\.ts$/.exec(pkg.scripts.start);
+  if (!match) throw new Error(`package.json's start script is not "node <flags> server/main.ts": ${pkg.scripts.start}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
+
 /**
- * The Node flags of every server under test, barback and baselines alike, so no side gets
- * a different runtime. BENCH_NODE_ARGS adds flags to all of them (e.g. "--cpu-prof
- * --cpu-prof-dir=/tmp/prof" profiles each server).
+ * The Node flags of every server under test, barback and baselines alike: those `npm start`
+ * gives barback, so barback runs as it is run and no side gets a different runtime.
+ * BENCH_NODE_ARGS adds flags to all of them (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ * profiles each server).
  */
-export const SERVER_NODE_FLAGS = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'];
+export const SERVER_NODE_FLAGS = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...startFlags()];
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across this machine's processes. */
 export const epochMs = () => performance.timeOrigin + performance.now();
